@@ -24,6 +24,7 @@ internal static class Commands
             return body();
         }
         catch (UsageException e) { stderr.WriteLine($"error: {e.Message}"); return ExitCodes.Usage; }
+        catch (Data.UnknownTickerException e) { stderr.WriteLine($"error: {e.Message}"); return ExitCodes.BadData; }
         catch (ArgumentException e) { stderr.WriteLine($"error: {e.Message}"); return ExitCodes.Usage; }
         catch (InvalidDataException e) { stderr.WriteLine($"error: bad input data: {e.Message}"); return ExitCodes.BadData; }
         catch (FileNotFoundException e) { stderr.WriteLine($"error: {e.Message}"); return ExitCodes.BadData; }

@@ -98,6 +98,7 @@ public sealed class MapFile
                 segments[^1] = (segments[^1].From, to, _rows[i].Ticker);
             else
                 segments.Add((from, to, _rows[i].Ticker));
+            if (to == DateOnly.MaxValue) break;
             from = to.AddDays(1);
         }
         return segments;

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.IO.Compression;
+
+namespace LeanModels.Models.Data;
+
+/// <summary>
+/// Reads LEAN data zips: each holds exactly one headerless CSV (lean-api.md §5). Every failure names the file, the entry
+/// and the line.
+/// </summary>
+internal static class LeanZip
+{
+    /// <summary>Reads all lines of the single CSV entry of <paramref name="zipPath"/>.</summary>
+    /// <exception cref="FileNotFoundException">The zip does not exist.</exception>
+    /// <exception cref="InvalidDataException">The zip is corrupt or truncated, or does not hold exactly one entry.</exception>
+    public static (string EntryName, List<string> Lines) ReadLines(string zipPath)
+    {
+        if (!File.Exists(zipPath)) throw new FileNotFoundException($"LEAN data file not found: {zipPath}", zipPath);
+        try
+        {
+            using var archive = ZipFile.OpenRead(zipPath);
+            if (archive.Entries.Count != 1)
+                throw new InvalidDataException($"{zipPath}: expected exactly one CSV entry, found {archive.Entries.Count}.");
+            var entry = archive.Entries[0];
+            var lines = new List<string>();
+            using var reader = new StreamReader(entry.Open());
+            while (reader.ReadLine() is { } line) lines.Add(line);
+            return (entry.FullName, lines);
+        }
+        catch (InvalidDataException e) when (!e.Message.StartsWith(zipPath, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{zipPath}: corrupt or truncated zip ({e.Message}).", e);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"{zipPath}: truncated zip ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>
+    /// Parses the bar rows of a LEAN trade file. The first field reads
+    /// <c>yyyyMMdd HH:mm</c> for daily/hour files, or milliseconds since midnight of <paramref name="day"/> for minute files.
+    /// </summary>
+    /// <param name="source">"file:entry" for messages.</param>
+    /// <param name="lines">The CSV lines.</param>
+    /// <param name="priceScale">Multiplier applied to prices: 1e-4 for equities (deci-cents), 1 for crypto.</param>
+    /// <param name="millisecondsOfDay">True for minute files (first field = ms since midnight of <paramref name="day"/>).</param>
+    /// <param name="day">The file's date, for minute files.</param>
+    /// <exception cref="InvalidDataException">A row is malformed, a price not finite and positive, or times not ascending.</exception>
+    public static List<Bar> ParseTradeBars(string source, List<string> lines, double priceScale, bool millisecondsOfDay, DateOnly day = default)
+    {
+        var bars = new List<Bar>(lines.Count);
+        Span<Range> ranges = stackalloc Range[8];
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i].AsSpan().Trim();
+            if (line.Length == 0) continue;
+            var n = line.Split(ranges, ',');
+            if (n != 6) throw Malformed(source, i + 1, lines[i], $"expected 6 fields ({(millisecondsOfDay ? "ms" : "yyyyMMdd HH:mm")},open,high,low,close,volume), found {n}");
+            DateTime time;
+            if (millisecondsOfDay)
+            {
+                if (!long.TryParse(line[ranges[0]], NumberStyles.Integer, CultureInfo.InvariantCulture, out var ms) || ms < 0 || ms >= 86_400_000)
+                    throw Malformed(source, i + 1, lines[i], "time is not milliseconds since midnight");
+                time = day.ToDateTime(TimeOnly.MinValue).AddMilliseconds(ms);
+            }
+            else if (!DateTime.TryParseExact(line[ranges[0]], "yyyyMMdd HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out time))
+                throw Malformed(source, i + 1, lines[i], "time is not 'yyyyMMdd HH:mm'");
+            var o = Price(source, i + 1, lines[i], line[ranges[1]], priceScale);
+            var h = Price(source, i + 1, lines[i], line[ranges[2]], priceScale);
+            var l = Price(source, i + 1, lines[i], line[ranges[3]], priceScale);
+            var c = Price(source, i + 1, lines[i], line[ranges[4]], priceScale);
+            if (!double.TryParse(line[ranges[5]], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v) || v < 0)
+                throw Malformed(source, i + 1, lines[i], "volume is not a finite number ≥ 0");
+            if (bars.Count > 0 && time <= bars[^1].Time)
+                throw Malformed(source, i + 1, lines[i], $"time {time:yyyy-MM-dd HH:mm} is not after the previous row's {bars[^1].Time:yyyy-MM-dd HH:mm}");
+            bars.Add(new Bar(time, o, h, l, c, v));
+        }
+        return bars;
+    }
+
+    private static double Price(string source, int line, string text, ReadOnlySpan<char> field, double scale)
+    {
+        if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) || !double.IsFinite(p) || p <= 0)
+            throw Malformed(source, line, text, $"price '{field}' is not a finite number > 0");
+        return p * scale;
+    }
+
+    private static InvalidDataException Malformed(string source, int line, string text, string what) =>
+        new($"{source}:{line}: {what}: '{text}'");
+}

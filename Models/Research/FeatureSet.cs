@@ -1,0 +1,67 @@
+namespace LeanModels.Models.Research;
+
+/// <summary>
+/// Features of a panel: <see cref="Values"/> is [D, A, F] row-major (index (d·A + a)·F + f), and <see cref="Valid"/> [D, A]
+/// says where every feature of a row is defined (the asset has a bar that day and enough history). Values of invalid rows
+/// are NaN and must not be read. Every value at date d is computed from bars dated ≤ d only.
+/// </summary>
+public sealed class FeatureSet
+{
+    /// <summary>Initializes a feature set.</summary>
+    /// <param name="names">[F] feature names.</param>
+    /// <param name="dates">D.</param>
+    /// <param name="assets">A.</param>
+    /// <param name="values">[D, A, F] values.</param>
+    /// <param name="valid">[D, A] validity mask.</param>
+    /// <exception cref="ArgumentException">Array lengths do not match D·A·F and D·A; the message gives the numbers.</exception>
+    public FeatureSet(IReadOnlyList<string> names, int dates, int assets, double[] values, bool[] valid)
+    {
+        if (values.Length != dates * assets * names.Count || valid.Length != dates * assets)
+            throw new ArgumentException($"FeatureSet: values has {values.Length} elements and valid {valid.Length}; expected D·A·F = {dates}·{assets}·{names.Count} and D·A.");
+        Names = names;
+        DateCount = dates;
+        AssetCount = assets;
+        Values = values;
+        Valid = valid;
+    }
+
+    /// <summary>[F] feature names, in storage order.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>F.</summary>
+    public int FeatureCount => Names.Count;
+
+    /// <summary>D.</summary>
+    public int DateCount { get; }
+
+    /// <summary>A.</summary>
+    public int AssetCount { get; }
+
+    /// <summary>[D, A, F] feature values; NaN on invalid rows.</summary>
+    public double[] Values { get; }
+
+    /// <summary>[D, A] true where every feature is defined.</summary>
+    public bool[] Valid { get; }
+
+    /// <summary>The [F] features of asset <paramref name="asset"/> on date index <paramref name="date"/>.</summary>
+    /// <param name="date">Date index in [0, D).</param>
+    /// <param name="asset">Asset index in [0, A).</param>
+    /// <returns>A view into <see cref="Values"/>.</returns>
+    public ReadOnlySpan<double> Row(int date, int asset) => Values.AsSpan((date * AssetCount + asset) * FeatureCount, FeatureCount);
+
+    /// <summary>Whether the row of <paramref name="asset"/> on <paramref name="date"/> is valid.</summary>
+    /// <param name="date">Date index in [0, D).</param>
+    /// <param name="asset">Asset index in [0, A).</param>
+    /// <returns>True when all features are defined.</returns>
+    public bool IsValid(int date, int asset) => Valid[date * AssetCount + asset];
+
+    /// <summary>Index of a feature by name.</summary>
+    /// <param name="name">One of <see cref="Names"/>.</param>
+    /// <returns>Its index in [0, F).</returns>
+    /// <exception cref="ArgumentException">No such feature; the message lists the names.</exception>
+    public int IndexOf(string name)
+    {
+        for (var f = 0; f < Names.Count; f++) if (Names[f] == name) return f;
+        throw new ArgumentException($"FeatureSet: no feature '{name}'; features are {string.Join(", ", Names)}.", nameof(name));
+    }
+}

@@ -1,0 +1,23 @@
+namespace LeanModels.Models.Research;
+
+/// <summary>Everything a research run computes before metrics: panel, features, labels, folds and out-of-sample forecasts.</summary>
+/// <param name="Panel">Adjusted daily bars dated ≤ the run's end.</param>
+/// <param name="Features">[D, A, F] features.</param>
+/// <param name="Labels">[D, A] forward log return over the horizon from the next open (NaN = absent).</param>
+/// <param name="HoldingReturns">[D, A] simple return from the next open to the open after (NaN = not tradable).</param>
+/// <param name="Folds">Walk-forward folds; together their test blocks are the evaluated dates.</param>
+/// <param name="Forecasts">Model name → [D, A] out-of-sample forecasts (NaN outside test blocks or where features are invalid).</param>
+public sealed record ResearchData(
+    Panel Panel,
+    FeatureSet Features,
+    double[] Labels,
+    double[] HoldingReturns,
+    IReadOnlyList<Fold> Folds,
+    IReadOnlyDictionary<string, double[]> Forecasts)
+{
+    /// <summary>First evaluated date index (inclusive).</summary>
+    public int EvaluationStart => Folds.Count > 0 ? Folds[0].TestStart : Panel.DateCount;
+
+    /// <summary>Last evaluated date index + 1.</summary>
+    public int EvaluationEnd => Folds.Count > 0 ? Folds[^1].TestEnd : Panel.DateCount;
+}

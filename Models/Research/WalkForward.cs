@@ -1,0 +1,43 @@
+namespace LeanModels.Models.Research;
+
+/// <summary>
+/// Walk-forward splits (López de Prado 2018, "Advances in Financial Machine Learning", ch. 7 and 12; Qlib's rolling
+/// segments): consecutive test blocks of k days, each with a training set strictly before it. A label dated t covers opens
+/// t + 1 … t + 1 + H, so it is known at the open of t + 1 + H; purging the last H + 1 dates before a block (training dates
+/// ≤ s − H − 2 for a block starting at s) keeps every training label before the block's first decision, with one day to spare.
+/// </summary>
+public static class WalkForward
+{
+    /// <summary>Builds the folds covering test dates [<paramref name="firstTest"/>, <paramref name="endExclusive"/>).</summary>
+    /// <param name="firstUsable">First date index whose features and labels may train a model (e.g. after feature warm-up).</param>
+    /// <param name="firstTest">First date index that may be tested; the first block starts later if too few training dates precede it.</param>
+    /// <param name="endExclusive">One past the last test date index.</param>
+    /// <param name="options">Settings; validated.</param>
+    /// <returns>Folds in time order; empty when no block can be trained.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range, or an index is negative.</exception>
+    public static IReadOnlyList<Fold> Build(int firstUsable, int firstTest, int endExclusive, WalkForwardOptions options)
+    {
+        options.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(firstUsable);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstTest);
+        var purge = options.Horizon + 1;
+        // Earliest block start s with at least MinTrainDates dates in [firstUsable, s − purge).
+        var start = Math.Max(firstTest, firstUsable + options.MinTrainDates + purge);
+        var folds = new List<Fold>();
+        var embargoed = new List<(int From, int To)>();                 // [From, To) excluded from later training
+        for (var s = start; s < endExclusive; s += options.RetrainEvery)
+        {
+            var e = Math.Min(s + options.RetrainEvery, endExclusive);
+            var trainEnd = s - purge;                                   // exclusive
+            var candidates = new List<int>();
+            for (var d = firstUsable; d < trainEnd; d++)
+                if (!embargoed.Any(r => d >= r.From && d < r.To)) candidates.Add(d);
+            var train = options.Expanding || candidates.Count <= options.TrainWindow
+                ? candidates
+                : candidates.GetRange(candidates.Count - options.TrainWindow, options.TrainWindow);
+            folds.Add(new Fold(folds.Count, train, s, e));
+            if (options.Embargo > 0) embargoed.Add((e, e + options.Embargo));
+        }
+        return folds;
+    }
+}

@@ -1,0 +1,91 @@
+using LeanModels.Models.Numerics;
+using LeanModels.Models.Research;
+using LeanModels.Models.Research.Forecasters;
+
+namespace LeanModels.Tests.Models.Research.Forecasters;
+
+public class RidgeForecasterTests
+{
+    /// <summary>F = 2 random features (cross-sectionally centred) over [D = 40, A = 5]; label = 0.5·x0 − 0.25·x1 + date effect.</summary>
+    private static (FeatureSet Features, double[] Labels) Linear(int dates = 40, int assets = 5)
+    {
+        var rng = new Xoshiro256StarStar(11);
+        var values = new double[dates * assets * 2];
+        var labels = new double[dates * assets];
+        for (var d = 0; d < dates; d++)
+        {
+            var dateEffect = rng.NextGaussian();
+            var x0 = Enumerable.Range(0, assets).Select(_ => 2 * rng.NextGaussian()).ToArray();
+            var x1 = Enumerable.Range(0, assets).Select(_ => 0.5 * rng.NextGaussian()).ToArray();
+            double m0 = x0.Average(), m1 = x1.Average();
+            for (var a = 0; a < assets; a++)
+            {
+                // features have cross-sectional mean 0 on every date, so the demeaned label is exactly 0.5·x0 − 0.25·x1
+                values[(d * assets + a) * 2] = x0[a] - m0;
+                values[(d * assets + a) * 2 + 1] = x1[a] - m1;
+                labels[d * assets + a] = 0.5 * (x0[a] - m0) - 0.25 * (x1[a] - m1) + dateEffect;
+            }
+        }
+        return (new FeatureSet(["x0", "x1"], dates, assets, values, Enumerable.Repeat(true, dates * assets).ToArray()), labels);
+    }
+
+    [Test]
+    public void Fit_ExactLinearLabelWithoutPenalty_RecoversCrossSectionalSlope()
+    {
+        var (features, labels) = Linear();
+        var ridge = new RidgeForecaster(lambda: 0);
+        ridge.Fit(features, labels, Enumerable.Range(0, 30).ToList());
+        // On the training dates the demeaned label is exactly 0.5·(x0 − x̄0,d) − 0.25·(x1 − x̄1,d); predictions on a test date
+        // must reproduce the cross-sectional differences of the true relation.
+        Span<double> forecast = stackalloc double[5];
+        ridge.Predict(features, 35, forecast);
+        for (var a = 1; a < 5; a++)
+        {
+            var truth = labels[35 * 5 + a] - labels[35 * 5];
+            Assert.That(forecast[a] - forecast[0], Is.EqualTo(truth).Within(1e-9));
+        }
+    }
+
+    [Test]
+    public void Fit_LargePenalty_ShrinksSlopesTowardZero()
+    {
+        var (features, labels) = Linear();
+        var loose = new RidgeForecaster(0);
+        var tight = new RidgeForecaster(100);
+        loose.Fit(features, labels, Enumerable.Range(0, 30).ToList());
+        tight.Fit(features, labels, Enumerable.Range(0, 30).ToList());
+        Assert.That(Math.Abs(tight.Coefficients![0]), Is.LessThan(0.02 * Math.Abs(loose.Coefficients![0])));
+    }
+
+    [Test]
+    public void Fit_NormaliserSeesTrainingRowsOnly()
+    {
+        var (features, labels) = Linear();
+        var train = Enumerable.Range(0, 30).ToList();
+        var before = FeatureNormaliser.Fit(features, train);
+        for (var i = 30 * 5 * 2; i < features.Values.Length; i++) features.Values[i] = 1e6;   // change every test row
+        var after = FeatureNormaliser.Fit(features, train);
+        Assert.That(after.Mean, Is.EqualTo(before.Mean));
+        Assert.That(after.Std, Is.EqualTo(before.Std));
+    }
+
+    [Test]
+    public void Predict_BeforeFit_Throws()
+    {
+        var (features, _) = Linear();
+        Assert.Throws<InvalidOperationException>(() => new RidgeForecaster().Predict(features, 0, new double[5]));
+    }
+
+    [Test]
+    public void Predict_InvalidRow_IsNaN()
+    {
+        var (features, labels) = Linear();
+        features.Valid[35 * 5 + 2] = false;
+        var ridge = new RidgeForecaster();
+        ridge.Fit(features, labels, Enumerable.Range(0, 30).ToList());
+        var forecast = new double[5];
+        ridge.Predict(features, 35, forecast);
+        Assert.That(double.IsNaN(forecast[2]));
+        Assert.That(double.IsFinite(forecast[1]));
+    }
+}

@@ -1,0 +1,53 @@
+using LeanModels.Models.Data;
+using LeanModels.Models.Numerics;
+using LeanModels.Models.Research;
+
+namespace LeanModels.Tests.Models.Research;
+
+/// <summary>
+/// No look-ahead, proved on real data: overwrite every bar after date t and check that every feature and every
+/// out-of-sample forecast dated ≤ t is bit-identical (training windows included, since each fold refits from scratch).
+/// </summary>
+public class LookAheadTests
+{
+    private static readonly string[] Tickers = ["aapl", "aig", "bac", "ibm", "spy", "qqq"];
+
+    // t is placed relative to a fold's first test date s: on s itself (the purge is what protects its training labels),
+    // just after it, and in the middle of a block.
+    [TestCase(10, 0)]
+    [TestCase(10, 2)]
+    [TestCase(20, 11)]
+    public void Pipeline_PerturbAfterT_NothingDatedAtOrBeforeTChanges(int fold, int daysAfterFoldStart)
+    {
+        var folder = new LeanDataFolder(TestPaths.LeanData);
+        var end = new DateOnly(2011, 12, 30);
+        var bars = Tickers.Select(x => folder.ReadEquityBars(x).Where(b => b.Date <= end).ToList()).ToArray();
+        var options = new ResearchOptions(new DateOnly(2008, 1, 2), end, ResearchPipeline.KnownModels, Horizon: 5, TrainWindow: 250, RetrainEvery: 21);
+        var original = ResearchPipeline.Run(Panel.FromBars(Tickers, bars), options);
+
+        var tIndex = original.Folds[fold].TestStart + daysAfterFoldStart;
+        var t = original.Panel.Dates[tIndex];
+        var rng = new Xoshiro256StarStar(99);
+        var perturbed = bars.Select(list => list.Select(b => b.Date <= t ? b : Scale(b, rng)).ToList()).ToArray();
+        var changed = ResearchPipeline.Run(Panel.FromBars(Tickers, perturbed), options);
+
+        int A = Tickers.Length, F = original.Features.FeatureCount;
+        var upToT = (tIndex + 1) * A;
+        Assert.That(changed.Features.Values.AsSpan(0, upToT * F).SequenceEqual(original.Features.Values.AsSpan(0, upToT * F)), "features ≤ t");
+        Assert.That(changed.Features.Valid.AsSpan(0, upToT).SequenceEqual(original.Features.Valid.AsSpan(0, upToT)), "validity ≤ t");
+        Assert.That(original.EvaluationStart, Is.LessThan(tIndex), "some forecasts are dated before t");
+        foreach (var model in options.Models)
+        {
+            var before = original.Forecasts[model];
+            var after = changed.Forecasts[model];
+            Assert.That(after.AsSpan(0, upToT).SequenceEqual(before.AsSpan(0, upToT)), $"{model}: forecasts ≤ t are bit-identical");
+            Assert.That(after.AsSpan(upToT).SequenceEqual(before.AsSpan(upToT)), Is.False, $"{model}: the perturbation does reach forecasts after t");
+        }
+    }
+
+    private static Bar Scale(Bar b, Xoshiro256StarStar rng)
+    {
+        var f = Math.Exp(0.2 * rng.NextGaussian());
+        return new Bar(b.Time, b.Open * f, b.High * f * 1.01, b.Low * f * 0.99, b.Close * f * Math.Exp(0.05 * rng.NextGaussian()), b.Volume * (0.5 + rng.NextDouble()));
+    }
+}

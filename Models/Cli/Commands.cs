@@ -8,7 +8,7 @@ internal static class Commands
     /// <summary>Every sub-command of <c>leanmodels</c>.</summary>
     public static IEnumerable<Command> All(TextWriter stdout, TextWriter stderr)
     {
-        yield break;
+        yield return ResearchCommand.Create(stdout, stderr);
     }
 
     /// <summary>

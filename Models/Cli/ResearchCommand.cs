@@ -1,0 +1,137 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using LeanModels.Models.Data;
+using LeanModels.Models.Research;
+using Spectre.Console;
+using Panel = LeanModels.Models.Research.Panel;
+
+namespace LeanModels.Models.Cli;
+
+/// <summary>
+/// <c>leanmodels research --data &lt;LEAN data folder&gt; [options]</c>: walk-forward evaluation of one or more forecasters on
+/// daily US-equity data; prints the metric table and writes <c>report.md</c>, <c>report.json</c> and <c>predictions.csv</c>.
+/// </summary>
+internal static class ResearchCommand
+{
+    /// <summary>Builds the command.</summary>
+    /// <param name="stdout">The metric table and the output path.</param>
+    /// <param name="stderr">Progress and errors.</param>
+    /// <returns>The <c>research</c> command.</returns>
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var data = new Option<string>("--data") { Description = "LEAN data folder (holding equity/usa/daily), e.g. ../shared/data/lean or a folder written by `import`.", Required = true };
+        var tickers = new Option<string?>("--tickers") { Description = "Comma-separated tickers; default: every daily equity ticker in the folder." };
+        var start = new Option<string>("--start") { Description = "First out-of-sample decision date, yyyy-MM-dd (earlier data warms up features and trains).", DefaultValueFactory = _ => "2005-01-01" };
+        var end = new Option<string?>("--end") { Description = "Last date read and evaluated, yyyy-MM-dd; default: all data." };
+        var horizon = new Option<int>("--horizon") { Description = "Label horizon H in trading days: log return from the next open over H days.", DefaultValueFactory = _ => 5 };
+        var trainWindow = new Option<int>("--train-window") { Description = "Rolling training window in trading days.", DefaultValueFactory = _ => 504 };
+        var expanding = new Option<bool>("--expanding") { Description = "Use an expanding training window instead of a rolling one." };
+        var retrain = new Option<int>("--retrain-every") { Description = "Refit every k trading days (test-block length).", DefaultValueFactory = _ => 21 };
+        var embargo = new Option<int>("--embargo") { Description = "Trading days after each test block kept out of later training.", DefaultValueFactory = _ => 0 };
+        var cost = new Option<double>("--cost-bps") { Description = "Trading cost in basis points per side.", DefaultValueFactory = _ => 5.0 };
+        var topK = new Option<int>("--top-k") { Description = "TopK-Dropout book size; 0 = a third of the assets.", DefaultValueFactory = _ => 0 };
+        var nDrop = new Option<int>("--n-drop") { Description = "TopK-Dropout names swapped per day; -1 = TopK/5 (at least 1).", DefaultValueFactory = _ => -1 };
+        var quantile = new Option<double>("--quantile") { Description = "Share of assets in each leg of the long-short book, (0, 0.5].", DefaultValueFactory = _ => 0.2 };
+        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", ResearchPipeline.KnownModels)}.", DefaultValueFactory = _ => string.Join(",", ResearchPipeline.KnownModels) };
+        var lambda = new Option<double>("--ridge-lambda") { Description = "Ridge penalty per training row.", DefaultValueFactory = _ => 0.01 };
+        var output = new Option<string>("--out") { Description = "Output folder (replaced atomically).", DefaultValueFactory = _ => Path.Combine("runs", "research") };
+        var command = new Command("research",
+            "Walk-forward research: features and labels from a LEAN data folder, purged walk-forward folds, out-of-sample IC, Rank IC, "
+            + "ICIR, TopK-Dropout and long-short books after costs against an equal-weight benchmark. " + ExitCodes.HelpText);
+        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, output })
+            command.Options.Add(o);
+        command.SetAction((parse, cancellationToken) => Task.FromResult(Commands.Guard(stderr, () =>
+        {
+            var clock = Stopwatch.StartNew();
+            var options = new ResearchOptions(
+                ParseDate(parse.GetValue(start)!, "--start"),
+                parse.GetValue(end) is { Length: > 0 } e ? ParseDate(e, "--end") : DateOnly.FromDateTime(DateTime.Today),
+                Split(parse.GetValue(models)),
+                parse.GetValue(horizon), parse.GetValue(trainWindow), parse.GetValue(retrain), parse.GetValue(expanding), parse.GetValue(embargo),
+                parse.GetValue(cost), parse.GetValue(topK), parse.GetValue(nDrop), parse.GetValue(quantile), parse.GetValue(lambda));
+            try { options.Validate(); }
+            catch (ArgumentException x) { throw new UsageException(x.Message); }
+            var folder = new LeanDataFolder(parse.GetValue(data)!);
+            var requested = Split(parse.GetValue(tickers));
+            var universe = requested.Count > 0 ? requested : folder.EquityTickers(BarResolution.Daily);
+            if (universe.Count == 0) throw new InvalidDataException($"{folder.Root}: no daily US-equity data (equity/usa/daily/*.zip).");
+            if (universe.Count < 2)
+                throw new UsageException($"cross-sectional metrics need at least 2 assets; got {universe.Count} ({string.Join(", ", universe)}).");
+            var outputFolder = Path.GetFullPath(parse.GetValue(output)!);
+
+            stderr.WriteLine($"research: {universe.Count} tickers from {folder.Root}, {options.Start:yyyy-MM-dd} .. {options.End:yyyy-MM-dd}, models {string.Join(", ", options.Models)}");
+            ResearchData run;
+            if (ReferenceEquals(stderr, System.Console.Error) && !System.Console.IsErrorRedirected)
+            {
+                // A terminal: Spectre.Console progress bars.
+                ResearchData? inner = null;
+                AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stderr) }).Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                    .Start(context =>
+                    {
+                        var load = context.AddTask("load bars", maxValue: universe.Count);
+                        var panel = Panel.Load(folder, universe, options.End, new InlineProgress<int>(n => load.Value = n));
+                        var tasks = options.Models.ToDictionary(m => m, m => context.AddTask($"walk-forward {m}"));
+                        inner = ResearchPipeline.Run(panel, options, new InlineProgress<(string Model, int Done, int Total)>(p =>
+                        {
+                            tasks[p.Model].MaxValue = p.Total;
+                            tasks[p.Model].Value = p.Done;
+                        }), cancellationToken);
+                    });
+                run = inner!;
+            }
+            else
+            {
+                // A log: one line per stage.
+                var panel = Panel.Load(folder, universe, options.End);
+                stderr.WriteLine($"loaded {panel.AssetCount} assets × {panel.DateCount} dates in {clock.Elapsed.TotalSeconds:0.0} s");
+                run = ResearchPipeline.Run(panel, options, new InlineProgress<(string Model, int Done, int Total)>(p =>
+                {
+                    if (p.Done == p.Total) stderr.WriteLine($"walk-forward {p.Model}: {p.Total} folds done at {clock.Elapsed.TotalSeconds:0.0} s");
+                }), cancellationToken);
+            }
+            var result = ResearchEvaluation.Evaluate(run, options);
+            PrintTable(stdout, result);
+            ResearchReportWriter.Write(outputFolder, result, run, folder.Root, clock.Elapsed);
+            stdout.WriteLine($"Report: {Path.Combine(outputFolder, "report.md")} (also report.json, predictions.csv); wall time {clock.Elapsed.TotalSeconds:0.0} s");
+            return ExitCodes.Success;
+        })));
+        return command;
+    }
+
+    /// <summary>Prints the metric table (plain ASCII, so it reads the same in a terminal and a CI log).</summary>
+    internal static void PrintTable(TextWriter stdout, ResearchResult result)
+    {
+        var console = Console(stdout);
+        console.Profile.Width = 240;
+        var table = new Table().Border(TableBorder.Ascii)
+            .Title($"Out of sample {result.EvaluatedFrom:yyyy-MM-dd}..{result.EvaluatedTo:yyyy-MM-dd}: {result.Tickers.Count} assets, {result.EvaluatedDates} days, {result.Folds} folds, H={result.Options.Horizon}, cost {result.Options.CostBps.ToString(CultureInfo.InvariantCulture)} bps/side, TopK {result.TopK}/drop {result.NDrop}");
+        for (var i = 0; i < ResearchTable.Headers.Count; i++)
+            table.AddColumn(i == 0 ? new TableColumn(ResearchTable.Headers[i]) : new TableColumn(ResearchTable.Headers[i]).RightAligned());
+        foreach (var row in ResearchTable.Rows(result)) table.AddRow(row.Select(Markup.Escape).ToArray());
+        console.Write(table);
+    }
+
+    private static IAnsiConsole Console(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(writer),
+        Ansi = AnsiSupport.No,
+        ColorSystem = ColorSystemSupport.NoColors,
+        Interactive = InteractionSupport.No,
+    });
+
+    private static DateOnly ParseDate(string text, string option) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw new UsageException($"{option}: '{text}' is not a date in yyyy-MM-dd form.");
+
+    private static List<string> Split(string? text) =>
+        (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    /// <summary>Reports on the calling thread (Spectre's progress tasks are thread-safe).</summary>
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,10 @@
+using LeanModels.Models.Research.Metrics;
+
+namespace LeanModels.Models.Research;
+
+/// <summary>Out-of-sample results of one model over the evaluated dates.</summary>
+/// <param name="Model">Forecaster name.</param>
+/// <param name="Signal">IC, Rank IC, ICIR, Rank ICIR, positive shares and Newey–West t-statistics (lags = horizon).</param>
+/// <param name="TopK">TopK-Dropout long-only book, daily rebalanced at the next open, after costs.</param>
+/// <param name="LongShort">Long-short quantile book (+0.5 / −0.5 gross), daily rebalanced at the next open, after costs.</param>
+public sealed record ModelResult(string Model, SignalReport Signal, PortfolioReport TopK, PortfolioReport LongShort);

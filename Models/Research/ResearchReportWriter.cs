@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LeanModels.Models.IO;
+using LeanModels.Models.Research.Metrics;
+
+namespace LeanModels.Models.Research;
+
+/// <summary>
+/// Writes a research run folder (Qlib's recorder: config, metrics, predictions): <c>report.md</c>, <c>report.json</c> and
+/// <c>predictions.csv</c>, all or nothing (<see cref="AtomicFolder"/>).
+/// </summary>
+public static class ResearchReportWriter
+{
+    /// <summary>Writes the run folder.</summary>
+    /// <param name="outputFolder">Destination; replaced if it exists.</param>
+    /// <param name="result">Metrics.</param>
+    /// <param name="data">Forecasts and labels for predictions.csv.</param>
+    /// <param name="dataFolder">The LEAN data folder read, recorded in the manifest.</param>
+    /// <param name="elapsed">Wall time of the run, recorded in the manifest.</param>
+    /// <exception cref="IOException">The folder could not be written; nothing is left behind.</exception>
+    public static void Write(string outputFolder, ResearchResult result, ResearchData data, string dataFolder, TimeSpan elapsed)
+    {
+        var commit = GitInfo.TryReadCommit(AppContext.BaseDirectory) ?? GitInfo.TryReadCommit(Directory.GetCurrentDirectory());
+        AtomicFolder.Write(outputFolder, dir =>
+        {
+            File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(result, dataFolder, commit, elapsed));
+            WritePredictions(Path.Combine(dir, "predictions.csv"), result, data);
+            File.WriteAllText(Path.Combine(dir, "report.json"), Json(result, dataFolder, commit, elapsed));
+        });
+    }
+
+    /// <summary>The Markdown report: settings, the metric table, conventions.</summary>
+    /// <param name="result">Metrics.</param>
+    /// <param name="dataFolder">Data folder read.</param>
+    /// <param name="commit">Git commit, or null.</param>
+    /// <param name="elapsed">Wall time.</param>
+    /// <returns>Markdown text.</returns>
+    public static string Markdown(ResearchResult result, string dataFolder, string? commit, TimeSpan elapsed)
+    {
+        var o = result.Options;
+        var sb = new StringBuilder();
+        sb.Append("# Walk-forward research report\n\n");
+        sb.Append($"- Data: `{dataFolder}`, {result.Tickers.Count} assets: {string.Join(", ", result.Tickers.Take(30))}{(result.Tickers.Count > 30 ? ", …" : "")}\n");
+        sb.Append($"- Out of sample: {result.EvaluatedFrom:yyyy-MM-dd} .. {result.EvaluatedTo:yyyy-MM-dd} ({result.EvaluatedDates} decision dates, {result.Folds} folds)\n");
+        sb.Append($"- Label: log return over {o.Horizon} days from the next open (decide after close t, trade at open t+1)\n");
+        sb.Append($"- Walk-forward: {(o.Expanding ? "expanding" : $"rolling {o.TrainWindow}-day")} training window, refit every {o.RetrainEvery} days, purge {o.Horizon + 1} days, embargo {o.Embargo} days\n");
+        sb.Append($"- Books: TopK-Dropout top {result.TopK}, drop {result.NDrop} per day (long only); long-short {o.Quantile:P0} quantiles (+0.5/−0.5); daily rebalance at the next open; cost {o.CostBps.ToString(CultureInfo.InvariantCulture)} bps per side\n");
+        sb.Append($"- Commit: {commit ?? "unknown"}; wall time {elapsed.TotalSeconds:0.0} s\n\n");
+        sb.Append(ResearchTable.Markdown(result));
+        sb.Append("\nIC/Rank IC: mean of the daily cross-sectional Pearson/Spearman correlation between forecast and label; ICIR = mean/std of the daily series (not annualised); IC>0 = share of days with positive IC; t (NW) = Newey–West t-statistic of the mean daily IC with lags = horizon. Returns are compounded and annualised (252 days) after costs; max DD is the largest peak-to-trough loss; turnover is Σ|Δw| per day (both sides).\n");
+        return sb.ToString();
+    }
+
+    private static void WritePredictions(string path, ResearchResult result, ResearchData data)
+    {
+        int A = data.Panel.AssetCount;
+        var models = result.Options.Models;
+        using var writer = new StreamWriter(path, append: false, new UTF8Encoding(false), 1 << 16);
+        writer.Write("date,ticker,label");
+        foreach (var m in models) writer.Write("," + m);
+        writer.Write('\n');
+        for (var d = data.EvaluationStart; d < data.EvaluationEnd; d++)
+            for (var a = 0; a < A; a++)
+            {
+                var k = d * A + a;
+                if (!models.Any(m => double.IsFinite(data.Forecasts[m][k]))) continue;
+                writer.Write(data.Panel.Dates[d].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                writer.Write(',');
+                writer.Write(data.Panel.Tickers[a]);
+                writer.Write(',');
+                writer.Write(R(data.Labels[k]));
+                foreach (var m in models) { writer.Write(','); writer.Write(R(data.Forecasts[m][k])); }
+                writer.Write('\n');
+            }
+    }
+
+    /// <summary>Round-trip text of a double (bit-exact when parsed back); empty for NaN.</summary>
+    private static string R(double x) => double.IsNaN(x) ? "" : x.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Json(ResearchResult result, string dataFolder, string? commit, TimeSpan elapsed)
+    {
+        var o = result.Options;
+        object Portfolio(PortfolioReport p) => new
+        {
+            name = p.Name,
+            annualisedReturn = p.AnnualisedReturn,
+            annualisedVolatility = p.AnnualisedVolatility,
+            sharpe = p.Sharpe,
+            maxDrawdown = p.MaxDrawdown,
+            meanTurnover = p.MeanTurnover,
+        };
+        var document = new
+        {
+            format = "leanmodels-research/1",
+            commit,
+            wallTimeSeconds = Math.Round(elapsed.TotalSeconds, 3),
+            dataFolder,
+            tickers = result.Tickers,
+            options = new
+            {
+                start = o.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                end = o.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                models = o.Models,
+                horizon = o.Horizon,
+                trainWindow = o.TrainWindow,
+                retrainEvery = o.RetrainEvery,
+                expanding = o.Expanding,
+                embargo = o.Embargo,
+                costBpsPerSide = o.CostBps,
+                topK = result.TopK,
+                nDrop = result.NDrop,
+                quantile = o.Quantile,
+                ridgeLambda = o.RidgeLambda,
+                tradingDaysPerYear = ResearchOptions.TradingDaysPerYear,
+            },
+            evaluatedFrom = result.EvaluatedFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            evaluatedTo = result.EvaluatedTo.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            evaluatedDates = result.EvaluatedDates,
+            folds = result.Folds,
+            models = result.Models.Select(m => new Dictionary<string, object>
+            {
+                ["model"] = m.Model,
+                ["IC"] = m.Signal.IC,
+                ["ICIR"] = m.Signal.Icir,
+                ["Rank IC"] = m.Signal.RankIC,
+                ["Rank ICIR"] = m.Signal.RankIcir,
+                ["IC positive share"] = m.Signal.ICPositiveShare,
+                ["Rank IC positive share"] = m.Signal.RankICPositiveShare,
+                ["IC t-stat (Newey-West)"] = m.Signal.ICTStat,
+                ["Rank IC t-stat (Newey-West)"] = m.Signal.RankICTStat,
+                ["IC dates"] = m.Signal.Dates,
+                ["topK"] = Portfolio(m.TopK),
+                ["longShort"] = Portfolio(m.LongShort),
+            }).ToList(),
+            benchmark = Portfolio(result.Benchmark),
+        };
+        return JsonSerializer.Serialize(document, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        });
+    }
+}

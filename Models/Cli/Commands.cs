@@ -8,6 +8,7 @@ internal static class Commands
     /// <summary>Every sub-command of <c>leanmodels</c>.</summary>
     public static IEnumerable<Command> All(TextWriter stdout, TextWriter stderr)
     {
+        yield return ImportCommand.Create(stdout, stderr);
         yield break;
     }
 

@@ -9,6 +9,7 @@ internal static class Commands
     public static IEnumerable<Command> All(TextWriter stdout, TextWriter stderr)
     {
         yield return ResearchCommand.Create(stdout, stderr);
+        yield return ImportCommand.Create(stdout, stderr);
     }
 
     /// <summary>

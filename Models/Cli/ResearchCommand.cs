@@ -30,8 +30,8 @@ internal static class ResearchCommand
         var retrain = new Option<int>("--retrain-every") { Description = "Refit every k trading days (test-block length).", DefaultValueFactory = _ => 21 };
         var embargo = new Option<int>("--embargo") { Description = "Trading days after each test block kept out of later training.", DefaultValueFactory = _ => 0 };
         var cost = new Option<double>("--cost-bps") { Description = "Trading cost in basis points per side.", DefaultValueFactory = _ => 5.0 };
-        var topK = new Option<int>("--top-k") { Description = "TopK-Dropout book size; 0 = a third of the assets.", DefaultValueFactory = _ => 0 };
-        var nDrop = new Option<int>("--n-drop") { Description = "TopK-Dropout names swapped per day; -1 = TopK/5 (at least 1).", DefaultValueFactory = _ => -1 };
+        var topK = new Option<int>("--top-k") { Description = "TopK-Dropout book size; 0 = a third of the assets, at most 50.", DefaultValueFactory = _ => 0 };
+        var nDrop = new Option<int>("--n-drop") { Description = "TopK-Dropout names swapped per day; -1 = TopK/10 (at least 1).", DefaultValueFactory = _ => -1 };
         var quantile = new Option<double>("--quantile") { Description = "Share of assets in each leg of the long-short book, (0, 0.5].", DefaultValueFactory = _ => 0.2 };
         var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", ResearchPipeline.KnownModels)}.", DefaultValueFactory = _ => string.Join(",", ResearchPipeline.KnownModels) };
         var lambda = new Option<double>("--ridge-lambda") { Description = "Ridge penalty per training row.", DefaultValueFactory = _ => 0.01 };

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using LeanModels.Models.Data;
 
 namespace LeanModels.Models.Research;
@@ -118,12 +119,22 @@ public sealed class Panel
     public static Panel Load(LeanDataFolder folder, IReadOnlyList<string> tickers, DateOnly end, IProgress<int>? progress = null)
     {
         var bars = new IReadOnlyList<Bar>[tickers.Count];
+        var errors = new Exception?[tickers.Count];
         var done = 0;
         Parallel.For(0, tickers.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, a =>
         {
-            bars[a] = folder.ReadEquityBars(tickers[a], BarResolution.Daily, PriceAdjustment.Adjusted).Where(b => b.Date <= end).ToList();
+            try
+            {
+                bars[a] = folder.ReadEquityBars(tickers[a], BarResolution.Daily, PriceAdjustment.Adjusted).Where(b => b.Date <= end).ToList();
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnknownTickerException)
+            {
+                errors[a] = e;
+            }
             progress?.Report(Interlocked.Increment(ref done));
         });
+        // Report the first failing ticker in the order given, whatever order the threads ran in.
+        if (errors.FirstOrDefault(e => e is not null) is { } error) ExceptionDispatchInfo.Capture(error).Throw();
         return FromBars(tickers, bars);
     }
 }

@@ -15,8 +15,8 @@ public static class ResearchEvaluation
         options.Validate();
         int A = data.Panel.AssetCount, from = data.EvaluationStart, to = data.EvaluationEnd, D = to - from;
         if (D <= 0) throw new ArgumentException("ResearchEvaluation: no out-of-sample date to evaluate.", nameof(data));
-        var topK = options.TopK > 0 ? Math.Min(options.TopK, A) : Math.Max(1, A / 3);
-        var nDrop = options.NDrop >= 0 ? Math.Min(options.NDrop, topK) : Math.Max(1, topK / 5);
+        var topK = options.TopK > 0 ? Math.Min(options.TopK, A) : Math.Clamp(A / 3, 1, 50);          // Qlib's benchmark books: topk 50
+        var nDrop = options.NDrop >= 0 ? Math.Min(options.NDrop, topK) : Math.Max(1, topK / 10);    // … and n_drop 5
         var labels = data.Labels.AsSpan(from * A, D * A);
         var returns = data.HoldingReturns.AsSpan(from * A, D * A);
         var results = new List<ModelResult>();

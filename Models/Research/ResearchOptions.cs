@@ -10,8 +10,8 @@ namespace LeanModels.Models.Research;
 /// <param name="Expanding">Expanding instead of rolling training window.</param>
 /// <param name="Embargo">Trading days after each test block kept out of later training (≥ 0).</param>
 /// <param name="CostBps">Trading cost in basis points per side (≥ 0), charged on turnover.</param>
-/// <param name="TopK">TopK-Dropout book size; 0 = a third of the assets (at least 1).</param>
-/// <param name="NDrop">Names swapped per day by TopK-Dropout; −1 = max(1, TopK / 5).</param>
+/// <param name="TopK">TopK-Dropout book size; 0 = a third of the assets, between 1 and 50 (Qlib's benchmark configs hold 50).</param>
+/// <param name="NDrop">Names swapped per day by TopK-Dropout; −1 = max(1, TopK / 10) (Qlib: 5 of 50).</param>
 /// <param name="Quantile">Share of assets in each leg of the long-short book, in (0, 0.5].</param>
 /// <param name="RidgeLambda">Ridge penalty per training row (≥ 0).</param>
 public sealed record ResearchOptions(
@@ -45,8 +45,8 @@ public sealed record ResearchOptions(
         if (RetrainEvery < 1) throw new ArgumentException($"retrain step must be ≥ 1 trading day, got {RetrainEvery}.");
         if (Embargo < 0) throw new ArgumentException($"embargo must be ≥ 0, got {Embargo}.");
         if (!(CostBps >= 0 && double.IsFinite(CostBps))) throw new ArgumentException($"cost must be ≥ 0 bps per side, got {CostBps}.");
-        if (TopK < 0) throw new ArgumentException($"top-k must be ≥ 0 (0 = a third of the assets), got {TopK}.");
-        if (NDrop < -1) throw new ArgumentException($"n-drop must be ≥ 0 (or −1 for TopK/5), got {NDrop}.");
+        if (TopK < 0) throw new ArgumentException($"top-k must be ≥ 0 (0 = a third of the assets, at most 50), got {TopK}.");
+        if (NDrop < -1) throw new ArgumentException($"n-drop must be ≥ 0 (or −1 for TopK/10), got {NDrop}.");
         if (!(Quantile > 0 && Quantile <= 0.5)) throw new ArgumentException($"quantile must be in (0, 0.5], got {Quantile}.");
         if (!(RidgeLambda >= 0 && double.IsFinite(RidgeLambda))) throw new ArgumentException($"ridge lambda must be ≥ 0, got {RidgeLambda}.");
         if (Models.Count == 0) throw new ArgumentException("at least one model is needed.");

@@ -15,7 +15,9 @@ namespace LeanModels.Models.Research.Metrics;
 /// weights: Turnover_d = Σ_a |w_target,a − w_drifted,a| (both sides counted, the first rebalance from cash included),
 /// gross_d = Σ_a w_target,a · r_a, cost_d = Turnover_d · costBps · 1e-4, net_d = gross_d − cost_d. Between rebalances the
 /// weights drift: w_drifted,a = w_a (1 + r_a) / (1 + Σ_b w_b r_b) (an untradable r counts as 0; should 1 + gross reach 0,
-/// the book is treated as all cash). Summary figures are <see cref="RiskFigures"/> of the net returns.
+/// the book is treated as all cash). Summary figures are <see cref="RiskFigures"/> of the net returns. Simplification:
+/// NaN blocks only opening a position; a held untradable name can still be sold, and is re-weighted like the others
+/// (Qlib's exchange neither buys nor sells a suspended stock).
 /// </remarks>
 public static class PortfolioAnalysis
 {

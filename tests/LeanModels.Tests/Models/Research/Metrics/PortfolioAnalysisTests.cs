@@ -111,10 +111,11 @@ public class PortfolioAnalysisTests
         // date 0: all 5 eligible, n = int(0.4·5) = 2: long {0,1} +0.25 each, short {3,4} −0.25 each; turnover 1.
         //   gross = 0.25(0.04+0.02) − 0.25(−0.01−0.03) = 0.025 = (top mean 0.03 − bottom mean −0.02)/2 (Qlib); net 0.024.
         //   drift (1.025): w0 = 0.26/1.025, w1 = 0.255/1.025, w3 = −0.2475/1.025, w4 = −0.2425/1.025.
-        // date 1: asset 3 has no score, asset 4 no return → eligible {0 (1), 1 (4), 2 (5)}, n = max(1, int(1.2)) = 1:
-        //   long {2} +0.5, short {0} −0.5. gross = 0.5·0.03 − 0.5·0.01 = 0.01.
+        // date 1: asset 3 has no score; asset 4 has the worst score but no return (untradable, so it is not shorted) →
+        //   eligible {0 (1), 1 (4), 2 (5)}, n = max(1, int(1.2)) = 1: long {2} +0.5, short {0} −0.5.
+        //   gross = 0.5·0.03 − 0.5·0.01 = 0.01 (shorting 4, which earns 0, would give 0.015).
         //   turnover = (0.5 + 0.26/1.025) + 0.255/1.025 + 0.5 + 0.2475/1.025 + 0.2425/1.025 = 1 + 1.005/1.025 ≈ 1.980488.
-        double[] scores = [5, 4, 3, 2, 1, /**/ 1, 4, 5, N, 2];
+        double[] scores = [5, 4, 3, 2, 1, /**/ 1, 4, 5, N, 0.5];
         double[] returns = [0.04, 0.02, 0.0, -0.01, -0.03, /**/ 0.01, 0.02, 0.03, 0.05, N];
         var report = PortfolioAnalysis.LongShortQuantile(scores, returns, 2, 5, quantile: 0.4, costBps: 10, periodsPerYear: 252);
 

@@ -8,7 +8,7 @@ namespace LeanModels.Models.Data;
 /// (LEAN <c>Common/Data/Auxiliary/CorporateFactorRow.cs</c>).
 /// </summary>
 /// <param name="Date">Last trading day to which these factors apply (the day before an ex-date).</param>
-/// <param name="PriceFactor">Cumulative dividend factor (CRSP style, 1 − D / previous close per dividend), a fraction.</param>
+/// <param name="PriceFactor">Cumulative dividend factor, a fraction: LEAN writes it CRSP style (1 − D / previous close per dividend); files from <c>leanmodels import</c> carry the source's own adjustment instead (Alpha Vantage: C_ex / (C_ex + D)).</param>
 /// <param name="SplitFactor">Cumulative split factor (old shares per new share), a fraction.</param>
 /// <param name="ReferencePrice">Raw close on <see cref="Date"/> in dollars; 1 on the first row and 0 on the sentinel row by convention.</param>
 public sealed record FactorRow(DateOnly Date, double PriceFactor, double SplitFactor, double ReferencePrice)

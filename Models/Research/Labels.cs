@@ -31,20 +31,25 @@ public static class Labels
 
     /// <summary>
     /// The simple return a position decided after the close of t earns until the next daily rebalance:
-    /// O_{t+2} / O_{t+1} − 1 (enter at the next open, leave at the open after).
+    /// O_{t+2} / O_{t+1} − 1 (enter at the next open, leave at the open after). When the asset has a bar at t + 1 but none
+    /// at t + 2 (a halt or delisting), the position is taken to leave at the close of t + 1: C_{t+1} / O_{t+1} − 1. So the
+    /// return is defined exactly when the entry open exists, which is known when the order executes: a backtest that only
+    /// buys assets with a finite return uses no knowledge of later bars.
     /// </summary>
     /// <param name="panel">Adjusted daily bars.</param>
-    /// <returns>[D, A] simple return per day; NaN where either open is missing (the last 2 dates included).</returns>
+    /// <returns>[D, A] simple return per day; NaN where the asset has no bar at t + 1 (and on the last date).</returns>
     public static double[] NextOpenToOpenReturn(Panel panel)
     {
         int D = panel.DateCount, A = panel.AssetCount;
         var ret = new double[D * A];
         Array.Fill(ret, double.NaN);
-        for (var d = 0; d + 2 < D; d++)
+        for (var d = 0; d + 1 < D; d++)
             for (var a = 0; a < A; a++)
             {
                 int k1 = (d + 1) * A + a, k2 = (d + 2) * A + a;
-                if (panel.Available[k1] && panel.Available[k2]) ret[d * A + a] = panel.Open[k2] / panel.Open[k1] - 1.0;
+                if (!panel.Available[k1]) continue;
+                var exit = d + 2 < D && panel.Available[k2] ? panel.Open[k2] : panel.Close[k1];
+                ret[d * A + a] = exit / panel.Open[k1] - 1.0;
             }
         return ret;
     }

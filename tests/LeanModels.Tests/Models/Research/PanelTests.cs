@@ -41,4 +41,18 @@ public class PanelTests
         Assert.That(double.IsNaN(label[1 * 2 + 1]), "the missing bar on date 2 masks the label, never forward-filled");
         Assert.That(double.IsNaN(label[2 * 2 + 1]), "no bar on the decision date");
     }
+
+    [Test]
+    public void NextOpenToOpenReturn_ExitsAtNextOpenOrAtTheLastCloseBeforeAGap()
+    {
+        // b: bars on date indices 0, 1, 3 (none on 2). Decision at 0 enters at open 1 (21); no bar on 2, so it leaves at
+        // the close of 1 (21, B sets O = C): 21/21 − 1 = 0. a: O_2/O_1 − 1 = 12/11 − 1. Decision at 1: b has no entry open → NaN.
+        var panel = Panel.FromBars(["a", "b"], [[B(4, 10), B(5, 11), B(6, 12), B(7, 13)], [B(4, 20), B(5, 21), B(7, 23)]]);
+        var ret = Labels.NextOpenToOpenReturn(panel);
+        Assert.That(ret[0 * 2 + 0], Is.EqualTo(12.0 / 11.0 - 1).Within(1e-15));
+        Assert.That(ret[0 * 2 + 1], Is.EqualTo(0.0));
+        Assert.That(double.IsNaN(ret[1 * 2 + 1]));
+        Assert.That(ret[2 * 2 + 0], Is.EqualTo(0.0), "last bar: enters at open 3 and leaves at close 3 (B sets O = C)");
+        Assert.That(double.IsNaN(ret[3 * 2 + 0]), "no bar after the last date");
+    }
 }

@@ -14,8 +14,11 @@ namespace LeanModels.Models.Research;
 /// <item><c>logHighLow</c> = log(H_j / L_j), the high-low range.</item>
 /// <item><c>logVolumeRatio20</c> = log((V_j + 1) / (mean(V_{j−19..j}) + 1)): volume over its 20-day mean, logged (+1 keeps zero volume finite).</item>
 /// <item><c>volatility20</c> = sample std (n − 1) of r_{j−19..j}, log return per day.</item>
-/// <item><c>rsi14</c> = Wilder's RSI(14) / 100 on close changes (Wilder 1978; first averages are 14-bar means, then
-/// avg ← (13·avg + x) / 14; RSI = 100 − 100 / (1 + avgGain / avgLoss), 100 when avgLoss = 0, as LEAN's RelativeStrengthIndex).</item>
+/// <item><c>rsi14</c> = Wilder's RSI(14) / 100 on close changes (Wilder 1978), restarted on each row's own window of the
+/// last 60 changes: the first averages are means of the first 14 changes, then avg ← (13·avg + x) / 14 over the other 46;
+/// RSI = 100 − 100 / (1 + avgGain / avgLoss), 100 when avgLoss = 0, as LEAN's RelativeStrengthIndex. (A recursion over the
+/// whole history would make the value depend on where the data starts; the window keeps every feature a function of the
+/// last 61 bars, so a LEAN rolling window reproduces research features bit for bit.)</item>
 /// <item><c>corrMarket20</c> = Pearson correlation of r_{j−19..j} with the market proxy on the same dates.</item>
 /// <item><c>momentum5</c>, <c>momentum20</c>, <c>momentum60</c> = log(C_j / C_{j−n}), n = 5, 20, 60.</item>
 /// <item><c>distanceMa20</c> = log(C_j / mean(C_{j−19..j})).</item>
@@ -29,6 +32,12 @@ public static class FeatureBuilder
         "logCloseOpen", "logReturn1", "logHighLow", "logVolumeRatio20", "volatility20", "rsi14", "corrMarket20",
         "momentum5", "momentum20", "momentum60", "distanceMa20",
     ];
+
+    /// <summary>
+    /// Version of the feature definitions, recorded in model artifacts: a model trained on one version is refused by a build
+    /// that computes another. Bump it whenever a feature's definition or order changes.
+    /// </summary>
+    public const string Version = "features/1";
 
     /// <summary>Bars of history an asset needs before its first valid row (momentum60 needs 60 previous closes).</summary>
     public const int WarmUpBars = 60;
@@ -49,6 +58,7 @@ public static class FeatureBuilder
 
     /// <summary>
     /// [D] equal-weight mean of the 1-day log returns of the assets with a bar on d and on their previous bar; NaN when none.
+    /// Summed in ordinal ticker order, so the result does not depend on the order of the panel's assets.
     /// </summary>
     /// <param name="panel">Adjusted daily bars.</param>
     /// <returns>Market proxy log return per day.</returns>
@@ -57,7 +67,9 @@ public static class FeatureBuilder
         int D = panel.DateCount, A = panel.AssetCount;
         var sum = new double[D];
         var count = new int[D];
-        for (var a = 0; a < A; a++)
+        // Sum in ordinal ticker order whatever the panel's asset order, so the proxy's bits do not depend on it.
+        var order = Enumerable.Range(0, A).OrderBy(a => panel.Tickers[a], StringComparer.Ordinal).ToArray();
+        foreach (var a in order)
         {
             var previous = double.NaN;
             for (var d = 0; d < D; d++)
@@ -88,7 +100,6 @@ public static class FeatureBuilder
             r[j] = j > 0 ? Math.Log(c[j] / c[j - 1]) : double.NaN;
             m[j] = market[dates[j]];
         }
-        var rsi = WilderRsi(c, 14);
         Span<double> row = stackalloc double[F];
         for (var j = WarmUpBars; j < n; j++)
         {
@@ -97,7 +108,7 @@ public static class FeatureBuilder
             row[2] = Math.Log(h[j] / l[j]);
             row[3] = Math.Log((v[j] + 1) / (Mean(v, j - 19, j) + 1));
             row[4] = SampleStd(r, j - 19, j);
-            row[5] = rsi[j] / 100.0;
+            row[5] = WilderRsiLast(c.AsSpan(j - WarmUpBars, WarmUpBars + 1), 14) / 100.0;
             row[6] = Correlation(r, m, j - 19, j);
             row[7] = Math.Log(c[j] / c[j - 5]);
             row[8] = Math.Log(c[j] / c[j - 20]);
@@ -110,6 +121,20 @@ public static class FeatureBuilder
             row.CopyTo(values.AsSpan(k * F, F));
             valid[k] = true;
         }
+    }
+
+    /// <summary>Wilder's RSI of the last close of <paramref name="close"/> (which holds more than <paramref name="period"/> closes), without allocating.</summary>
+    internal static double WilderRsiLast(ReadOnlySpan<double> close, int period)
+    {
+        double avgGain = 0, avgLoss = 0;
+        for (var j = 1; j < close.Length; j++)
+        {
+            var change = close[j] - close[j - 1];
+            double gain = Math.Max(change, 0), loss = Math.Max(-change, 0);
+            if (j <= period) { avgGain += gain / period; avgLoss += loss / period; }
+            else { avgGain = (avgGain * (period - 1) + gain) / period; avgLoss = (avgLoss * (period - 1) + loss) / period; }
+        }
+        return avgLoss == 0 ? 100.0 : 100.0 - 100.0 / (1.0 + avgGain / avgLoss);
     }
 
     /// <summary>Wilder's RSI on closes; NaN before <paramref name="period"/> changes exist.</summary>

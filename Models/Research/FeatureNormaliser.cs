@@ -13,6 +13,20 @@ public sealed class FeatureNormaliser
         Std = std;
     }
 
+    /// <summary>Rebuilds a fitted normaliser from stored statistics (e.g. a model artifact).</summary>
+    /// <param name="mean">[F] means.</param>
+    /// <param name="std">[F] standard deviations, each finite and &gt; 0.</param>
+    /// <returns>The normaliser.</returns>
+    /// <exception cref="ArgumentException">Lengths differ, or a value is not finite, or a std is ≤ 0.</exception>
+    public static FeatureNormaliser FromStatistics(IReadOnlyList<double> mean, IReadOnlyList<double> std)
+    {
+        if (mean.Count != std.Count) throw new ArgumentException($"FeatureNormaliser: {mean.Count} means but {std.Count} stds.");
+        for (var f = 0; f < mean.Count; f++)
+            if (!double.IsFinite(mean[f]) || !(std[f] > 0 && double.IsFinite(std[f])))
+                throw new ArgumentException($"FeatureNormaliser: feature {f} has mean {mean[f]} and std {std[f]}; need finite values and std > 0.");
+        return new FeatureNormaliser(mean.ToArray(), std.ToArray());
+    }
+
     /// <summary>[F] training mean per feature.</summary>
     public IReadOnlyList<double> Mean { get; }
 

@@ -7,13 +7,15 @@ namespace LeanModels.Models.Research;
 /// <param name="HoldingReturns">[D, A] simple return from the next open to the open after (NaN = not tradable).</param>
 /// <param name="Folds">Walk-forward folds; together their test blocks are the evaluated dates.</param>
 /// <param name="Forecasts">Model name → [D, A] out-of-sample forecasts (NaN outside test blocks or where features are invalid).</param>
+/// <param name="LastModels">Model name → the model of the last fold (what <c>research --save-artifacts</c> saves).</param>
 public sealed record ResearchData(
     Panel Panel,
     FeatureSet Features,
     double[] Labels,
     double[] HoldingReturns,
     IReadOnlyList<Fold> Folds,
-    IReadOnlyDictionary<string, double[]> Forecasts)
+    IReadOnlyDictionary<string, double[]> Forecasts,
+    IReadOnlyDictionary<string, Forecasting.IReturnForecaster> LastModels)
 {
     /// <summary>First evaluated date index (inclusive).</summary>
     public int EvaluationStart => Folds.Count > 0 ? Folds[0].TestStart : Panel.DateCount;

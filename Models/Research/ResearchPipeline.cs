@@ -1,4 +1,4 @@
-using LeanModels.Models.Research.Forecasters;
+using LeanModels.Models.Forecasting;
 
 namespace LeanModels.Models.Research;
 
@@ -8,21 +8,8 @@ namespace LeanModels.Models.Research;
 /// </summary>
 public static class ResearchPipeline
 {
-    /// <summary>Names accepted in <see cref="ResearchOptions.Models"/>.</summary>
-    public static IReadOnlyList<string> KnownModels { get; } = ["momentum20", "reversal5", "ridge"];
-
-    /// <summary>Creates an untrained forecaster by name.</summary>
-    /// <param name="name">One of <see cref="KnownModels"/>.</param>
-    /// <param name="options">Run options (ridge λ).</param>
-    /// <returns>A new forecaster.</returns>
-    /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
-    public static IForecaster CreateModel(string name, ResearchOptions options) => name switch
-    {
-        "momentum20" => FeatureSignalForecaster.Momentum20(),
-        "reversal5" => FeatureSignalForecaster.Reversal5(),
-        "ridge" => new RidgeForecaster(options.RidgeLambda),
-        _ => throw new ArgumentException($"unknown model '{name}'; known models: {string.Join(", ", KnownModels)}.", nameof(name)),
-    };
+    /// <summary>Names accepted in <see cref="ResearchOptions.Models"/> (<see cref="ForecasterCatalog.Names"/>).</summary>
+    public static IReadOnlyList<string> KnownModels => ForecasterCatalog.Names;
 
     /// <summary>Computes features, labels, folds and every model's out-of-sample forecasts.</summary>
     /// <param name="panel">Adjusted daily bars, none dated after <see cref="ResearchOptions.End"/>.</param>
@@ -49,12 +36,14 @@ public static class ResearchPipeline
                 $"no walk-forward fold fits in {options.Start:yyyy-MM-dd}..{options.End:yyyy-MM-dd}: the data starts {(panel.DateCount > 0 ? panel.Dates[0].ToString("yyyy-MM-dd") : "nowhere")}, features need {FeatureBuilder.WarmUpBars} bars, "
                 + $"training at least {options.WalkForward.MinTrainDates} dates and a purge of {options.Horizon + 1}. Choose a later start or an earlier first date.");
         var forecasts = new Dictionary<string, double[]>();
+        var lastModels = new Dictionary<string, IReturnForecaster>();
         foreach (var name in options.Models)
         {
             var reporter = progress is null ? null : new SyncProgress(i => progress.Report((name, i, folds.Count)));
-            forecasts[name] = WalkForwardPredictor.Run(features, labels, folds, () => CreateModel(name, options), reporter, cancellationToken);
+            var trainer = ForecasterCatalog.CreateTrainer(name, options.RidgeLambda);
+            (forecasts[name], lastModels[name]) = WalkForwardPredictor.Run(features, labels, folds, trainer, options.Horizon, reporter, cancellationToken);
         }
-        return new ResearchData(panel, features, labels, holding, folds, forecasts);
+        return new ResearchData(panel, features, labels, holding, folds, forecasts, lastModels);
     }
 
     /// <summary>First date index on which any asset has a valid feature row; D when none.</summary>

@@ -62,4 +62,31 @@ public class FeatureBuilderTests
         Assert.That(features.IsValid(30 + FeatureBuilder.WarmUpBars, 1), Is.True);
         Assert.That(features.IsValid(FeatureBuilder.WarmUpBars, 0), Is.True);
     }
+
+    [Test]
+    public void Build_Rsi_IsWilderOverTheRowsOwnWindowOfSixtyChanges()
+    {
+        var panel = ResearchTestData.Panel(assets: 2, days: 150, seed: 13);
+        var features = FeatureBuilder.Build(panel);
+        int A = 2, d = 140, a = 0;
+        var window = Enumerable.Range(d - 60, 61).Select(i => panel.Close[i * A + a]).ToArray();
+        // the allocation-free form must equal the reference recursion run on the same 61 closes
+        Assert.That(FeatureBuilder.WilderRsiLast(window, 14), Is.EqualTo(FeatureBuilder.WilderRsi(window, 14)[^1]));
+        Assert.That(features.Row(d, a)[features.IndexOf("rsi14")], Is.EqualTo(FeatureBuilder.WilderRsi(window, 14)[^1] / 100));
+        var fromStart = Enumerable.Range(0, d + 1).Select(i => panel.Close[i * A + a]).ToArray();
+        Assert.That(features.Row(d, a)[features.IndexOf("rsi14")], Is.Not.EqualTo(FeatureBuilder.WilderRsi(fromStart, 14)[^1] / 100),
+            "a recursion from the first bar would differ");
+    }
+
+    [Test]
+    public void Build_WindowOfLastSixtyOneBars_ReproducesFullHistoryFeaturesBitForBit()
+    {
+        var (tickers, bars) = ResearchTestData.RandomWalk(4, 200, seed: 21);
+        var full = FeatureBuilder.Build(Panel.FromBars(tickers, bars));
+        var last = 199;
+        var window = Panel.FromBars(tickers.Reverse().ToArray(), bars.Reverse().Select(b => (IReadOnlyList<Bar>)b.Skip(200 - 61).ToList()).ToArray());
+        var windowed = FeatureBuilder.Build(window);
+        for (var a = 0; a < 4; a++)
+            Assert.That(windowed.Row(60, 3 - a).ToArray(), Is.EqualTo(full.Row(last, a).ToArray()), $"asset {a}, assets given in reverse order");
+    }
 }

@@ -1,10 +1,10 @@
 using LeanModels.Models.Numerics;
 using LeanModels.Models.Research;
-using LeanModels.Models.Research.Forecasters;
+using LeanModels.Models.Forecasting;
 
-namespace LeanModels.Tests.Models.Research.Forecasters;
+namespace LeanModels.Tests.Models.Forecasting;
 
-public class RidgeForecasterTests
+public class RidgeTrainerTests
 {
     /// <summary>F = 2 random features (cross-sectionally centred) over [D = 40, A = 5]; label = 0.5·x0 − 0.25·x1 + date effect.</summary>
     private static (FeatureSet Features, double[] Labels) Linear(int dates = 40, int assets = 5)
@@ -33,12 +33,11 @@ public class RidgeForecasterTests
     public void Fit_ExactLinearLabelWithoutPenalty_RecoversCrossSectionalSlope()
     {
         var (features, labels) = Linear();
-        var ridge = new RidgeForecaster(lambda: 0);
-        ridge.Fit(features, labels, Enumerable.Range(0, 30).ToList());
+        var ridge = new RidgeTrainer(lambda: 0).Fit(features, labels, Enumerable.Range(0, 30).ToList(), horizon: 5);
         // On the training dates the demeaned label is exactly 0.5·(x0 − x̄0,d) − 0.25·(x1 − x̄1,d); predictions on a test date
         // must reproduce the cross-sectional differences of the true relation.
         Span<double> forecast = stackalloc double[5];
-        ridge.Predict(features, 35, forecast);
+        ridge.PredictFeatures(features, 35, forecast);
         for (var a = 1; a < 5; a++)
         {
             var truth = labels[35 * 5 + a] - labels[35 * 5];
@@ -50,11 +49,9 @@ public class RidgeForecasterTests
     public void Fit_LargePenalty_ShrinksSlopesTowardZero()
     {
         var (features, labels) = Linear();
-        var loose = new RidgeForecaster(0);
-        var tight = new RidgeForecaster(100);
-        loose.Fit(features, labels, Enumerable.Range(0, 30).ToList());
-        tight.Fit(features, labels, Enumerable.Range(0, 30).ToList());
-        Assert.That(Math.Abs(tight.Coefficients![0]), Is.LessThan(0.02 * Math.Abs(loose.Coefficients![0])));
+        var loose = (RidgeModel)new RidgeTrainer(0).Fit(features, labels, Enumerable.Range(0, 30).ToList(), 5);
+        var tight = (RidgeModel)new RidgeTrainer(100).Fit(features, labels, Enumerable.Range(0, 30).ToList(), 5);
+        Assert.That(Math.Abs(tight.Coefficients[0]), Is.LessThan(0.02 * Math.Abs(loose.Coefficients[0])));
     }
 
     [Test]
@@ -70,10 +67,12 @@ public class RidgeForecasterTests
     }
 
     [Test]
-    public void Predict_BeforeFit_Throws()
+    public void Fit_TooFewRows_Throws()
     {
-        var (features, _) = Linear();
-        Assert.Throws<InvalidOperationException>(() => new RidgeForecaster().Predict(features, 0, new double[5]));
+        var (features, labels) = Linear();
+        features.Valid[0] = features.Valid[1] = features.Valid[2] = false;          // date 0 keeps 2 valid rows for 3 coefficients
+        var e = Assert.Throws<ArgumentException>(() => new RidgeTrainer().Fit(features, labels, [0], 5));
+        Assert.That(e!.Message, Does.Contain("training rows"));
     }
 
     [Test]
@@ -81,10 +80,9 @@ public class RidgeForecasterTests
     {
         var (features, labels) = Linear();
         features.Valid[35 * 5 + 2] = false;
-        var ridge = new RidgeForecaster();
-        ridge.Fit(features, labels, Enumerable.Range(0, 30).ToList());
+        var ridge = new RidgeTrainer().Fit(features, labels, Enumerable.Range(0, 30).ToList(), 5);
         var forecast = new double[5];
-        ridge.Predict(features, 35, forecast);
+        ridge.PredictFeatures(features, 35, forecast);
         Assert.That(double.IsNaN(forecast[2]));
         Assert.That(double.IsFinite(forecast[1]));
     }

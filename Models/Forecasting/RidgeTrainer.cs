@@ -1,6 +1,7 @@
+using LeanModels.Models.Research;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace LeanModels.Models.Research.Forecasters;
+namespace LeanModels.Models.Forecasting;
 
 /// <summary>
 /// Ridge regression of the label on the z-scored features (Hoerl and Kennard 1970): β = (XᵀX + λ·N·I)⁻¹ Xᵀy with an
@@ -8,16 +9,14 @@ namespace LeanModels.Models.Research.Forecasters;
 /// the label minus its cross-sectional mean on each date, so the model learns to rank assets rather than to time the
 /// market. The z-score is fitted on the training rows only (<see cref="FeatureNormaliser"/>). Solved with MathNet's Cholesky.
 /// </summary>
-public sealed class RidgeForecaster : IForecaster
+public sealed class RidgeTrainer : IForecasterTrainer
 {
     private readonly double _lambda;
-    private FeatureNormaliser? _normaliser;
-    private double[]? _beta;                                             // [F + 1], intercept last
 
-    /// <summary>Initializes a ridge forecaster.</summary>
+    /// <summary>Initializes a ridge trainer.</summary>
     /// <param name="lambda">Penalty per training row, λ ≥ 0; default 0.01.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="lambda"/> &lt; 0 or not finite.</exception>
-    public RidgeForecaster(double lambda = 0.01)
+    public RidgeTrainer(double lambda = 0.01)
     {
         if (!(lambda >= 0 && double.IsFinite(lambda))) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "ridge λ must be finite and ≥ 0");
         _lambda = lambda;
@@ -26,15 +25,8 @@ public sealed class RidgeForecaster : IForecaster
     /// <inheritdoc />
     public string Name => "ridge";
 
-    /// <summary>[F + 1] fitted coefficients on z-scored features, intercept last; null before <see cref="Fit"/>.</summary>
-    public IReadOnlyList<double>? Coefficients => _beta;
-
-    /// <summary>Fits β on the valid rows of <paramref name="trainDates"/> with a finite label.</summary>
-    /// <param name="features">The feature set.</param>
-    /// <param name="labels">[D, A] labels, NaN = absent.</param>
-    /// <param name="trainDates">Training date indices.</param>
-    /// <exception cref="ArgumentException">Fewer training rows than F + 1; the message gives both numbers.</exception>
-    public void Fit(FeatureSet features, ReadOnlySpan<double> labels, IReadOnlyList<int> trainDates)
+    /// <inheritdoc />
+    public IReturnForecaster Fit(FeatureSet features, ReadOnlySpan<double> labels, IReadOnlyList<int> trainDates, int horizon)
     {
         int F = features.FeatureCount, A = features.AssetCount, P = F + 1;
         var normaliser = FeatureNormaliser.Fit(features, trainDates);
@@ -65,30 +57,10 @@ public sealed class RidgeForecaster : IForecaster
                 n++;
             }
         }
-        if (n < P) throw new ArgumentException($"RidgeForecaster: {n} training rows for {P} coefficients; need at least {P}.", nameof(trainDates));
+        if (n < P) throw new ArgumentException($"ridge: {n} training rows for {P} coefficients; need at least {P}.", nameof(trainDates));
         var m = Matrix<double>.Build.Dense(P, P, (i, j) => i >= j ? xtx[i * P + j] : xtx[j * P + i]);
         for (var i = 0; i < F; i++) m[i, i] += _lambda * n;             // intercept (index F) is not penalised
-        _beta = m.Cholesky().Solve(Vector<double>.Build.Dense(xty)).ToArray();
-        _normaliser = normaliser;
-    }
-
-    /// <summary>Forecast = β·z(features) for every valid asset.</summary>
-    /// <param name="features">The feature set.</param>
-    /// <param name="date">Date index.</param>
-    /// <param name="forecast">[A] forecast of the cross-sectionally demeaned log return over the horizon; NaN where invalid.</param>
-    /// <exception cref="InvalidOperationException">Called before <see cref="Fit"/>.</exception>
-    public void Predict(FeatureSet features, int date, Span<double> forecast)
-    {
-        if (_beta is null || _normaliser is null) throw new InvalidOperationException("RidgeForecaster: Predict called before Fit.");
-        var F = features.FeatureCount;
-        Span<double> z = stackalloc double[F];
-        for (var a = 0; a < features.AssetCount; a++)
-        {
-            if (!features.IsValid(date, a)) { forecast[a] = double.NaN; continue; }
-            _normaliser.Transform(features.Row(date, a), z);
-            var s = _beta[F];
-            for (var f = 0; f < F; f++) s += _beta[f] * z[f];
-            forecast[a] = s;
-        }
+        var beta = m.Cholesky().Solve(Vector<double>.Build.Dense(xty)).ToArray();
+        return new RidgeModel(normaliser, beta, horizon);
     }
 }

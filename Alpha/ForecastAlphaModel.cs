@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
+using LeanModels.Models.Data;
+using LeanModels.Models.Forecasting;
+using LeanModels.Models.Research;
+using QuantConnect;
+using QuantConnect.Algorithm;
+using QuantConnect.Algorithm.Framework.Alphas;
+using QuantConnect.Data;
+using QuantConnect.Data.Market;
+using QuantConnect.Data.UniverseSelection;
+
+namespace LeanModels.Alpha;
+
+/// <summary>
+/// Emits one price insight per security per new daily bar from a cross-sectional return forecaster of <c>Models/</c>
+/// (ridge, momentum, reversal or any later <see cref="IReturnForecaster"/>), in the idiom of LEAN's built-in alphas
+/// (<c>HistoricalReturnsAlphaModel</c>): per-symbol state created and dropped in <see cref="OnSecuritiesChanged"/>, warmed
+/// with one <c>History</c> call, nothing while the algorithm warms up.
+/// </summary>
+/// <remarks>
+/// On each slice that brings new daily bars, the model predicts once for the whole cross-section: a <see cref="Panel"/> of
+/// each tracked symbol's last <see cref="IReturnForecaster.LookbackBars"/> adjusted bars, the same input the <c>predict</c>
+/// command builds from the full history, so the forecasts are bit-identical to it. Each symbol with a new bar gets
+/// <c>Insight.Price(symbol, Resolution.Daily, model.Horizon, direction, magnitude, confidence)</c> where magnitude =
+/// expm1(forecast log return), a signed simple return over the horizon; a symbol without a usable forecast (NaN, or
+/// |magnitude| below <c>minMagnitude</c>) has this model's active insights cancelled instead of a Flat insight. Securities
+/// must be subscribed at daily resolution (the models are daily). The model is read from a <see cref="ForecasterSlot"/> once
+/// per prediction, so a model published by training on another thread is used from the next bar on.
+/// </remarks>
+public sealed class ForecastAlphaModel : AlphaModel
+{
+    /// <summary>Bars kept per symbol: what every current model needs (<see cref="FeatureBuilder.WarmUpBars"/> + the decision bar).</summary>
+    private const int WindowBars = FeatureBuilder.WarmUpBars + 1;
+
+    private readonly ForecasterSlot _forecaster;
+    private readonly double _minMagnitude;
+    private readonly Dictionary<Symbol, SymbolData> _symbolDataBySymbol = new();
+
+    /// <summary>Initializes a new instance of the <see cref="ForecastAlphaModel"/> class.</summary>
+    /// <param name="forecaster">Where the model comes from: <see cref="ForecasterSlot.FromObjectStore"/>, or a slot that
+    /// <see cref="WalkForwardTraining"/> fills. An empty slot makes the alpha emit nothing.</param>
+    /// <param name="minMagnitude">Smallest |simple return| over the horizon worth an insight, as a fraction; defaults to 0
+    /// (every finite non-zero forecast).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="minMagnitude"/> is negative or not finite.</exception>
+    public ForecastAlphaModel(ForecasterSlot forecaster, double minMagnitude = 0.0)
+    {
+        ArgumentNullException.ThrowIfNull(forecaster);
+        if (!double.IsFinite(minMagnitude) || minMagnitude < 0)
+            throw new ArgumentOutOfRangeException(nameof(minMagnitude), minMagnitude, "minMagnitude must be a finite fraction ≥ 0.");
+        _forecaster = forecaster;
+        _minMagnitude = minMagnitude;
+        Name = string.Create(CultureInfo.InvariantCulture, $"{nameof(ForecastAlphaModel)}({forecaster.Name},{minMagnitude})");
+    }
+
+    /// <summary>Symbols with state (for tests: a removed symbol must leave this set).</summary>
+    internal IReadOnlyCollection<Symbol> TrackedSymbols => _symbolDataBySymbol.Keys;
+
+    /// <summary>Takes the new daily bars of <paramref name="data"/>, then (unless warming up) predicts once and emits one insight
+    /// or one cancel per symbol that got a new bar.</summary>
+    /// <param name="algorithm">The algorithm.</param>
+    /// <param name="data">The slice; only its trade bars are read.</param>
+    /// <returns>The new insights; empty while warming up, without a model, or without new bars.</returns>
+    public override IEnumerable<Insight> Update(QCAlgorithm algorithm, Slice data)
+    {
+        var updated = new List<SymbolData>();
+        foreach (var symbolData in _symbolDataBySymbol.Values)
+        {
+            if (data.Bars.TryGetValue(symbolData.Symbol, out var bar) && symbolData.Add(bar)) updated.Add(symbolData);
+        }
+        if (updated.Count == 0 || algorithm.IsWarmingUp) return Enumerable.Empty<Insight>();
+        var model = _forecaster.Current;
+        if (model is null) return Enumerable.Empty<Insight>();
+        if (model.LookbackBars > WindowBars)
+        {
+            algorithm.SetRunTimeError(new InvalidOperationException(
+                $"{Name}: model '{model.Name}' needs {model.LookbackBars} bars per asset; this alpha keeps {WindowBars}."));
+            return Enumerable.Empty<Insight>();
+        }
+
+        var ordered = _symbolDataBySymbol.Values.Where(s => s.Count > 0).OrderBy(s => s.Ticker, StringComparer.Ordinal).ToList();
+        var window = Panel.FromBars(ordered.Select(s => s.Ticker).ToList(), ordered.Select(s => s.Bars(model.LookbackBars)).ToList());
+        var forecast = model.Predict(window);
+        var row = new Dictionary<string, int>(ordered.Count, StringComparer.Ordinal);
+        for (var a = 0; a < forecast.Tickers.Count; a++) row[forecast.Tickers[a]] = a;
+
+        var insights = new List<Insight>(updated.Count);
+        foreach (var symbolData in updated)
+        {
+            symbolData.PruneExpired(algorithm.UtcTime);
+            var a = row[symbolData.Ticker];
+            var magnitude = double.ExpM1(forecast.Mean[a]);        // Insight.Magnitude is a simple return; Models speak log
+            // A bar dated other than the window's last date (a stale symbol) has no forecast for today: NaN in the panel.
+            if (!double.IsFinite(magnitude) || magnitude == 0 || Math.Abs(magnitude) < _minMagnitude)
+            {
+                symbolData.CancelInsights(algorithm);
+                continue;
+            }
+            var confidence = forecast.Confidence is { } c && double.IsFinite(c[a]) ? Math.Clamp(c[a], 0, 1) : (double?)null;
+            var direction = magnitude > 0 ? InsightDirection.Up : InsightDirection.Down;
+            var insight = Insight.Price(symbolData.Symbol, Resolution.Daily, model.Horizon, direction, magnitude, confidence, Name);
+            symbolData.Emitted.Add(insight);
+            insights.Add(insight);
+        }
+        return insights;
+    }
+
+    /// <summary>Drops the state and cancels this model's insights for removed securities; creates state for added ones and warms
+    /// it with one <c>History</c> request for all of them.</summary>
+    /// <param name="algorithm">The algorithm.</param>
+    /// <param name="changes">Added and removed securities.</param>
+    public override void OnSecuritiesChanged(QCAlgorithm algorithm, SecurityChanges changes)
+    {
+        foreach (var removed in changes.RemovedSecurities)
+        {
+            if (!_symbolDataBySymbol.Remove(removed.Symbol, out var symbolData)) continue;
+            symbolData.CancelInsights(algorithm);
+        }
+        var added = new List<Symbol>();
+        foreach (var security in changes.AddedSecurities)
+        {
+            if (_symbolDataBySymbol.ContainsKey(security.Symbol)) continue;
+            _symbolDataBySymbol[security.Symbol] = new SymbolData(security.Symbol);
+            added.Add(security.Symbol);
+        }
+        if (added.Count == 0) return;
+        algorithm.History(added, WindowBars, Resolution.Daily).PushThrough(data =>
+        {
+            if (data is TradeBar bar && _symbolDataBySymbol.TryGetValue(bar.Symbol, out var symbolData)) symbolData.Add(bar);
+        });
+    }
+
+    /// <summary>One symbol's last <see cref="WindowBars"/> daily bars (oldest first) and the insights this model gave it.</summary>
+    private sealed class SymbolData(Symbol symbol)
+    {
+        private readonly Queue<Bar> _bars = new(WindowBars + 1);
+        private DateTime _lastEndTime = DateTime.MinValue;
+
+        public Symbol Symbol { get; } = symbol;
+
+        public string Ticker { get; } = symbol.Value.ToLowerInvariant();
+
+        public int Count => _bars.Count;
+
+        public List<Insight> Emitted { get; } = new();
+
+        /// <summary>Adds a bar newer than the last one; returns false for a bar already seen (history then the same slice).</summary>
+        public bool Add(TradeBar bar)
+        {
+            if (bar.EndTime <= _lastEndTime) return false;
+            _lastEndTime = bar.EndTime;
+            // The bar's start time carries its trading date for LEAN's daily bars (00:00 or 09:30 of that day).
+            _bars.Enqueue(new Bar(bar.Time.Date, (double)bar.Open, (double)bar.High, (double)bar.Low, (double)bar.Close, (double)bar.Volume));
+            while (_bars.Count > WindowBars) _bars.Dequeue();
+            return true;
+        }
+
+        public IReadOnlyList<Bar> Bars(int count) => _bars.Skip(Math.Max(0, _bars.Count - count)).ToList();
+
+        public void PruneExpired(DateTime utcTime) =>
+            Emitted.RemoveAll(i => i.CloseTimeUtc != default && i.IsExpired(utcTime));
+
+        public void CancelInsights(QCAlgorithm algorithm)
+        {
+            if (Emitted.Count == 0) return;
+            algorithm.Insights.Cancel(Emitted.ToList());
+            Emitted.Clear();
+        }
+    }
+}

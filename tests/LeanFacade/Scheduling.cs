@@ -81,6 +81,6 @@ namespace QuantConnect.Scheduling
 
         internal Action Callback { get; }
 
-        public void Dispose() { }
+        void IDisposable.Dispose() { }
     }
 }

@@ -19,7 +19,8 @@ namespace LeanModels.Portfolio;
 /// An insight whose direction contradicts the bias scores 0. Desired weights wᵢ = sᵢ · G / Σ|s| (fully invested at the
 /// gross cap G), then, when the turnover Σ|wᵢ − cᵢ| from the current holding weights cᵢ (holdings value / total portfolio
 /// value) exceeds the cap U, every weight moves only the fraction U / turnover of the way: wᵢ' = cᵢ + (wᵢ − cᵢ)·U/turnover.
-/// If holdings drifted above G, the result is scaled back to G, and a holding against the bias is closed; both may trade
+/// Both ends have Σ|·| ≤ G, so the blend does too. Holdings that drifted above G are first scaled back to G, which uses
+/// Σ|c| − G of the budget, and a holding against the bias is closed; only when these alone exceed U does the model trade
 /// more than U (the caps on exposure and sign win over the turnover cap).
 /// Weights are fractions of total portfolio value, signed (negative = short).
 /// </remarks>
@@ -126,25 +127,28 @@ public sealed class AllocationPortfolioConstructionModel : PortfolioConstruction
 
         var current = new double[n];
         var totalValue = (double)Algorithm.Portfolio.TotalPortfolioValue;
-        var turnover = 0.0;
+        var currentGross = 0.0;
         for (var i = 0; i < n; i++)
         {
             current[i] = totalValue > 0 && Algorithm.Portfolio.TryGetValue(activeInsights[i].Symbol, out var holding)
                 ? (double)holding.HoldingsValue / totalValue : 0;
-            turnover += Math.Abs(desired[i] - current[i]);
+            // A holding against the bias (opened elsewhere) is closed outright: the bias wins over the turnover cap.
+            if (_portfolioBias != PortfolioBias.LongShort && Math.Sign(current[i]) == -(int)_portfolioBias) current[i] = 0;
+            currentGross += Math.Abs(current[i]);
         }
-        var step = turnover > _maxTurnover ? _maxTurnover / turnover : 1.0;
-        var weights = new double[n];
-        var finalGross = 0.0;
+        // Holdings that drifted above G are first scaled back to G (that trade uses part of the turnover budget) …
+        var shrink = currentGross > _maxGrossExposure ? _maxGrossExposure / currentGross : 1.0;
+        var budget = _maxTurnover - currentGross * (1 - shrink);
+        var turnover = 0.0;
         for (var i = 0; i < n; i++)
         {
-            weights[i] = step == 1.0 ? desired[i] : current[i] + (desired[i] - current[i]) * step;
-            // A holding against the bias (opened elsewhere) is closed outright rather than blended: the bias wins over U.
-            if (_portfolioBias != PortfolioBias.LongShort && Math.Sign(weights[i]) == -(int)_portfolioBias) weights[i] = 0;
-            finalGross += Math.Abs(weights[i]);
+            current[i] *= shrink;
+            turnover += Math.Abs(desired[i] - current[i]);
         }
-        var shrink = finalGross > _maxGrossExposure ? _maxGrossExposure / finalGross : 1.0;
-        for (var i = 0; i < n; i++) result[activeInsights[i]] = weights[i] * shrink;
+        // … then every weight moves the same fraction of the way to its desired value, within the remaining budget.
+        var step = turnover <= budget ? 1.0 : Math.Max(0, budget) / turnover;
+        for (var i = 0; i < n; i++)
+            result[activeInsights[i]] = step == 1.0 ? desired[i] : current[i] + (desired[i] - current[i]) * step;
         return result;
     }
 

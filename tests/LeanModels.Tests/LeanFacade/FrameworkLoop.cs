@@ -27,6 +27,7 @@ internal sealed class FrameworkLoop
     public static readonly TimeSpan MarketClose = new(16, 0, 0);
 
     private static readonly ConcurrentDictionary<string, IReadOnlyList<Bar>> BarCache = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, IReadOnlyList<Bar>> DeliveredCache = new(StringComparer.Ordinal);
     private readonly Dictionary<Symbol, IReadOnlyList<Bar>> _bars = new();
     private readonly Dictionary<Symbol, Dictionary<DateOnly, TradeBar>> _tradeBars = new();
     private readonly HashSet<Symbol> _removed = new();
@@ -43,6 +44,10 @@ internal sealed class FrameworkLoop
     /// <summary>Adjusted daily bars of one ticker (cached for the whole test run).</summary>
     public static IReadOnlyList<Bar> Bars(string ticker) =>
         BarCache.GetOrAdd(ticker.ToLowerInvariant(), t => new LeanDataFolder(TestPaths.LeanData).ReadEquityBars(t, BarResolution.Daily, PriceAdjustment.Adjusted));
+
+    /// <summary>The ticker's bars as the alpha receives them (<see cref="Delivered"/>), cached.</summary>
+    public static IReadOnlyList<Bar> DeliveredBars(string ticker) =>
+        DeliveredCache.GetOrAdd(ticker.ToLowerInvariant(), t => Bars(t).Select(Delivered).ToList());
 
     /// <summary>
     /// The decimal LEAN's bars would carry for a price read as <paramref name="x"/>: the shortest round-trip text, nudged by a

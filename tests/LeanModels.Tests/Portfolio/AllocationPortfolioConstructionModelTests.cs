@@ -50,6 +50,33 @@ public class AllocationPortfolioConstructionModelTests
         Assert.That(maxTurnover, Is.GreaterThan(TurnoverCap - 0.01), "the turnover cap binds (the first rebalance from cash wants 0.8)");
     }
 
+    /// <summary>Another LEAN-style alpha: Up on SPY every bar, without magnitude (like LEAN's EmaCross insights).</summary>
+    private sealed class AlwaysUpAlpha : AlphaModel
+    {
+        public AlwaysUpAlpha() => Name = nameof(AlwaysUpAlpha);
+
+        public override IEnumerable<Insight> Update(QCAlgorithm algorithm, QuantConnect.Data.Slice data) =>
+            data.Bars.TryGetValue(PackFixture.Equity("spy"), out _) && !algorithm.IsWarmingUp
+                ? [Insight.Price(PackFixture.Equity("spy"), Resolution.Daily, 1, InsightDirection.Up)]
+                : [];
+    }
+
+    [Test]
+    public void Loop_CompositeAlpha_ForecastPlusAnotherAlpha_IsAllocated()
+    {
+        var algorithm = PackFixture.NewAlgorithm(["aapl", "bac", "ibm", "spy"]);
+        var forecast = PackFixture.RidgeAlpha(algorithm);
+        algorithm.SetAlpha(new CompositeAlphaModel(forecast, new AlwaysUpAlpha()));
+        algorithm.SetPortfolioConstruction(new AllocationPortfolioConstructionModel(Resolution.Daily, PortfolioBias.LongShort, GrossCap, TurnoverCap));
+        var steps = new FrameworkLoop(algorithm).Run(PackFixture.LoopStart, new DateOnly(2012, 9, 28), PackFixture.WarmUpBars);
+        var live = steps.Where(s => !s.WarmingUp).ToList();
+        var sources = live.SelectMany(s => s.Insights).Select(i => i.SourceModel).Distinct().Order().ToList();
+        Assert.That(sources, Is.EqualTo(new[] { forecast.Name, nameof(AlwaysUpAlpha) }.Order()));
+        Assert.That(live.All(s => s.Insights.Count(i => i.Symbol == PackFixture.Equity("spy")) == 2), Is.True, "SPY: one insight from each alpha");
+        Assert.That(algorithm.RunTimeError, Is.Null);
+        Assert.That(algorithm.Portfolio.Invested, Is.True);
+    }
+
     private static (QCAlgorithm Algorithm, Symbol Aapl, Symbol Bac) TwoStocks()
     {
         var algorithm = new QCAlgorithm();

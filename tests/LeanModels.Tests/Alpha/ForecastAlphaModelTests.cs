@@ -70,6 +70,7 @@ public class ForecastAlphaModelTests
         {
             var forecast = model.Predict(PackFixture.DeliveredPanelUpTo(PackFixture.Tickers, step.Date));
             Assert.That(forecast.Date, Is.EqualTo(step.Date));
+            Assert.That(step.Insights, Has.Count.EqualTo(PackFixture.Tickers.Length), $"{step.Date}: one insight per asset to compare");
             foreach (var insight in step.Insights)
             {
                 var a = forecast.Tickers.ToList().IndexOf(insight.Symbol.Value.ToLowerInvariant());

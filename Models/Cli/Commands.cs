@@ -10,6 +10,7 @@ internal static class Commands
     {
         yield return ResearchCommand.Create(stdout, stderr);
         yield return ImportCommand.Create(stdout, stderr);
+        yield return PredictCommand.Create(stdout, stderr);
     }
 
     /// <summary>

@@ -125,6 +125,16 @@ public class MarkovSwitchingRegressionTests
     }
 
     [Test]
+    public void Fit_SameSeed_IsBitIdentical()
+    {
+        var again = MarkovSwitchingRegression.Fit(_y, regimes: 2, restarts: 3, seed: 1);
+        Assert.That(again.Means, Is.EqualTo(_fit.Means));
+        Assert.That(again.Variances, Is.EqualTo(_fit.Variances));
+        Assert.That(again.TransitionMatrix, Is.EqualTo(_fit.TransitionMatrix));
+        Assert.That(again.TrainingLogLikelihood, Is.EqualTo(_fit.TrainingLogLikelihood));
+    }
+
+    [Test]
     public void SteadyState_TwoRegimes_MatchesClosedForm()
     {
         // π_0 = (1 − p11) / (2 − p00 − p11) = 0.05 / 0.07 = 0.714285…

@@ -11,6 +11,7 @@ internal static class Commands
         yield return ResearchCommand.Create(stdout, stderr);
         yield return ImportCommand.Create(stdout, stderr);
         yield return PredictCommand.Create(stdout, stderr);
+        yield return RegimeCommand.Create(stdout, stderr);
     }
 
     /// <summary>

@@ -30,7 +30,7 @@ public class PredictCommandTests
         var rows = File.ReadAllLines(Path.Combine(run, "predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
         var header = File.ReadLines(Path.Combine(run, "predictions.csv")).First().Split(',');
         foreach (var date in new[] { rows[^1][0], rows[^30][0] })      // the last day and one earlier in the last 21-day block
-            foreach (var model in new[] { "ridge", "momentum20", "reversal5" })
+            foreach (var model in new[] { "ridge", "momentum20", "reversal5", "ridge-regime" })
             {
                 // the earlier date lists the tickers in another order: forecasts must not depend on it
                 string[] order = date == rows[^1][0] ? [] : ["--tickers", "aig,bac,spy,ibm,aapl"];

@@ -35,7 +35,7 @@ public class ResearchCommandTests
             Assert.That(stdout, Does.Contain(header));
         Assert.That(File.Exists(Path.Combine(Out, "report.md")) && File.Exists(Path.Combine(Out, "report.json")));
         var predictions = File.ReadAllLines(Path.Combine(Out, "predictions.csv"));
-        Assert.That(predictions[0], Is.EqualTo("date,ticker,label,momentum20,reversal5,ridge"));
+        Assert.That(predictions[0], Is.EqualTo("date,ticker,label,momentum20,reversal5,ridge,ridge-regime"));
         Assert.That(predictions[1], Does.StartWith("2010-01-04,"));
         Assert.That(Directory.GetDirectories(_root), Is.EqualTo(new[] { Out }), "no temporary folder left behind");
     }

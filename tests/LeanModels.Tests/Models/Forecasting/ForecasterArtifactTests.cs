@@ -17,6 +17,7 @@ public class ForecasterArtifactTests
     [TestCase("ridge")]
     [TestCase("momentum20")]
     [TestCase("reversal5")]
+    [TestCase("ridge-regime")]
     public void SerializeDeserialize_RoundTrip_PredictsBitIdenticallyAndReserializesToTheSameBytes(string name)
     {
         var trained = Trained(name);

@@ -2,28 +2,12 @@ using LeanModels.Models.Cli;
 
 namespace LeanModels.Tests.Models.Cli;
 
-public class PredictCommandTests
+public class PredictCommandTests : CliTestBase
 {
-    private string _root = "";
-
-    [SetUp]
-    public void SetUp() => _root = TestPaths.NewTempFolder();
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_root, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Test]
     public void Predict_LastFoldModel_EqualsResearchPredictionsBitForBit()
     {
-        var run = Path.Combine(_root, "run");
+        var run = Path.Combine(Root, "run");
         var research = Run("research", "--data", TestPaths.LeanData, "--tickers", "aapl,ibm,spy,bac,aig", "--start", "2010-01-01",
             "--end", "2012-12-31", "--train-window", "250", "--save-artifacts", "--out", run);
         Assert.That(research.Code, Is.EqualTo(0), research.Err);
@@ -48,7 +32,7 @@ public class PredictCommandTests
     [Test]
     public void Predict_DateWithoutBars_ExitsThree()
     {
-        var run = Path.Combine(_root, "run");
+        var run = Path.Combine(Root, "run");
         Assert.That(Run("research", "--data", TestPaths.LeanData, "--tickers", "aapl,ibm", "--start", "2010-01-01", "--end", "2011-06-30",
             "--models", "ridge", "--save-artifacts", "--out", run).Code, Is.EqualTo(0));
         var (code, _, stderr) = Run("predict", "--artifact", Path.Combine(run, "artifacts", "ridge.lmfa"), "--data", TestPaths.LeanData, "--date", "2011-07-03");
@@ -59,7 +43,7 @@ public class PredictCommandTests
     [Test]
     public void Predict_CorruptedArtifact_ExitsThreeWithReason()
     {
-        var path = Path.Combine(_root, "bad.lmfa");
+        var path = Path.Combine(Root, "bad.lmfa");
         File.WriteAllBytes(path, new byte[100]);
         var (code, _, stderr) = Run("predict", "--artifact", path, "--data", TestPaths.LeanData, "--date", "2011-07-01");
         Assert.That(code, Is.EqualTo(ExitCodes.BadData));

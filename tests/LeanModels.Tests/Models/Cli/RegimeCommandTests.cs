@@ -3,28 +3,12 @@ using LeanModels.Models.Cli;
 
 namespace LeanModels.Tests.Models.Cli;
 
-public class RegimeCommandTests
+public class RegimeCommandTests : CliTestBase
 {
-    private string _root = "";
-
-    [SetUp]
-    public void SetUp() => _root = TestPaths.NewTempFolder();
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_root, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
     [Test]
     public void Regime_SpyFittedOnlyTo2007_FilteredHighVolCovers2008CrisisAndMarch2020OutOfSample()
     {
-        var outFolder = Path.Combine(_root, "spy");
+        var outFolder = Path.Combine(Root, "spy");
         var (code, stdout, stderr) = Run("regime", "--data", TestPaths.LeanData, "--ticker", "SPY", "--fit-end", "2007-12-31", "--out", outFolder);
         Assert.That(code, Is.EqualTo(0), stderr);
         Assert.That(stdout, Does.Contain("high volatility").And.Contain("fitted to 2007-12-31"));
@@ -41,16 +25,16 @@ public class RegimeCommandTests
     [Test]
     public void Regime_TooFewObservations_ExitsNonZeroWithCounts()
     {
-        var (code, _, stderr) = Run("regime", "--data", TestPaths.LeanData, "--ticker", "spy", "--start", "2020-01-01", "--end", "2020-02-28", "--out", Path.Combine(_root, "x"));
+        var (code, _, stderr) = Run("regime", "--data", TestPaths.LeanData, "--ticker", "spy", "--start", "2020-01-01", "--end", "2020-02-28", "--out", Path.Combine(Root, "x"));
         Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(stderr, Does.Contain("the models need at least"));
-        Assert.That(Directory.Exists(Path.Combine(_root, "x")), Is.False);
+        Assert.That(Directory.Exists(Path.Combine(Root, "x")), Is.False);
     }
 
     [Test]
     public void Regime_UnknownTicker_ExitsThree()
     {
-        var (code, _, stderr) = Run("regime", "--data", TestPaths.LeanData, "--ticker", "nope", "--out", Path.Combine(_root, "x"));
+        var (code, _, stderr) = Run("regime", "--data", TestPaths.LeanData, "--ticker", "nope", "--out", Path.Combine(Root, "x"));
         Assert.That(code, Is.EqualTo(ExitCodes.BadData));
         Assert.That(stderr, Does.Contain("spy"));
     }

@@ -10,6 +10,8 @@ internal static class Commands
     {
         yield return ResearchCommand.Create(stdout, stderr);
         yield return ImportCommand.Create(stdout, stderr);
+        yield return PredictCommand.Create(stdout, stderr);
+        yield return RegimeCommand.Create(stdout, stderr);
     }
 
     /// <summary>

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace LeanModels.Models.Cli;
 
-/// <summary>Entry point of the <c>leanmodels</c> command line: <c>research</c>, <c>import</c>.</summary>
+/// <summary>Entry point of the <c>leanmodels</c> command line: <c>research</c>, <c>import</c>, <c>predict</c>, <c>regime</c>.</summary>
 public static class Program
 {
     /// <summary>Runs the command line.</summary>

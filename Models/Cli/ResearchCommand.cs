@@ -35,11 +35,12 @@ internal static class ResearchCommand
         var quantile = new Option<double>("--quantile") { Description = "Share of assets in each leg of the long-short book, (0, 0.5].", DefaultValueFactory = _ => 0.2 };
         var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", ResearchPipeline.KnownModels)}.", DefaultValueFactory = _ => string.Join(",", ResearchPipeline.KnownModels) };
         var lambda = new Option<double>("--ridge-lambda") { Description = "Ridge penalty per training row.", DefaultValueFactory = _ => 0.01 };
+        var saveArtifacts = new Option<bool>("--save-artifacts") { Description = "Also save each model of the last fold to <out>/artifacts/<model>.lmfa (for `predict` and the LEAN alpha)." };
         var output = new Option<string>("--out") { Description = "Output folder (replaced atomically).", DefaultValueFactory = _ => Path.Combine("runs", "research") };
         var command = new Command("research",
             "Walk-forward research: features and labels from a LEAN data folder, purged walk-forward folds, out-of-sample IC, Rank IC, "
             + "ICIR, TopK-Dropout and long-short books after costs against an equal-weight benchmark. " + ExitCodes.HelpText);
-        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, output })
+        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, saveArtifacts, output })
             command.Options.Add(o);
         command.SetAction((parse, cancellationToken) => Task.FromResult(Commands.Guard(stderr, () =>
         {
@@ -93,7 +94,7 @@ internal static class ResearchCommand
             }
             var result = ResearchEvaluation.Evaluate(run, options);
             PrintTable(stdout, result);
-            ResearchReportWriter.Write(outputFolder, result, run, folder.Root, clock.Elapsed);
+            ResearchReportWriter.Write(outputFolder, result, run, folder.Root, clock.Elapsed, parse.GetValue(saveArtifacts));
             stdout.WriteLine($"Report: {Path.Combine(outputFolder, "report.md")} (also report.json, predictions.csv); wall time {clock.Elapsed.TotalSeconds:0.0} s");
             return ExitCodes.Success;
         })));

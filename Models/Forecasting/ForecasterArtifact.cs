@@ -185,14 +185,25 @@ public static class ForecasterArtifact
         {
             "ridge" => new RidgeModel(FeatureNormaliser.FromStatistics(Get("mean"), Get("std")), Get("beta"), horizon),
             "signal" => new SignalModel(name, (string)header["signal"]!["feature"]!, Get("scale").Single(), horizon),
+            "ridge-regime" => new RegimeRidgeModel(FeatureNormaliser.FromStatistics(Get("mean"), Get("std")), RegimeFrom(Get), Get("beta"), horizon),
             var kind => throw Bad(source, $"unknown model kind '{kind}'"),
         };
         return new LoadedArtifact(model, record);
     }
 
+    private static MarketRegimeFeatures RegimeFrom(Func<string, double[]> get)
+    {
+        var g = get("garch");
+        if (g.Length != 5) throw new ArgumentException($"parameter 'garch' has {g.Length} values; expected 5 (μ, ω, α, β, backcast)");
+        return new MarketRegimeFeatures(
+            Regime.GaussianHmm.FromParameters(get("hmmStart"), get("hmmTransition"), get("hmmMeans"), get("hmmCovariances")),
+            Regime.GarchModel.FromParameters(Regime.GarchVariant.Garch, Regime.GarchInnovation.Normal, g[0], g[1], g[2], 0, g[3], double.PositiveInfinity, g[4]));
+    }
+
     private static string Kind(IReturnForecaster model) => model switch
     {
         RidgeModel => "ridge",
+        RegimeRidgeModel => "ridge-regime",
         SignalModel => "signal",
         _ => throw new ArgumentException($"no artifact format for model type {model.GetType().Name}.", nameof(model)),
     };

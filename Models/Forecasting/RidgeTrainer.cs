@@ -1,5 +1,4 @@
 using LeanModels.Models.Research;
-using MathNet.Numerics.LinearAlgebra;
 
 namespace LeanModels.Models.Forecasting;
 
@@ -30,37 +29,32 @@ public sealed class RidgeTrainer : IForecasterTrainer
     {
         int F = features.FeatureCount, A = features.AssetCount, P = F + 1;
         var normaliser = FeatureNormaliser.Fit(features, trainDates);
-        var xtx = new double[P * P];
-        var xty = new double[P];
+        var regression = new RidgeRegression(P);
         Span<double> z = stackalloc double[P];
-        long n = 0;
         foreach (var d in trainDates)
         {
-            double labelSum = 0;
-            var count = 0;
-            for (var a = 0; a < A; a++)
-                if (features.IsValid(d, a) && double.IsFinite(labels[d * A + a])) { labelSum += labels[d * A + a]; count++; }
-            if (count == 0) continue;
-            var labelMean = labelSum / count;
+            if (!DemeanedLabelMean(features, labels, d, out var labelMean)) continue;
             for (var a = 0; a < A; a++)
             {
                 var y = labels[d * A + a];
                 if (!features.IsValid(d, a) || !double.IsFinite(y)) continue;
                 normaliser.Transform(features.Row(d, a), z[..F]);
                 z[F] = 1.0;
-                y -= labelMean;
-                for (var i = 0; i < P; i++)
-                {
-                    xty[i] += z[i] * y;
-                    for (var j = 0; j <= i; j++) xtx[i * P + j] += z[i] * z[j];
-                }
-                n++;
+                regression.Add(z, y - labelMean);
             }
         }
-        if (n < P) throw new ArgumentException($"ridge: {n} training rows for {P} coefficients; need at least {P}.", nameof(trainDates));
-        var m = Matrix<double>.Build.Dense(P, P, (i, j) => i >= j ? xtx[i * P + j] : xtx[j * P + i]);
-        for (var i = 0; i < F; i++) m[i, i] += _lambda * n;             // intercept (index F) is not penalised
-        var beta = m.Cholesky().Solve(Vector<double>.Build.Dense(xty)).ToArray();
+        var beta = regression.Solve(_lambda, "ridge");
         return new RidgeModel(normaliser, beta, horizon);
+    }
+
+    /// <summary>Mean label over the assets of date <paramref name="d"/> with valid features and a finite label; false when none.</summary>
+    internal static bool DemeanedLabelMean(FeatureSet features, ReadOnlySpan<double> labels, int d, out double mean)
+    {
+        int A = features.AssetCount, count = 0;
+        double sum = 0;
+        for (var a = 0; a < A; a++)
+            if (features.IsValid(d, a) && double.IsFinite(labels[d * A + a])) { sum += labels[d * A + a]; count++; }
+        mean = count > 0 ? sum / count : double.NaN;
+        return count > 0;
     }
 }

@@ -53,7 +53,7 @@ public static class FeatureBuilder
         var valid = new bool[D * A];
         var market = MarketProxy(panel);
         Parallel.For(0, A, a => BuildAsset(panel, market, a, values, valid));
-        return new FeatureSet(Names, D, A, values, valid);
+        return new FeatureSet(Names, D, A, values, valid, market);
     }
 
     /// <summary>

@@ -13,17 +13,26 @@ public sealed class FeatureSet
     /// <param name="assets">A.</param>
     /// <param name="values">[D, A, F] values.</param>
     /// <param name="valid">[D, A] validity mask.</param>
-    /// <exception cref="ArgumentException">Array lengths do not match D·A·F and D·A; the message gives the numbers.</exception>
-    public FeatureSet(IReadOnlyList<string> names, int dates, int assets, double[] values, bool[] valid)
+    /// <param name="marketProxy">[D] equal-weight market log return per day (NaN where none); null = all NaN.</param>
+    /// <exception cref="ArgumentException">Array lengths do not match D·A·F, D·A and D; the message gives the numbers.</exception>
+    public FeatureSet(IReadOnlyList<string> names, int dates, int assets, double[] values, bool[] valid, double[]? marketProxy = null)
     {
-        if (values.Length != dates * assets * names.Count || valid.Length != dates * assets)
-            throw new ArgumentException($"FeatureSet: values has {values.Length} elements and valid {valid.Length}; expected D·A·F = {dates}·{assets}·{names.Count} and D·A.");
+        if (values.Length != dates * assets * names.Count || valid.Length != dates * assets || (marketProxy is not null && marketProxy.Length != dates))
+            throw new ArgumentException($"FeatureSet: values has {values.Length} elements, valid {valid.Length}, market proxy {marketProxy?.Length}; expected D·A·F = {dates}·{assets}·{names.Count}, D·A and D.");
+        if (marketProxy is null) { marketProxy = new double[dates]; Array.Fill(marketProxy, double.NaN); }
+        MarketProxy = marketProxy;
         Names = names;
         DateCount = dates;
         AssetCount = assets;
         Values = values;
         Valid = valid;
     }
+
+    /// <summary>
+    /// [D] the market proxy (<see cref="FeatureBuilder.MarketProxy"/>): equal-weight mean 1-day log return of the assets that
+    /// traded that day; NaN where none. Regime models read it (value at d uses bars ≤ d only).
+    /// </summary>
+    public double[] MarketProxy { get; }
 
     /// <summary>[F] feature names, in storage order.</summary>
     public IReadOnlyList<string> Names { get; }

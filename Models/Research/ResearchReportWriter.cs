@@ -19,14 +19,23 @@ public static class ResearchReportWriter
     /// <param name="data">Forecasts and labels for predictions.csv.</param>
     /// <param name="dataFolder">The LEAN data folder read, recorded in the manifest.</param>
     /// <param name="elapsed">Wall time of the run, recorded in the manifest.</param>
+    /// <param name="saveArtifacts">Also write each model of the last fold to <c>artifacts/&lt;model&gt;.lmfa</c> (<see cref="Forecasting.ForecasterArtifact"/>).</param>
     /// <exception cref="IOException">The folder could not be written; nothing is left behind.</exception>
-    public static void Write(string outputFolder, ResearchResult result, ResearchData data, string dataFolder, TimeSpan elapsed)
+    public static void Write(string outputFolder, ResearchResult result, ResearchData data, string dataFolder, TimeSpan elapsed, bool saveArtifacts = false)
     {
         var commit = GitInfo.TryReadCommit(AppContext.BaseDirectory) ?? GitInfo.TryReadCommit(Directory.GetCurrentDirectory());
         AtomicFolder.Write(outputFolder, dir =>
         {
             File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(result, dataFolder, commit, elapsed));
             WritePredictions(Path.Combine(dir, "predictions.csv"), result, data);
+            if (saveArtifacts)
+            {
+                var last = data.Folds[^1];
+                var training = new Forecasting.ArtifactTraining(data.Panel.Dates[last.TrainDates[0]], data.Panel.Dates[last.TrainDates[^1]],
+                    last.TrainDates.Count, data.Panel.Tickers);
+                foreach (var model in result.Options.Models)
+                    Forecasting.ForecasterArtifact.Save(Path.Combine(dir, "artifacts", model + ".lmfa"), data.LastModels[model], training);
+            }
             File.WriteAllText(Path.Combine(dir, "report.json"), Json(result, dataFolder, commit, elapsed));
         });
     }

@@ -4,38 +4,22 @@ using LeanModels.Tests.Models.Data.Import;
 
 namespace LeanModels.Tests.Models.Cli;
 
-public class ImportCommandTests
+public class ImportCommandTests : CliTestBase
 {
-    private string _root = "";
-
-    [SetUp]
-    public void SetUp() => _root = TestPaths.NewTempFolder();
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_root, recursive: true);
-
     private string InputWith(params (string Name, string Content)[] files)
     {
-        var input = Path.Combine(_root, "in");
+        var input = Path.Combine(Root, "in");
         Directory.CreateDirectory(input);
         foreach (var (name, content) in files) File.WriteAllText(Path.Combine(input, name), content);
         return input;
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 
     [Test]
     public void Import_GoodInput_ExitsZeroPrintsAgreementAndWritesReport()
     {
         var input = InputWith(("DA-TEST-T-2021-04-21.csv", ImportTestData.Csv(ImportTestData.TestRows)));
-        var output = Path.Combine(_root, "lean");
-        var reportPath = Path.Combine(_root, "report.json");
+        var output = Path.Combine(Root, "lean");
+        var reportPath = Path.Combine(Root, "report.json");
         var (code, stdout, stderr) = Run("import", "--input", input, "--output", output, "--report", reportPath);
         Assert.That(code, Is.EqualTo(ExitCodes.Success), stderr);
         Assert.That(stdout, Does.Contain("100.0000 %"));               // 7 of 7 rows within 0.5%
@@ -53,12 +37,12 @@ public class ImportCommandTests
     public void Import_MalformedRow_Exits3NamesFileAndLineWritesNothing()
     {
         var input = InputWith(("DA-TEST-T-2021-04-21.csv", ImportTestData.Csv(["2020-01-02,10.0,10.5,9.5,10.25,10.25,100,0.0,1.0", "2020-01-03,oops"])));
-        var output = Path.Combine(_root, "lean");
+        var output = Path.Combine(Root, "lean");
         var (code, _, stderr) = Run("import", "--input", input, "--output", output);
         Assert.That(code, Is.EqualTo(ExitCodes.BadData));
         Assert.That(stderr, Does.Contain("DA-TEST-T-2021-04-21.csv:3: expected 9 fields"));
         Assert.That(Directory.Exists(output), Is.False);
-        Assert.That(Directory.GetFileSystemEntries(_root).Select(Path.GetFileName), Is.EqualTo(new[] { "in" }));
+        Assert.That(Directory.GetFileSystemEntries(Root).Select(Path.GetFileName), Is.EqualTo(new[] { "in" }));
     }
 
     [Test]
@@ -66,7 +50,7 @@ public class ImportCommandTests
     {
         var input = InputWith(("DA-TEST-T-2021-04-21.csv", ImportTestData.Csv(ImportTestData.TestRows)),
                               ("DA-BF.B-T-2021-04-21.csv", "{\n    \"Error Message\": \"Invalid API call.\"\n}\n"));
-        var output = Path.Combine(_root, "lean");
+        var output = Path.Combine(Root, "lean");
         var (code, stdout, stderr) = Run("import", "--input", input, "--output", output, "--skip-bad");
         Assert.That(code, Is.EqualTo(ExitCodes.Success), stderr);
         Assert.That(stderr, Does.Contain("skipped 1 bad file(s) of 2"));
@@ -79,7 +63,7 @@ public class ImportCommandTests
     {
         var input = InputWith(("DA-TEST-T-2021-04-21.csv", ImportTestData.Csv(ImportTestData.TestRows)),
                               ("DA-BF.B-T-2021-04-21.csv", "{\n    \"Error Message\": \"Invalid API call.\"\n}\n"));
-        var output = Path.Combine(_root, "lean");
+        var output = Path.Combine(Root, "lean");
         var (code, _, stderr) = Run("import", "--input", input, "--output", output);
         Assert.That(code, Is.EqualTo(ExitCodes.BadData));
         Assert.That(stderr, Does.Contain("1 of 2 input files are bad; nothing was written"));
@@ -89,7 +73,7 @@ public class ImportCommandTests
     [Test]
     public void Import_MissingInputFolder_Exits3()
     {
-        var (code, _, stderr) = Run("import", "--input", Path.Combine(_root, "nope"), "--output", Path.Combine(_root, "lean"));
+        var (code, _, stderr) = Run("import", "--input", Path.Combine(Root, "nope"), "--output", Path.Combine(Root, "lean"));
         Assert.That(code, Is.EqualTo(ExitCodes.BadData));
         Assert.That(stderr, Does.Contain("Input folder not found"));
     }
@@ -97,7 +81,7 @@ public class ImportCommandTests
     [Test]
     public void Import_MissingRequiredOption_Exits2()
     {
-        var (code, _, stderr) = Run("import", "--input", _root);
+        var (code, _, stderr) = Run("import", "--input", Root);
         Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(stderr, Does.Contain("--output"));
     }
@@ -106,7 +90,7 @@ public class ImportCommandTests
     public void Import_ForeignOutputFolder_Exits4()
     {
         var input = InputWith(("DA-TEST-T-2021-04-21.csv", ImportTestData.Csv(ImportTestData.TestRows)));
-        var output = Path.Combine(_root, "lean");
+        var output = Path.Combine(Root, "lean");
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "other.txt"), "x");
         var (code, _, stderr) = Run("import", "--input", input, "--output", output);

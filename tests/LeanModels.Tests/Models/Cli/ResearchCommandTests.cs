@@ -2,25 +2,9 @@ using LeanModels.Models.Cli;
 
 namespace LeanModels.Tests.Models.Cli;
 
-public class ResearchCommandTests
+public class ResearchCommandTests : CliTestBase
 {
-    private string _root = "";
-
-    [SetUp]
-    public void SetUp() => _root = TestPaths.NewTempFolder();
-
-    [TearDown]
-    public void TearDown() => Directory.Delete(_root, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = Program.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    private string Out => Path.Combine(_root, "run");
+    private string Out => Path.Combine(Root, "run");
 
     private string[] Small(params string[] extra) =>
         ["research", "--data", TestPaths.LeanData, "--tickers", "aapl,ibm,spy,bac", "--start", "2010-01-01", "--end", "2012-12-31",
@@ -35,9 +19,9 @@ public class ResearchCommandTests
             Assert.That(stdout, Does.Contain(header));
         Assert.That(File.Exists(Path.Combine(Out, "report.md")) && File.Exists(Path.Combine(Out, "report.json")));
         var predictions = File.ReadAllLines(Path.Combine(Out, "predictions.csv"));
-        Assert.That(predictions[0], Is.EqualTo("date,ticker,label,momentum20,reversal5,ridge"));
+        Assert.That(predictions[0], Is.EqualTo("date,ticker,label,momentum20,reversal5,ridge,ridge-regime"));
         Assert.That(predictions[1], Does.StartWith("2010-01-04,"));
-        Assert.That(Directory.GetDirectories(_root), Is.EqualTo(new[] { Out }), "no temporary folder left behind");
+        Assert.That(Directory.GetDirectories(Root), Is.EqualTo(new[] { Out }), "no temporary folder left behind");
     }
 
     [Test]
@@ -52,7 +36,7 @@ public class ResearchCommandTests
     [Test]
     public void Research_MissingDataFolder_ExitsThreeAndWritesNothing()
     {
-        var (code, _, stderr) = Run("research", "--data", Path.Combine(_root, "nope"), "--out", Out);
+        var (code, _, stderr) = Run("research", "--data", Path.Combine(Root, "nope"), "--out", Out);
         Assert.That(code, Is.EqualTo(ExitCodes.BadData));
         Assert.That(stderr, Does.Contain("nope"));
         Assert.That(Directory.Exists(Out), Is.False);
@@ -90,7 +74,7 @@ public class ResearchCommandTests
     [Test]
     public void Research_TruncatedZip_ExitsThreeNamingTheFile()
     {
-        var data = Path.Combine(_root, "data");
+        var data = Path.Combine(Root, "data");
         var daily = Path.Combine(data, "equity", "usa", "daily");
         Directory.CreateDirectory(daily);
         var source = Path.Combine(TestPaths.LeanData, "equity", "usa", "daily");

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+using LeanModels.Models.RiskMeasures;
 using QuantConnect;
 using QuantConnect.Algorithm;
 using QuantConnect.Algorithm.Framework.Portfolio;
@@ -13,17 +14,19 @@ namespace LeanModels.Risk;
 /// <remarks>
 /// Once per trading date it records the total portfolio value and an equal-weight market proxy (mean daily log return of
 /// the algorithm's securities with a price on both days). The allowed exposure is the minimum of: the regime rule's
-/// multiplier on the market returns (<see cref="IMarketRegimeRule"/>); targetVolatility / realised portfolio volatility
-/// (annualised, √252, last <c>lookbackDays</c> returns); maxCvar / historical CVaR (mean daily loss in the worst
-/// ⌈α·n⌉ of the last <c>lookbackDays</c> portfolio log returns, losses positive; Rockafellar and Uryasev 2000); and 0 when
-/// the portfolio is more than <c>maxDrawdown</c> below its peak (the peak is then reset to the current value, as LEAN's
+/// multiplier on the market returns (<see cref="IMarketRegimeRule"/>); the volatility-targeting weight
+/// <see cref="VolatilityTargeting.Weight"/>(realised portfolio volatility, targetVolatility, 1) (annualised with 252 days,
+/// sample standard deviation of the last <c>lookbackDays</c> daily log returns; Moreira and Muir 2017); maxCvar / CVaR
+/// when the historical CVaR (<see cref="TailRiskMeasures.Historical"/> at tail probability α over the same returns, a
+/// positive daily loss; Rockafellar and Uryasev 2002) exceeds maxCvar; and 0 when the portfolio's drawdown
+/// (<see cref="DrawdownTracker"/>) reaches <c>maxDrawdown</c> (the peak is then reset to the current value, as LEAN's
 /// <c>MaximumDrawdownPercentPortfolio</c> does, so trading can resume). Below 1, each incoming target's quantity is
 /// scaled toward zero (whole shares); at 0, every invested security and every incoming target is set to 0 and the
 /// symbol's insights are cancelled first, so the portfolio model does not buy it back. Nothing is returned at 1.
 /// </remarks>
 public sealed class RegimeAwareRiskManagementModel : RiskManagementModel
 {
-    private const double TradingDaysPerYear = 252;
+    private const int TradingDaysPerYear = 252;
     private readonly IMarketRegimeRule _regimeRule;
     private readonly double _maxDrawdown;
     private readonly double _maxCvar;
@@ -33,9 +36,9 @@ public sealed class RegimeAwareRiskManagementModel : RiskManagementModel
     private readonly List<double> _portfolioReturns = new();
     private readonly List<double> _marketReturns = new();
     private readonly Dictionary<Symbol, decimal> _lastPrices = new();
+    private DrawdownTracker _drawdown = new();
     private DateTime _lastDate;
     private double _lastValue;
-    private double _peakValue;
 
     /// <summary>Initializes a new instance of the <see cref="RegimeAwareRiskManagementModel"/> class.</summary>
     /// <param name="regimeRule">Market regime → exposure; defaults to <see cref="VolatilityDrawdownRegimeRule"/> with its defaults.</param>
@@ -43,7 +46,8 @@ public sealed class RegimeAwareRiskManagementModel : RiskManagementModel
     /// <param name="maxCvar">Cap on the daily historical CVaR, a positive fraction; defaults to 0.04 (4 % mean loss on the worst days).</param>
     /// <param name="tailProbability">α of the CVaR, in (0, 0.5]; defaults to 0.05.</param>
     /// <param name="targetVolatility">Annualised volatility target, a positive fraction; defaults to 0.25.</param>
-    /// <param name="lookbackDays">Daily returns used for volatility and CVaR (≥ 2); defaults to 63.</param>
+    /// <param name="lookbackDays">Daily returns used for volatility and CVaR (≥ 2, and α·lookbackDays ≥ 1 so the tail holds a
+    /// day); defaults to 63.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of its range.</exception>
     public RegimeAwareRiskManagementModel(IMarketRegimeRule? regimeRule = null, double maxDrawdown = 0.25, double maxCvar = 0.04,
         double tailProbability = 0.05, double targetVolatility = 0.25, int lookbackDays = 63)
@@ -53,6 +57,8 @@ public sealed class RegimeAwareRiskManagementModel : RiskManagementModel
         if (!(tailProbability > 0 && tailProbability <= 0.5)) throw new ArgumentOutOfRangeException(nameof(tailProbability), tailProbability, "must be in (0, 0.5].");
         if (!(targetVolatility > 0) || !double.IsFinite(targetVolatility)) throw new ArgumentOutOfRangeException(nameof(targetVolatility), targetVolatility, "must be a positive fraction.");
         ArgumentOutOfRangeException.ThrowIfLessThan(lookbackDays, 2);
+        if (tailProbability * lookbackDays < 1)
+            throw new ArgumentOutOfRangeException(nameof(lookbackDays), lookbackDays, $"α·lookbackDays = {tailProbability}·{lookbackDays} < 1: the CVaR tail would hold no day.");
         _regimeRule = regimeRule ?? new VolatilityDrawdownRegimeRule();
         _maxDrawdown = maxDrawdown;
         _maxCvar = maxCvar;
@@ -74,11 +80,11 @@ public sealed class RegimeAwareRiskManagementModel : RiskManagementModel
         if (algorithm.Time.Date != _lastDate) Sample(algorithm, value);
 
         var exposure = Math.Min(_regimeRule.Exposure(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_marketReturns)), Limits());
-        var drawdown = _peakValue > 0 ? 1 - value / _peakValue : 0;
-        if (drawdown >= _maxDrawdown)
+        if (_drawdown.Count > 0 && _drawdown.Drawdown >= _maxDrawdown)
         {
             exposure = 0;
-            _peakValue = value;                               // reset, as MaximumDrawdownPercentPortfolio does
+            _drawdown = new DrawdownTracker();                // reset the peak, as MaximumDrawdownPercentPortfolio does
+            if (value > 0) _drawdown.Update(value);
         }
         LastExposure = exposure;
         if (exposure >= 1) return Array.Empty<IPortfolioTarget>();
@@ -105,8 +111,11 @@ public sealed class RegimeAwareRiskManagementModel : RiskManagementModel
     {
         _lastDate = algorithm.Time.Date;
         if (_lastValue > 0 && value > 0) _portfolioReturns.Add(Math.Log(value / _lastValue));
-        if (value > 0) _lastValue = value;
-        _peakValue = Math.Max(_peakValue, value);
+        if (value > 0)
+        {
+            _lastValue = value;
+            _drawdown.Update(value);
+        }
 
         double sum = 0;
         var count = 0;
@@ -126,19 +135,18 @@ public sealed class RegimeAwareRiskManagementModel : RiskManagementModel
         Trim(_marketReturns, 2520);                            // ten years is enough for any drawdown the rule looks at
     }
 
-    /// <summary>min(1, target vol / realised vol, max CVaR / CVaR) over the last lookbackDays portfolio returns.</summary>
+    /// <summary>min(1, volatility-targeting weight, maxCvar / CVaR) over the last lookbackDays portfolio returns.</summary>
     private double Limits()
     {
         var n = _portfolioReturns.Count;
         if (n < _lookbackDays) return 1;
+        var returns = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_portfolioReturns);
         var mean = _portfolioReturns.Average();
         var variance = _portfolioReturns.Sum(r => (r - mean) * (r - mean)) / (n - 1);
-        var volatility = Math.Sqrt(variance * TradingDaysPerYear);
-        var losses = _portfolioReturns.Select(r => -r).OrderByDescending(l => l).ToArray();
-        var tail = Math.Max(1, (int)Math.Ceiling(_tailProbability * n));
-        var cvar = losses.Take(tail).Average();
         var limit = 1.0;
-        if (volatility > _targetVolatility) limit = Math.Min(limit, _targetVolatility / volatility);
+        if (variance > 0)
+            limit = VolatilityTargeting.Weight(VolatilityTargeting.AnnualisedVolatility(variance, TradingDaysPerYear), _targetVolatility, maxLeverage: 1);
+        var cvar = TailRiskMeasures.Historical(returns, _tailProbability).ConditionalValueAtRisk;
         if (cvar > _maxCvar) limit = Math.Min(limit, _maxCvar / cvar);
         return limit;
     }

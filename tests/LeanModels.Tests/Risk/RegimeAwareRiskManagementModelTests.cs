@@ -86,11 +86,51 @@ public class RegimeAwareRiskManagementModelTests
         }
     }
 
+    /// <summary>64 daily portfolio values with log returns alternating +3 %, −3 % (63 returns: 32 up, 31 down).</summary>
+    private static decimal RunAlternatingDays(RegimeAwareRiskManagementModel risk, out List<IPortfolioTarget> last)
+    {
+        var (algorithm, aapl, _) = TwoStocks();
+        var value = 1_000_000.0;
+        last = [];
+        for (var day = 0; day < 64; day++)
+        {
+            if (day > 0) value *= Math.Exp(day % 2 == 1 ? 0.03 : -0.03);
+            algorithm.Portfolio.CashBalance = (decimal)value;
+            var local = new DateTime(2020, 1, 6).AddDays(day) + FrameworkLoop.MarketClose;
+            algorithm.FacadeSetTime(local, local + FrameworkLoop.UtcOffset);
+            last = risk.ManageRisk(algorithm, day == 63 ? [new PortfolioTarget(aapl, 1000m)] : []).ToList();
+        }
+        return last.Single().Quantity;
+    }
+
+    [Test]
+    public void ManageRisk_RealisedVolatilityAboveTarget_ScalesToTheTarget()
+    {
+        var risk = new RegimeAwareRiskManagementModel(new FixedRegime(1), maxDrawdown: 1, maxCvar: 1, targetVolatility: 0.25, lookbackDays: 63);
+        // mean m = 0.03/63; sample variance ((32·(0.03 − m)² + 31·(0.03 + m)²) / 62); σ = √(variance·252) ≈ 0.480;
+        // weight = 0.25/σ ≈ 0.5206 → 1000 shares become 520
+        var m = 0.03 / 63;
+        var sigma = Math.Sqrt((32 * (0.03 - m) * (0.03 - m) + 31 * (0.03 + m) * (0.03 + m)) / 62 * 252);
+        Assert.That(RunAlternatingDays(risk, out _), Is.EqualTo(decimal.Truncate(1000m * (decimal)(0.25 / sigma))));
+        Assert.That(risk.LastExposure, Is.EqualTo(0.25 / sigma).Within(1e-12));
+    }
+
+    [Test]
+    public void ManageRisk_CvarAboveCap_ScalesByCapOverCvar()
+    {
+        var risk = new RegimeAwareRiskManagementModel(new FixedRegime(1), maxDrawdown: 1, maxCvar: 0.02, targetVolatility: 10, lookbackDays: 63);
+        // α = 0.05, T = 63: the worst 3.15 days are all −3 %, so CVaR = 0.03 (up to the rounding of exp/log);
+        // exposure = 0.02 / 0.03 = 0.667 → 1000 shares become 666
+        Assert.That(RunAlternatingDays(risk, out _), Is.EqualTo(666m));
+        Assert.That(risk.LastExposure, Is.EqualTo(0.02 / 0.03).Within(1e-9));
+    }
+
     [Test]
     public void Constructor_OutOfRangeLimits_Throw()
     {
         Assert.That(() => new RegimeAwareRiskManagementModel(maxDrawdown: 0), Throws.InstanceOf<ArgumentOutOfRangeException>());
         Assert.That(() => new RegimeAwareRiskManagementModel(tailProbability: 0.9), Throws.InstanceOf<ArgumentOutOfRangeException>());
         Assert.That(() => new RegimeAwareRiskManagementModel(lookbackDays: 1), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => new RegimeAwareRiskManagementModel(tailProbability: 0.05, lookbackDays: 19), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 }

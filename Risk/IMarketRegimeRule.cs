@@ -3,12 +3,12 @@ namespace LeanModels.Risk;
 
 /// <summary>
 /// Maps the market's recent daily log returns to the gross exposure allowed in that regime. The seam where a regime model
-/// from <c>Models/Regime</c> (HMM, Markov switching) plugs into <see cref="RegimeAwareRiskManagementModel"/>; the default is
-/// <see cref="VolatilityDrawdownRegimeRule"/>. Implementations must be deterministic functions of their input.
+/// from <c>Models/Regime</c> plugs into <see cref="RegimeAwareRiskManagementModel"/>: <see cref="VolatilityDrawdownRegimeRule"/>
+/// (the default) or <see cref="HmmRegimeRule"/> (a Gaussian HMM's filtered high-volatility probability). Implementations must be deterministic functions of their input.
 /// </summary>
 public interface IMarketRegimeRule
 {
-    /// <summary>Short description for logs, e.g. <c>VolatilityDrawdown(0.3,0.5,0.2,21)</c>.</summary>
+    /// <summary>Short description for logs, e.g. <c>VolatilityDrawdownRegimeRule(0.3,0.5,0.2,21)</c>.</summary>
     string Name { get; }
 
     /// <summary>Allowed exposure multiplier for the current regime.</summary>

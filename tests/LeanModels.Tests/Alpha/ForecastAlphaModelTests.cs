@@ -9,9 +9,9 @@ namespace LeanModels.Tests.Alpha;
 /// <summary>ForecastAlphaModel through LEAN's framework loop over real daily bars (aapl, aig, bac, ibm, spy, 2012-01 to 2013-06).</summary>
 public class ForecastAlphaModelTests
 {
-    private static (ForecastAlphaModel Alpha, List<FrameworkLoop.Step> Steps) RunRidge(IReadOnlyDictionary<DateOnly, string[]>? removals = null)
+    private static (ForecastAlphaModel Alpha, List<FrameworkLoop.Step> Steps) RunRidge(IReadOnlyDictionary<DateOnly, string[]>? removals = null, string model = "ridge")
     {
-        var algorithm = PackFixture.NewAlgorithm();
+        var algorithm = PackFixture.NewAlgorithm(artifact: PackFixture.ByName(model));
         var alpha = PackFixture.RidgeAlpha(algorithm);
         algorithm.SetAlpha(alpha);
         var steps = new FrameworkLoop(algorithm).Run(PackFixture.LoopStart, PackFixture.LoopEnd, PackFixture.WarmUpBars, removals);
@@ -57,12 +57,14 @@ public class ForecastAlphaModelTests
         }
     }
 
-    [Test]
-    public void Loop_Predictions_EqualPredictOnFullHistoryPanel_BitForBit()
+    [TestCase("ridge")]
+    [TestCase("ridge-regime")]
+    [TestCase("momentum20")]
+    public void Loop_Predictions_EqualPredictOnFullHistoryPanel_BitForBit(string name)
     {
-        var (_, steps) = RunRidge();
+        var (_, steps) = RunRidge(model: name);
         var live = steps.Where(s => !s.WarmingUp).ToList();
-        var model = PackFixture.Ridge.Model;
+        var model = PackFixture.ByName(name).Model;
         // Every 25th live date, plus the first and the last: `leanmodels predict` on the full history up to that date, fed
         // the prices the alpha received (LEAN's decimals as doubles; see FrameworkLoop.ToDecimal).
         var sample = live.Where((_, k) => k % 25 == 0).Append(live[^1]).ToList();

@@ -19,12 +19,25 @@ internal static class PackFixture
 
     private static readonly Lazy<LoadedArtifact> RidgeLazy = new(() => Train("ridge", 5));
     private static readonly Lazy<LoadedArtifact> MomentumLazy = new(() => Train("momentum20", 10));
+    private static readonly Lazy<LoadedArtifact> RegimeRidgeLazy = new(() => Train("ridge-regime", 5));
 
     /// <summary>Ridge, H = 5, trained on the tickers up to <see cref="TrainEnd"/> (before the loop starts).</summary>
     public static LoadedArtifact Ridge => RidgeLazy.Value;
 
     /// <summary>Momentum(20), H = 10: a second model with another horizon, for swap tests.</summary>
     public static LoadedArtifact Momentum => MomentumLazy.Value;
+
+    /// <summary>Ridge with market regime features (HMM, GARCH), H = 5.</summary>
+    public static LoadedArtifact RegimeRidge => RegimeRidgeLazy.Value;
+
+    /// <summary>A trained model by catalog name.</summary>
+    public static LoadedArtifact ByName(string name) => name switch
+    {
+        "ridge" => Ridge,
+        "momentum20" => Momentum,
+        "ridge-regime" => RegimeRidge,
+        _ => throw new ArgumentException(name),
+    };
 
     /// <summary>The full-history panel up to <paramref name="last"/>, from <see cref="LeanDataFolder"/> (what <c>predict</c> reads).</summary>
     public static Panel PanelUpTo(IReadOnlyList<string> tickers, DateOnly last) =>
@@ -37,13 +50,14 @@ internal static class PackFixture
     private static LoadedArtifact Train(string name, int horizon) =>
         ForecasterTraining.Fit(PanelUpTo(Tickers, TrainEnd), ForecasterCatalog.CreateTrainer(name), horizon, trainWindow: 500);
 
-    /// <summary>A bare algorithm holding the tickers, with the ridge artifact saved in its ObjectStore.</summary>
-    public static QCAlgorithm NewAlgorithm(IEnumerable<string>? tickers = null, decimal cash = 10_000_000m)
+    /// <summary>A bare algorithm holding the tickers, with an artifact (ridge by default) saved in its ObjectStore.</summary>
+    public static QCAlgorithm NewAlgorithm(IEnumerable<string>? tickers = null, decimal cash = 10_000_000m, LoadedArtifact? artifact = null)
     {
         var algorithm = new QCAlgorithm();
         algorithm.SetCash(cash);
         foreach (var t in tickers ?? Tickers) algorithm.AddEquity(t, Resolution.Daily);
-        algorithm.ObjectStore.SaveBytes(ArtifactKey, ForecasterArtifact.Serialize(Ridge.Model, Ridge.Training));
+        artifact ??= Ridge;
+        algorithm.ObjectStore.SaveBytes(ArtifactKey, ForecasterArtifact.Serialize(artifact.Model, artifact.Training));
         return algorithm;
     }
 

@@ -134,6 +134,60 @@ public class WalkForwardTrainingTests
         Assert.That(Interlocked.Read(ref published), Is.GreaterThan(100));
     }
 
+    /// <summary>
+    /// The same with real training: a background thread runs <see cref="WalkForwardTraining.Run"/> again and again (History,
+    /// fit, publish) while the loop runs Update. Every batch must be exactly the forecasts of one published model.
+    /// </summary>
+    [Test]
+    public void Update_WhileTrainingRunsOnAnotherThread_UsesOneWholeModelPerBatch()
+    {
+        var algorithm = PackFixture.NewAlgorithm();
+        var slot = new ForecasterSlot("ridge", PackFixture.Ridge.Model);
+        algorithm.SetAlpha(new ForecastAlphaModel(slot));
+        var training = new WalkForwardTraining(slot, ForecasterCatalog.CreateTrainer("ridge"), horizon: 5, trainWindow: 100, historyBars: 200);
+        var published = new System.Collections.Concurrent.ConcurrentQueue<IReturnForecaster>();
+        published.Enqueue(PackFixture.Ridge.Model);
+        using var stop = new CancellationTokenSource();
+        var loop = new FrameworkLoop(algorithm);
+        var trainer = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (algorithm.UtcTime == default) { Thread.Yield(); continue; }
+                if (training.Run(algorithm)) published.Enqueue(slot.Current!);   // only this thread publishes
+            }
+        }) { IsBackground = true };
+        trainer.Start();
+        List<FrameworkLoop.Step> steps;
+        try
+        {
+            steps = loop.Run(PackFixture.LoopStart, new DateOnly(2012, 6, 29), PackFixture.WarmUpBars);
+        }
+        finally
+        {
+            stop.Cancel();
+            trainer.Join();
+        }
+
+        var models = published.ToList();
+        Assert.That(models, Has.Count.GreaterThan(3), "training published several models during the run");
+        Assert.That(algorithm.ErrorMessages, Is.Empty);
+        var used = new HashSet<IReturnForecaster>();
+        foreach (var step in steps.Where(s => !s.WarmingUp))
+        {
+            Assert.That(step.Insights, Has.Count.EqualTo(PackFixture.Tickers.Length));
+            var window = PackFixture.DeliveredPanelUpTo(PackFixture.Tickers, step.Date);
+            var match = models.FirstOrDefault(m =>
+            {
+                var f = m.Predict(window);
+                return step.Insights.All(i => i.Magnitude == double.ExpM1(f.Mean[f.Tickers.ToList().IndexOf(i.Symbol.Value.ToLowerInvariant())]));
+            });
+            Assert.That(match, Is.Not.Null, $"{step.Date}: the batch is not any single published model's forecast");
+            used.Add(match!);
+        }
+        Assert.That(used, Has.Count.GreaterThan(1), "the alpha picked up new models during the run");
+    }
+
     [Test]
     public void Slot_Publish_IsAtomicAndCounted()
     {

@@ -144,10 +144,11 @@ public sealed class ForecastAlphaModel : AlphaModel
 
         public List<Insight> Emitted { get; } = new();
 
-        /// <summary>Adds a bar newer than the last one; returns false for a bar already seen (history then the same slice).</summary>
+        /// <summary>Adds a bar newer than the last one; returns false for a bar already seen (history then the same slice) and
+        /// for LEAN's fill-forward copies, which the research panel does not have either (nothing is forward-filled there).</summary>
         public bool Add(TradeBar bar)
         {
-            if (bar.EndTime <= _lastEndTime) return false;
+            if (bar.IsFillForward || bar.EndTime <= _lastEndTime) return false;
             _lastEndTime = bar.EndTime;
             // The bar's start time carries its trading date for LEAN's daily bars (00:00 or 09:30 of that day).
             _bars.Enqueue(new Bar(bar.Time.Date, (double)bar.Open, (double)bar.High, (double)bar.Low, (double)bar.Close, (double)bar.Volume));

@@ -26,7 +26,7 @@ public sealed class ForecasterSlot
         if (initial is not null) Publish(initial);
     }
 
-    /// <summary>The model source, e.g. <c>leanmodels/ridge.lmart</c> or <c>ridge</c>.</summary>
+    /// <summary>The model source, e.g. <c>leanmodels/ridge.lmfa</c> or <c>ridge</c>.</summary>
     public string Name { get; }
 
     /// <summary>The current model, or null when none was published (an empty slot makes the alpha emit nothing).</summary>

@@ -109,7 +109,7 @@ public sealed class WalkForwardTraining
         var bars = new SortedDictionary<string, List<Bar>>(StringComparer.Ordinal);
         history.PushThrough(data =>
         {
-            if (data is not TradeBar bar) return;
+            if (data is not TradeBar bar || bar.IsFillForward) return;          // the research panel forward-fills nothing
             var ticker = bar.Symbol.Value.ToLowerInvariant();
             if (!bars.TryGetValue(ticker, out var list)) bars[ticker] = list = new List<Bar>();
             var date = bar.Time.Date;

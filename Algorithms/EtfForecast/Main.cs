@@ -42,7 +42,7 @@ public class EtfForecast : QCAlgorithm
             Date(algorithm.GetParameter("start", "2015-01-02")),
             Date(algorithm.GetParameter("end", "2021-12-31")),
             algorithm.GetParameter("tickers", "spy,qqq,iwm,eem,uso,bno").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            algorithm.GetParameter("model-key", "leanmodels/ridge.lmart"),
+            algorithm.GetParameter("model-key", "leanmodels/ridge.lmfa"),
             algorithm.GetParameter("warm-up-bars", 70),
             algorithm.GetParameter("min-magnitude", 0.0),
             Enum.Parse<PortfolioBias>(algorithm.GetParameter("portfolio-bias", "LongShort"), ignoreCase: true),

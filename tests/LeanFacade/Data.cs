@@ -21,6 +21,8 @@ namespace QuantConnect.Data
 
         public Symbol Symbol { get; set; }
 
+        public bool IsFillForward { get; private set; }
+
         public virtual decimal Value { get; set; }
 
         public virtual decimal Price => Value;

@@ -69,7 +69,7 @@ public class AlgorithmTests
     {
         var algorithm = new EtfForecast();
         algorithm.SetCash(1m);
-        algorithm.ObjectStore.SaveBytes("leanmodels/ridge.lmart", ForecasterArtifact.Serialize(PackFixture.Ridge.Model, PackFixture.Ridge.Training));
+        algorithm.ObjectStore.SaveBytes("leanmodels/ridge.lmfa", ForecasterArtifact.Serialize(PackFixture.Ridge.Model, PackFixture.Ridge.Training));
         var steps = Run(algorithm, "2012-01-03", "2012-12-31", new() { ["tickers"] = "spy,qqq,iwm,eem,uso" });
 
         Assert.That(algorithm.RunTimeError, Is.Null);
@@ -78,7 +78,7 @@ public class AlgorithmTests
         Assert.That(steps.Where(s => s.WarmingUp).SelectMany(s => s.Insights), Is.Empty);
         var insights = steps.Where(s => !s.WarmingUp).SelectMany(s => s.Insights).ToList();
         Assert.That(insights, Has.Count.GreaterThan(500));
-        Assert.That(insights.Select(i => i.SourceModel).Distinct(), Is.EqualTo(new[] { "ForecastAlphaModel(leanmodels/ridge.lmart,0)" }));
+        Assert.That(insights.Select(i => i.SourceModel).Distinct(), Is.EqualTo(new[] { "ForecastAlphaModel(leanmodels/ridge.lmfa,0)" }));
         Assert.That(algorithm.Portfolio.Invested, Is.True);
     }
 

@@ -22,8 +22,8 @@ public class ForecastAlphaModelTests
     [Test]
     public void Name_FromNameofAndArguments()
     {
-        var alpha = new ForecastAlphaModel(new ForecasterSlot("leanmodels/ridge.lmart"), 0.001);
-        Assert.That(alpha.Name, Is.EqualTo("ForecastAlphaModel(leanmodels/ridge.lmart,0.001)"));
+        var alpha = new ForecastAlphaModel(new ForecasterSlot("leanmodels/ridge.lmfa"), 0.001);
+        Assert.That(alpha.Name, Is.EqualTo("ForecastAlphaModel(leanmodels/ridge.lmfa,0.001)"));
     }
 
     [Test]
@@ -113,7 +113,7 @@ public class ForecastAlphaModelTests
         var slot = ForecasterSlot.FromObjectStore(algorithm, PackFixture.ArtifactKey);
         Assert.That(slot.Current, Is.Null);
         Assert.That(algorithm.ErrorMessages, Has.Count.EqualTo(1));
-        Assert.That(algorithm.ErrorMessages.Single(), Does.Contain("refused the model artifact under ObjectStore key 'leanmodels/ridge.lmart'")
+        Assert.That(algorithm.ErrorMessages.Single(), Does.Contain("refused the model artifact under ObjectStore key 'leanmodels/ridge.lmfa'")
             .And.Contain("emit no insights"));
 
         algorithm.SetAlpha(new ForecastAlphaModel(slot));

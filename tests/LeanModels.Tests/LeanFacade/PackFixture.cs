@@ -15,7 +15,7 @@ internal static class PackFixture
     public static readonly DateOnly LoopStart = new(2012, 1, 3);
     public static readonly DateOnly LoopEnd = new(2013, 6, 28);
     public const int WarmUpBars = 70;
-    public const string ArtifactKey = "leanmodels/ridge.lmart";
+    public const string ArtifactKey = "leanmodels/ridge.lmfa";
 
     private static readonly Lazy<LoadedArtifact> RidgeLazy = new(() => Train("ridge", 5));
     private static readonly Lazy<LoadedArtifact> MomentumLazy = new(() => Train("momentum20", 10));

@@ -19,7 +19,7 @@ public class EtfForecast : QCAlgorithm
     /// <summary>Reads the parameters and wires the framework modules; holds no trading logic.</summary>
     public override void Initialize()
     {
-        var p = Settings.Read(this);
+        var p = EtfForecastSettings.Read(this);
         SetStartDate(p.Start.Year, p.Start.Month, p.Start.Day);
         SetEndDate(p.End.Year, p.End.Month, p.End.Day);
         SetCash(100_000m);
@@ -34,11 +34,11 @@ public class EtfForecast : QCAlgorithm
     }
 
     /// <summary>config.json parameters, parsed once (lean optimize sweeps the numeric ones).</summary>
-    private sealed record Settings(DateTime Start, DateTime End, IReadOnlyList<string> Tickers, string ModelKey, int WarmUpBars,
+    private sealed record EtfForecastSettings(DateTime Start, DateTime End, IReadOnlyList<string> Tickers, string ModelKey, int WarmUpBars,
         double MinMagnitude, PortfolioBias Bias, double MaxGrossExposure, double MaxTurnover, double MaxDrawdown, double MaxCvar,
         double TargetVolatility, double HighVolatility, double HighVolatilityExposure, double CrashDrawdown)
     {
-        public static Settings Read(QCAlgorithm algorithm) => new(
+        public static EtfForecastSettings Read(QCAlgorithm algorithm) => new(
             Date(algorithm.GetParameter("start", "2015-01-02")),
             Date(algorithm.GetParameter("end", "2021-12-31")),
             algorithm.GetParameter("tickers", "spy,qqq,iwm,eem,uso,bno").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

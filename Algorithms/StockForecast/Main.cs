@@ -21,7 +21,7 @@ public class StockForecast : QCAlgorithm
     /// <summary>Reads the parameters and wires training and the framework modules; holds no trading logic.</summary>
     public override void Initialize()
     {
-        var p = Settings.Read(this);
+        var p = StockForecastSettings.Read(this);
         SetStartDate(p.Start.Year, p.Start.Month, p.Start.Day);
         SetEndDate(p.End.Year, p.End.Month, p.End.Day);
         SetCash(100_000m);
@@ -39,11 +39,11 @@ public class StockForecast : QCAlgorithm
     }
 
     /// <summary>config.json parameters, parsed once (lean optimize sweeps the numeric ones).</summary>
-    private sealed record Settings(DateTime Start, DateTime End, IReadOnlyList<string> Tickers, string Model, double RidgeLambda, int Horizon,
+    private sealed record StockForecastSettings(DateTime Start, DateTime End, IReadOnlyList<string> Tickers, string Model, double RidgeLambda, int Horizon,
         int TrainWindow, int HistoryBars, double TrainingTimeoutSeconds, int WarmUpBars, double MinMagnitude, PortfolioBias Bias,
         double MaxGrossExposure, double MaxTurnover, double MaxDrawdown, double MaxCvar, double TargetVolatility)
     {
-        public static Settings Read(QCAlgorithm algorithm) => new(
+        public static StockForecastSettings Read(QCAlgorithm algorithm) => new(
             Date(algorithm.GetParameter("start", "2015-01-02")),
             Date(algorithm.GetParameter("end", "2021-12-31")),
             algorithm.GetParameter("tickers", "aapl,aig,bac,ibm,goog,wm").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

@@ -25,14 +25,22 @@ public sealed record FactorRow(DateOnly Date, double PriceFactor, double SplitFa
 public sealed class FactorFile
 {
     private readonly FactorRow[] _rows;
+    private readonly decimal[] _priceScale;                              // [rows] priceFactor × splitFactor in decimal, as LEAN
+    private readonly decimal[] _split;                                   // [rows] splitFactor in decimal
 
     /// <summary>Initializes a factor file from rows that must be strictly ascending by date.</summary>
     /// <param name="rows">Rows, oldest first; may be empty (no adjustment).</param>
     /// <param name="source">Name used in error messages (file path or ticker).</param>
     /// <exception cref="InvalidDataException">Dates are not strictly ascending, or a factor is not finite and positive; the message names the source and both dates.</exception>
     public FactorFile(IEnumerable<FactorRow> rows, string source = "factor file")
+        : this(rows.ToArray(), null, source)
     {
-        _rows = rows.ToArray();
+    }
+
+    /// <summary>Rows plus the decimal factors parsed from the file's text (null: converted from the doubles).</summary>
+    private FactorFile(FactorRow[] rows, (decimal Price, decimal Split)[]? exact, string source)
+    {
+        _rows = rows;
         for (var i = 0; i < _rows.Length; i++)
         {
             var r = _rows[i];
@@ -42,6 +50,14 @@ public sealed class FactorFile
                 throw new InvalidDataException($"{source}: row {i + 1}: date {r.Date:yyyyMMdd} is not after {_rows[i - 1].Date:yyyyMMdd}.");
         }
         Source = source;
+        _priceScale = new decimal[_rows.Length];
+        _split = new decimal[_rows.Length];
+        for (var i = 0; i < _rows.Length; i++)
+        {
+            var (price, split) = exact?[i] ?? ((decimal)_rows[i].PriceFactor, (decimal)_rows[i].SplitFactor);
+            _priceScale[i] = price * split;
+            _split[i] = split;
+        }
     }
 
     /// <summary>A factor file with no rows: every factor is 1 (raw = adjusted).</summary>
@@ -64,6 +80,7 @@ public sealed class FactorFile
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Factor file not found: {path}", path);
         var rows = new List<FactorRow>();
+        var exact = new List<(decimal, decimal)>();
         var lineNumber = 0;
         foreach (var raw in File.ReadLines(path))
         {
@@ -74,16 +91,17 @@ public sealed class FactorFile
             var f = line.Split(',');
             if (f.Length < 3
                 || !DateOnly.TryParseExact(f[0], "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-                || !double.TryParse(f[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var priceFactor)
-                || !double.TryParse(f[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var splitFactor))
+                || !decimal.TryParse(f[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var priceFactor)
+                || !decimal.TryParse(f[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var splitFactor))
                 throw new InvalidDataException($"{path}:{lineNumber}: expected yyyyMMdd,priceFactor,splitFactor[,referencePrice], found '{line}'.");
             var reference = 0.0;
             if (f.Length > 3 && !double.TryParse(f[3], NumberStyles.Float, CultureInfo.InvariantCulture, out reference))
                 throw new InvalidDataException($"{path}:{lineNumber}: reference price '{f[3]}' is not a number.");
             if (priceFactor == 0 || splitFactor == 0) continue;
-            rows.Add(new FactorRow(date, priceFactor, splitFactor, reference));
+            rows.Add(new FactorRow(date, (double)priceFactor, (double)splitFactor, reference));
+            exact.Add((priceFactor, splitFactor));
         }
-        return new FactorFile(rows, path);
+        return new FactorFile(rows.ToArray(), exact.ToArray(), path);
     }
 
     /// <summary>The row that applies to a bar dated <paramref name="date"/>: the earliest row dated ≥ it, or null after the last row.</summary>
@@ -91,13 +109,37 @@ public sealed class FactorFile
     /// <returns>The applicable row; null means factor 1.</returns>
     public FactorRow? RowFor(DateOnly date)
     {
+        var i = IndexFor(date);
+        return i < _rows.Length ? _rows[i] : null;
+    }
+
+    /// <summary>LEAN's decimal price scale factor (the file's price factor × split factor, as parsed) for a bar dated <paramref name="date"/>; 1 when no row applies.</summary>
+    /// <param name="date">Bar date (exchange local).</param>
+    /// <returns>A positive decimal.</returns>
+    public decimal PriceScaleFactorDecimal(DateOnly date)
+    {
+        var i = IndexFor(date);
+        return i < _rows.Length ? _priceScale[i] : 1m;
+    }
+
+    /// <summary>LEAN's decimal split factor for a bar dated <paramref name="date"/>; 1 when no row applies.</summary>
+    /// <param name="date">Bar date (exchange local).</param>
+    /// <returns>A positive decimal.</returns>
+    public decimal SplitFactorDecimal(DateOnly date)
+    {
+        var i = IndexFor(date);
+        return i < _rows.Length ? _split[i] : 1m;
+    }
+
+    private int IndexFor(DateOnly date)
+    {
         int lo = 0, hi = _rows.Length;                                  // first index with Date >= date
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
             if (_rows[mid].Date < date) lo = mid + 1; else hi = mid;
         }
-        return lo < _rows.Length ? _rows[lo] : null;
+        return lo;
     }
 
     /// <summary>Price scale factor (price factor × split factor) for a bar dated <paramref name="date"/>; LEAN's <c>Adjusted</c> mode.</summary>

@@ -62,7 +62,8 @@ public sealed partial class LeanDataFolder
     /// <summary>
     /// Reads one US equity's daily or hour trade bars, oldest first, following its map file: each date's bars come from the
     /// file of the ticker in use on that date (so <c>googl</c> before 2014-04-03 reads <c>goog.zip</c>, and <c>wm</c> before
-    /// 2009-08-05 reads <c>wmi.zip</c>, not Washington Mutual's rows in <c>wm.zip</c>).
+    /// 2009-08-05 reads <c>wmi.zip</c>, not Washington Mutual's rows in <c>wm.zip</c>). Prices are computed in decimal as LEAN
+    /// does and converted to double last (<see cref="DecimalBar.ToBar"/>).
     /// </summary>
     /// <param name="ticker">Current ticker, any case (e.g. <c>AAPL</c>).</param>
     /// <param name="resolution"><see cref="BarResolution.Daily"/> or <see cref="BarResolution.Hour"/>.</param>
@@ -71,19 +72,34 @@ public sealed partial class LeanDataFolder
     /// <exception cref="ArgumentException"><paramref name="resolution"/> is Minute (use <see cref="ReadEquityMinuteBars"/>).</exception>
     /// <exception cref="UnknownTickerException">No map file and no data file for the ticker; lists what exists.</exception>
     /// <exception cref="InvalidDataException">A zip is corrupt or truncated, or a row is malformed (file and line named).</exception>
-    public IReadOnlyList<Bar> ReadEquityBars(string ticker, BarResolution resolution = BarResolution.Daily, PriceAdjustment adjustment = PriceAdjustment.Adjusted)
+    public IReadOnlyList<Bar> ReadEquityBars(string ticker, BarResolution resolution = BarResolution.Daily, PriceAdjustment adjustment = PriceAdjustment.Adjusted) =>
+        ReadEquityDecimalBars(ticker, resolution, adjustment).Select(b => b.ToBar()).ToList();
+
+    /// <summary>
+    /// <see cref="ReadEquityBars"/> in decimal: the exact values a LEAN <c>TradeBar</c> carries (raw deci-cents × 0.0001m ×
+    /// the factor file's decimal price scale factor; volume ÷ that factor, rounded half to even). Used to feed LEAN-like
+    /// tests and wherever LEAN's decimals must be reproduced.
+    /// </summary>
+    /// <param name="ticker">Current ticker, any case.</param>
+    /// <param name="resolution"><see cref="BarResolution.Daily"/> or <see cref="BarResolution.Hour"/>.</param>
+    /// <param name="adjustment">Price adjustment.</param>
+    /// <returns>Bars with strictly increasing times.</returns>
+    /// <exception cref="ArgumentException"><paramref name="resolution"/> is Minute.</exception>
+    /// <exception cref="UnknownTickerException">No map file and no data file for the ticker; lists what exists.</exception>
+    /// <exception cref="InvalidDataException">A zip is corrupt or truncated, or a row is malformed (file and line named).</exception>
+    public IReadOnlyList<DecimalBar> ReadEquityDecimalBars(string ticker, BarResolution resolution = BarResolution.Daily, PriceAdjustment adjustment = PriceAdjustment.Adjusted)
     {
         if (resolution == BarResolution.Minute)
             throw new ArgumentException("ReadEquityBars reads daily or hour files; use ReadEquityMinuteBars for minute data.", nameof(resolution));
         var (map, factors) = Resolve(ticker, resolution);
         var folder = Path.Combine(EquityFolder, ResolutionFolder(resolution));
-        var bars = new List<Bar>();
+        var bars = new List<DecimalBar>();
         foreach (var (from, to, fileTicker) in map.Segments())
         {
             var zip = Path.Combine(folder, fileTicker + ".zip");
             if (!File.Exists(zip)) continue;                       // LEAN also has no data for such a segment
             var (entry, lines) = LeanZip.ReadLines(zip);
-            foreach (var bar in LeanZip.ParseTradeBars($"{zip}:{entry}", lines, 1e-4, millisecondsOfDay: false))
+            foreach (var bar in LeanZip.ParseTradeBars($"{zip}:{entry}", lines, EquityPriceScale, millisecondsOfDay: false))
             {
                 var date = bar.Date;
                 if (date < from || date > to) continue;
@@ -108,8 +124,8 @@ public sealed partial class LeanDataFolder
         var zip = Path.Combine(EquityFolder, "minute", fileTicker, $"{day:yyyyMMdd}_trade.zip");
         if (!File.Exists(zip)) return Array.Empty<Bar>();
         var (entry, lines) = LeanZip.ReadLines(zip);
-        return LeanZip.ParseTradeBars($"{zip}:{entry}", lines, 1e-4, millisecondsOfDay: true, day)
-            .Select(b => Adjust(b, factors, adjustment)).ToList();
+        return LeanZip.ParseTradeBars($"{zip}:{entry}", lines, EquityPriceScale, millisecondsOfDay: true, day)
+            .Select(b => Adjust(b, factors, adjustment).ToBar()).ToList();
     }
 
     /// <summary>Reads crypto trade bars (prices not scaled, UTC, no factor files).</summary>
@@ -128,7 +144,7 @@ public sealed partial class LeanDataFolder
             ? Path.Combine(folder, "minute", pair, $"{day:yyyyMMdd}_trade.zip")
             : Path.Combine(folder, ResolutionFolder(resolution), pair + "_trade.zip");
         var (entry, lines) = LeanZip.ReadLines(zip);
-        return LeanZip.ParseTradeBars($"{zip}:{entry}", lines, 1.0, resolution == BarResolution.Minute, day);
+        return LeanZip.ParseTradeBars($"{zip}:{entry}", lines, 1m, resolution == BarResolution.Minute, day).Select(b => b.ToBar()).ToList();
     }
 
     /// <summary>The factor file LEAN would use for <paramref name="ticker"/> (keyed by the map file's name), or the identity.</summary>
@@ -159,11 +175,16 @@ public sealed partial class LeanDataFolder
         return (map, FactorFileFor(t));
     }
 
-    private static Bar Adjust(Bar bar, FactorFile factors, PriceAdjustment adjustment)
+    /// <summary>LEAN's equity price scale: prices are stored in deci-cents (<c>TradeBar</c>'s <c>1/10000m</c>).</summary>
+    private const decimal EquityPriceScale = 0.0001m;
+
+    private static DecimalBar Adjust(DecimalBar bar, FactorFile factors, PriceAdjustment adjustment)
     {
         if (adjustment == PriceAdjustment.Raw) return bar;
-        var f = adjustment == PriceAdjustment.Adjusted ? factors.PriceScaleFactor(bar.Date) : factors.SplitFactor(bar.Date);
-        return f == 1.0 ? bar : new Bar(bar.Time, bar.Open * f, bar.High * f, bar.Low * f, bar.Close * f, Math.Round(bar.Volume / f));
+        var f = adjustment == PriceAdjustment.Adjusted ? factors.PriceScaleFactorDecimal(bar.Date) : factors.SplitFactorDecimal(bar.Date);
+        if (f == 1m) return bar;
+        var volumeFactor = 1m / f;                                         // LEAN Extensions.Scale: volume × (1 / factor), rounded
+        return new DecimalBar(bar.Time, bar.Open * f, bar.High * f, bar.Low * f, bar.Close * f, Math.Round(bar.Volume * volumeFactor));
     }
 
     private static string ResolutionFolder(BarResolution resolution) => resolution switch

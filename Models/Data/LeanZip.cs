@@ -42,13 +42,13 @@ internal static class LeanZip
     /// </summary>
     /// <param name="source">"file:entry" for messages.</param>
     /// <param name="lines">The CSV lines.</param>
-    /// <param name="priceScale">Multiplier applied to prices: 1e-4 for equities (deci-cents), 1 for crypto.</param>
+    /// <param name="priceScale">Multiplier applied to prices: 0.0001m for equities (deci-cents, LEAN's <c>1/10000m</c>), 1 for crypto.</param>
     /// <param name="millisecondsOfDay">True for minute files (first field = ms since midnight of <paramref name="day"/>).</param>
     /// <param name="day">The file's date, for minute files.</param>
     /// <exception cref="InvalidDataException">A row is malformed, a price not finite and positive, or times not ascending.</exception>
-    public static List<Bar> ParseTradeBars(string source, List<string> lines, double priceScale, bool millisecondsOfDay, DateOnly day = default)
+    public static List<DecimalBar> ParseTradeBars(string source, List<string> lines, decimal priceScale, bool millisecondsOfDay, DateOnly day = default)
     {
-        var bars = new List<Bar>(lines.Count);
+        var bars = new List<DecimalBar>(lines.Count);
         Span<Range> ranges = stackalloc Range[8];
         for (var i = 0; i < lines.Count; i++)
         {
@@ -69,18 +69,18 @@ internal static class LeanZip
             var h = Price(source, i + 1, lines[i], line[ranges[2]], priceScale);
             var l = Price(source, i + 1, lines[i], line[ranges[3]], priceScale);
             var c = Price(source, i + 1, lines[i], line[ranges[4]], priceScale);
-            if (!double.TryParse(line[ranges[5]], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v) || v < 0)
+            if (!decimal.TryParse(line[ranges[5]], NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || v < 0)
                 throw Malformed(source, i + 1, lines[i], "volume is not a finite number ≥ 0");
             if (bars.Count > 0 && time <= bars[^1].Time)
                 throw Malformed(source, i + 1, lines[i], $"time {time:yyyy-MM-dd HH:mm} is not after the previous row's {bars[^1].Time:yyyy-MM-dd HH:mm}");
-            bars.Add(new Bar(time, o, h, l, c, v));
+            bars.Add(new DecimalBar(time, o, h, l, c, v));
         }
         return bars;
     }
 
-    private static double Price(string source, int line, string text, ReadOnlySpan<char> field, double scale)
+    private static decimal Price(string source, int line, string text, ReadOnlySpan<char> field, decimal scale)
     {
-        if (!double.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) || !double.IsFinite(p) || p <= 0)
+        if (!decimal.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) || p <= 0)
             throw Malformed(source, line, text, $"price '{field}' is not a finite number > 0");
         return p * scale;
     }

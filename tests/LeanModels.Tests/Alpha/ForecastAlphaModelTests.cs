@@ -66,11 +66,11 @@ public class ForecastAlphaModelTests
         var live = steps.Where(s => !s.WarmingUp).ToList();
         var model = PackFixture.ByName(name).Model;
         // Every 25th live date, plus the first and the last: `leanmodels predict` on the full history up to that date, fed
-        // the prices the alpha received (LEAN's decimals as doubles; see FrameworkLoop.ToDecimal).
+        // the full-history panel predict reads: LeanDataFolder computes LEAN's decimals and converts them as the alpha does.
         var sample = live.Where((_, k) => k % 25 == 0).Append(live[^1]).ToList();
         foreach (var step in sample)
         {
-            var forecast = model.Predict(PackFixture.DeliveredPanelUpTo(PackFixture.Tickers, step.Date));
+            var forecast = model.Predict(PackFixture.PanelUpTo(PackFixture.Tickers, step.Date));
             Assert.That(forecast.Date, Is.EqualTo(step.Date));
             Assert.That(step.Insights, Has.Count.EqualTo(PackFixture.Tickers.Length), $"{step.Date}: one insight per asset to compare");
             foreach (var insight in step.Insights)

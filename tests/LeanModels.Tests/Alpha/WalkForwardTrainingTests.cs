@@ -35,9 +35,9 @@ public class WalkForwardTrainingTests
 
         // The same fit on the last 300 bars dated before TrainDate (the 07:00 history cannot contain that day's bar).
         var history = Panel.FromBars(PackFixture.Tickers.Order(StringComparer.Ordinal).ToList(), PackFixture.Tickers.Order(StringComparer.Ordinal)
-            .Select(t => (IReadOnlyList<LeanModels.Models.Data.Bar>)FrameworkLoop.Bars(t).Where(b => b.Date < TrainDate).TakeLast(300).Select(FrameworkLoop.Delivered).ToList()).ToList());
+            .Select(t => (IReadOnlyList<LeanModels.Models.Data.Bar>)FrameworkLoop.Bars(t).Where(b => b.Date < TrainDate).TakeLast(300).ToList()).ToList());
         var expected = ForecasterTraining.Fit(history, ForecasterCatalog.CreateTrainer("ridge"), 5, 200).Model;
-        var probe = PackFixture.DeliveredPanelUpTo(PackFixture.Tickers, new DateOnly(2012, 6, 1));
+        var probe = PackFixture.PanelUpTo(PackFixture.Tickers, new DateOnly(2012, 6, 1));
         Assert.That(slot.Current!.Predict(probe).Mean, Is.EqualTo(expected.Predict(probe).Mean));
         Assert.That(algorithm.DebugMessages.Last(), Does.Contain("trained on 200 dates").And.Contain("model version 1"));
     }
@@ -122,7 +122,7 @@ public class WalkForwardTrainingTests
             var model = horizons[0] == a.Horizon ? a : b;
             Assert.That(horizons[0], Is.EqualTo(model.Horizon));
             seen.Add(model.Horizon);
-            var window = PackFixture.DeliveredPanelUpTo(PackFixture.Tickers, step.Date);
+            var window = PackFixture.PanelUpTo(PackFixture.Tickers, step.Date);
             var forecast = model.Predict(window);
             foreach (var insight in step.Insights)
             {
@@ -176,7 +176,7 @@ public class WalkForwardTrainingTests
         foreach (var step in steps.Where(s => !s.WarmingUp))
         {
             Assert.That(step.Insights, Has.Count.EqualTo(PackFixture.Tickers.Length));
-            var window = PackFixture.DeliveredPanelUpTo(PackFixture.Tickers, step.Date);
+            var window = PackFixture.PanelUpTo(PackFixture.Tickers, step.Date);
             var match = models.FirstOrDefault(m =>
             {
                 var f = m.Predict(window);

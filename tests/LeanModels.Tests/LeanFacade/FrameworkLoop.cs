@@ -27,7 +27,7 @@ internal sealed class FrameworkLoop
     public static readonly TimeSpan MarketClose = new(16, 0, 0);
 
     private static readonly ConcurrentDictionary<string, IReadOnlyList<Bar>> BarCache = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, IReadOnlyList<Bar>> DeliveredCache = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, IReadOnlyList<DecimalBar>> DecimalCache = new(StringComparer.Ordinal);
     private readonly Dictionary<Symbol, IReadOnlyList<Bar>> _bars = new();
     private readonly Dictionary<Symbol, Dictionary<DateOnly, TradeBar>> _tradeBars = new();
     private readonly HashSet<Symbol> _removed = new();
@@ -45,35 +45,10 @@ internal sealed class FrameworkLoop
     public static IReadOnlyList<Bar> Bars(string ticker) =>
         BarCache.GetOrAdd(ticker.ToLowerInvariant(), t => new LeanDataFolder(TestPaths.LeanData).ReadEquityBars(t, BarResolution.Daily, PriceAdjustment.Adjusted));
 
-    /// <summary>The ticker's bars as the alpha receives them (<see cref="Delivered"/>), cached.</summary>
-    public static IReadOnlyList<Bar> DeliveredBars(string ticker) =>
-        DeliveredCache.GetOrAdd(ticker.ToLowerInvariant(), t => Bars(t).Select(Delivered).ToList());
-
-    /// <summary>
-    /// The decimal LEAN's bars would carry for a price read as <paramref name="x"/>: the shortest round-trip text, nudged by a
-    /// unit in its 17th to 21st significant digit when that converts back to <paramref name="x"/>. .NET's decimal → double
-    /// conversion is not correctly rounded and cannot reach every double, so a few prices arrive in the alpha 1 ulp away from
-    /// the <see cref="LeanDataFolder"/> double (<see cref="Delivered"/> gives the value the alpha sees).
-    /// </summary>
-    public static decimal ToDecimal(double x)
-    {
-        var d0 = decimal.Parse(x.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
-        if ((double)d0 == x || x == 0) return d0;
-        foreach (var digits in new[] { 16, 17, 18, 19, 20 })
-        {
-            var unit = (decimal)Math.Pow(10, Math.Floor(Math.Log10(Math.Abs(x))) - digits);
-            for (var k = 1; k <= 20; k++)
-            {
-                if ((double)(d0 + k * unit) == x) return d0 + k * unit;
-                if ((double)(d0 - k * unit) == x) return d0 - k * unit;
-            }
-        }
-        return d0;
-    }
-
-    /// <summary>The bar as the alpha receives it: each field through <see cref="ToDecimal"/> and back to double.</summary>
-    public static Bar Delivered(Bar b) =>
-        new(b.Time, (double)ToDecimal(b.Open), (double)ToDecimal(b.High), (double)ToDecimal(b.Low), (double)ToDecimal(b.Close), (double)ToDecimal(b.Volume));
+    /// <summary>The ticker's bars in decimal, as a LEAN <c>TradeBar</c> carries them (what the loop feeds the algorithm), cached.
+    /// <see cref="Bars"/> is each of these converted with <c>(double)</c>, so the alpha sees exactly the doubles <c>predict</c> reads.</summary>
+    public static IReadOnlyList<DecimalBar> DecimalBars(string ticker) =>
+        DecimalCache.GetOrAdd(ticker.ToLowerInvariant(), t => new LeanDataFolder(TestPaths.LeanData).ReadEquityDecimalBars(t, BarResolution.Daily, PriceAdjustment.Adjusted));
 
     public static DateTime LocalClose(DateOnly date) => date.ToDateTime(TimeOnly.MinValue) + MarketClose;
 
@@ -91,7 +66,7 @@ internal sealed class FrameworkLoop
         {
             var bars = Bars(security.Symbol.Value);
             _bars[security.Symbol] = bars;
-            _tradeBars[security.Symbol] = bars.ToDictionary(b => b.Date, b => ToTradeBar(security.Symbol, b));
+            _tradeBars[security.Symbol] = DecimalBars(security.Symbol.Value).ToDictionary(b => b.Date, b => ToTradeBar(security.Symbol, b));
         }
         _calendar = _bars.Values.SelectMany(b => b.Select(x => x.Date)).Distinct().Order().ToList();
         var steps = new List<Step>();
@@ -205,9 +180,8 @@ internal sealed class FrameworkLoop
             .Select(g => new Slice(g.Key, g.Cast<BaseData>().ToList(), g.Key + UtcOffset)).ToList();
     }
 
-    private static TradeBar ToTradeBar(Symbol symbol, Bar bar) =>
-        new(bar.Time.Date + MarketOpen, symbol, ToDecimal(bar.Open), ToDecimal(bar.High), ToDecimal(bar.Low), ToDecimal(bar.Close),
-            ToDecimal(bar.Volume), MarketClose - MarketOpen);
+    private static TradeBar ToTradeBar(Symbol symbol, DecimalBar bar) =>
+        new(bar.Time.Date + MarketOpen, symbol, bar.Open, bar.High, bar.Low, bar.Close, bar.Volume, MarketClose - MarketOpen);
 
     /// <summary>One step of the loop: state before execution and what each module returned.</summary>
     internal sealed class Step(DateOnly date, bool warmingUp, double totalPortfolioValue, Dictionary<Symbol, decimal> holdings, Dictionary<Symbol, decimal> prices)

@@ -43,10 +43,6 @@ internal static class PackFixture
     public static Panel PanelUpTo(IReadOnlyList<string> tickers, DateOnly last) =>
         Panel.FromBars(tickers, tickers.Select(t => (IReadOnlyList<Bar>)FrameworkLoop.Bars(t).Where(b => b.Date <= last).ToList()).ToList());
 
-    /// <summary>The same panel with the prices as LEAN delivers them to the alpha (decimal → double, <see cref="FrameworkLoop.Delivered"/>).</summary>
-    public static Panel DeliveredPanelUpTo(IReadOnlyList<string> tickers, DateOnly last) =>
-        Panel.FromBars(tickers, tickers.Select(t => (IReadOnlyList<Bar>)FrameworkLoop.DeliveredBars(t).Where(b => b.Date <= last).ToList()).ToList());
-
     private static LoadedArtifact Train(string name, int horizon) =>
         ForecasterTraining.Fit(PanelUpTo(Tickers, TrainEnd), ForecasterCatalog.CreateTrainer(name), horizon, trainWindow: 500);
 

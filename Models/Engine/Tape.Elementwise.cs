@@ -1,0 +1,207 @@
+using MathNet.Numerics;
+
+namespace LeanModels.Models.Engine;
+
+public sealed partial class Tape<T>
+{
+    // Backward rules, one line per primitive (tinygrad's table): F is the forward, Da/Db (or D) the partial derivatives
+    // given the inputs and the output y. The drivers below apply them with broadcasting and accumulate with +=.
+    private interface IBinaryOp { static abstract T F(T a, T b); static abstract T Da(T a, T b, T y); static abstract T Db(T a, T b, T y); }
+    private interface IUnaryOp { static abstract T F(T x); static abstract T D(T x, T y); }
+
+    private readonly struct AddOp : IBinaryOp { public static T F(T a, T b) => a + b; public static T Da(T a, T b, T y) => T.One; public static T Db(T a, T b, T y) => T.One; }
+    private readonly struct SubOp : IBinaryOp { public static T F(T a, T b) => a - b; public static T Da(T a, T b, T y) => T.One; public static T Db(T a, T b, T y) => -T.One; }
+    private readonly struct MulOp : IBinaryOp { public static T F(T a, T b) => a * b; public static T Da(T a, T b, T y) => b; public static T Db(T a, T b, T y) => a; }
+    private readonly struct DivOp : IBinaryOp { public static T F(T a, T b) => a / b; public static T Da(T a, T b, T y) => T.One / b; public static T Db(T a, T b, T y) => -y / b; }
+
+    private readonly struct NegOp : IUnaryOp { public static T F(T x) => -x; public static T D(T x, T y) => -T.One; }
+    private readonly struct ExpOp : IUnaryOp { public static T F(T x) => T.Exp(x); public static T D(T x, T y) => y; }
+    private readonly struct LogOp : IUnaryOp { public static T F(T x) => T.Log(x); public static T D(T x, T y) => T.One / x; }
+    private readonly struct SqrtOp : IUnaryOp { public static T F(T x) => T.Sqrt(x); public static T D(T x, T y) => T.One / (y + y); }
+    private readonly struct TanhOp : IUnaryOp { public static T F(T x) => T.Tanh(x); public static T D(T x, T y) => T.One - y * y; }
+    private readonly struct SigmoidOp : IUnaryOp { public static T F(T x) => T.One / (T.One + T.Exp(-x)); public static T D(T x, T y) => y * (T.One - y); }
+    private readonly struct ReluOp : IUnaryOp { public static T F(T x) => x > T.Zero ? x : T.Zero; public static T D(T x, T y) => x > T.Zero ? T.One : T.Zero; }
+    private readonly struct AbsOp : IUnaryOp { public static T F(T x) => T.Abs(x); public static T D(T x, T y) => x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero; }
+
+    // softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^−|x|) (no overflow); d/dx = σ(x).
+    private readonly struct SoftplusOp : IUnaryOp
+    {
+        public static T F(T x) => T.Max(x, T.Zero) + T.LogP1(T.Exp(-T.Abs(x)));
+        public static T D(T x, T y) => T.One / (T.One + T.Exp(-x));
+    }
+
+    // Exact GELU (Hendrycks & Gimpel 2016; PyTorch nn.GELU default): x·Φ(x), Φ(x) = ½(1 + erf(x/√2)); d/dx = Φ(x) + x·φ(x).
+    private readonly struct GeluOp : IUnaryOp
+    {
+        public static T F(T x)
+        {
+            var d = double.CreateTruncating(x);
+            return C(0.5 * d * (1.0 + SpecialFunctions.Erf(d * 0.7071067811865476)));
+        }
+
+        public static T D(T x, T y)
+        {
+            var d = double.CreateTruncating(x);
+            var cdf = 0.5 * (1.0 + SpecialFunctions.Erf(d * 0.7071067811865476));
+            var pdf = Math.Exp(-0.5 * d * d) * 0.3989422804014327;   // 1/√(2π)
+            return C(cdf + d * pdf);
+        }
+    }
+
+    /// <summary>Element-wise a + b with NumPy broadcasting.</summary>
+    /// <param name="a">Any shape.</param>
+    /// <param name="b">A shape that broadcasts with <paramref name="a"/> (trailing axes equal or 1).</param>
+    /// <returns>The broadcast shape; a broadcast input's gradient is summed back to its shape.</returns>
+    /// <exception cref="ArgumentException">The shapes do not broadcast; the message gives both.</exception>
+    public Tensor<T> Add(Tensor<T> a, Tensor<T> b) => Binary<AddOp>(a, b, nameof(Add));
+
+    /// <summary>Element-wise a − b with broadcasting (see <see cref="Add"/>).</summary>
+    /// <param name="a">Any shape.</param>
+    /// <param name="b">A shape that broadcasts with <paramref name="a"/>.</param>
+    /// <returns>The broadcast shape.</returns>
+    /// <exception cref="ArgumentException">The shapes do not broadcast.</exception>
+    public Tensor<T> Sub(Tensor<T> a, Tensor<T> b) => Binary<SubOp>(a, b, nameof(Sub));
+
+    /// <summary>Element-wise a ⊙ b with broadcasting (see <see cref="Add"/>).</summary>
+    /// <param name="a">Any shape.</param>
+    /// <param name="b">A shape that broadcasts with <paramref name="a"/>.</param>
+    /// <returns>The broadcast shape.</returns>
+    /// <exception cref="ArgumentException">The shapes do not broadcast.</exception>
+    public Tensor<T> Mul(Tensor<T> a, Tensor<T> b) => Binary<MulOp>(a, b, nameof(Mul));
+
+    /// <summary>Element-wise a / b with broadcasting; division by zero gives ±∞ or NaN as IEEE 754 says.</summary>
+    /// <param name="a">Any shape.</param>
+    /// <param name="b">A shape that broadcasts with <paramref name="a"/>.</param>
+    /// <returns>The broadcast shape.</returns>
+    /// <exception cref="ArgumentException">The shapes do not broadcast.</exception>
+    public Tensor<T> Div(Tensor<T> a, Tensor<T> b) => Binary<DivOp>(a, b, nameof(Div));
+
+    /// <summary>−x.</summary><param name="x">Any shape.</param><returns>Same shape.</returns>
+    public Tensor<T> Neg(Tensor<T> x) => Unary<NegOp>(x);
+
+    /// <summary>eˣ.</summary><param name="x">Any shape.</param><returns>Same shape.</returns>
+    public Tensor<T> Exp(Tensor<T> x) => Unary<ExpOp>(x);
+
+    /// <summary>Natural logarithm; x ≤ 0 gives −∞ or NaN (IEEE 754), not an exception.</summary><param name="x">Any shape, positive.</param><returns>Same shape.</returns>
+    public Tensor<T> Log(Tensor<T> x) => Unary<LogOp>(x);
+
+    /// <summary>√x; negative x gives NaN.</summary><param name="x">Any shape, ≥ 0 (&gt; 0 for a finite gradient).</param><returns>Same shape.</returns>
+    public Tensor<T> Sqrt(Tensor<T> x) => Unary<SqrtOp>(x);
+
+    /// <summary>Hyperbolic tangent.</summary><param name="x">Any shape.</param><returns>Same shape, in (−1, 1).</returns>
+    public Tensor<T> Tanh(Tensor<T> x) => Unary<TanhOp>(x);
+
+    /// <summary>Logistic sigmoid 1 / (1 + e⁻ˣ).</summary><param name="x">Any shape.</param><returns>Same shape, in (0, 1).</returns>
+    public Tensor<T> Sigmoid(Tensor<T> x) => Unary<SigmoidOp>(x);
+
+    /// <summary>max(x, 0); the gradient at exactly 0 is taken as 0.</summary><param name="x">Any shape.</param><returns>Same shape.</returns>
+    public Tensor<T> Relu(Tensor<T> x) => Unary<ReluOp>(x);
+
+    /// <summary>|x|; the gradient at exactly 0 is taken as 0.</summary><param name="x">Any shape.</param><returns>Same shape.</returns>
+    public Tensor<T> Abs(Tensor<T> x) => Unary<AbsOp>(x);
+
+    /// <summary>Exact GELU x·Φ(x) with the normal CDF via erf (Hendrycks &amp; Gimpel 2016; PyTorch's default <c>nn.GELU</c>).</summary>
+    /// <param name="x">Any shape.</param><returns>Same shape.</returns>
+    public Tensor<T> Gelu(Tensor<T> x) => Unary<GeluOp>(x);
+
+    /// <summary>softplus(x) = log(1 + eˣ), computed as max(x, 0) + log1p(e^−|x|) so it never overflows.</summary>
+    /// <param name="x">Any shape.</param><returns>Same shape, &gt; 0.</returns>
+    public Tensor<T> Softplus(Tensor<T> x) => Unary<SoftplusOp>(x);
+
+    /// <summary>x^p for a constant exponent p; d/dx = p·x^(p−1). Negative x with a non-integer p gives NaN.</summary>
+    /// <param name="x">Any shape.</param>
+    /// <param name="p">Constant exponent.</param>
+    /// <returns>Same shape.</returns>
+    public Tensor<T> Pow(Tensor<T> x, double p)
+    {
+        var y = Result(x.Dims, x);
+        var pt = C(p);
+        for (var i = 0; i < x.Length; i++) y.Data[i] = T.Pow(x.Data[i], pt);
+        Record(y, () =>
+        {
+            var gx = x.Grad!;
+            var pm1 = C(p - 1);
+            for (var i = 0; i < gx.Length; i++) gx[i] += y.Grad![i] * pt * T.Pow(x.Data[i], pm1);
+        });
+        return y;
+    }
+
+    /// <summary>s·x for a constant s.</summary>
+    /// <param name="x">Any shape.</param>
+    /// <param name="s">Constant factor.</param>
+    /// <returns>Same shape.</returns>
+    public Tensor<T> Scale(Tensor<T> x, double s)
+    {
+        var y = Result(x.Dims, x);
+        var st = C(s);
+        for (var i = 0; i < x.Length; i++) y.Data[i] = x.Data[i] * st;
+        Record(y, () =>
+        {
+            var gx = x.Grad!;
+            for (var i = 0; i < gx.Length; i++) gx[i] += y.Grad![i] * st;
+        });
+        return y;
+    }
+
+    /// <summary>x + s for a constant s.</summary>
+    /// <param name="x">Any shape.</param>
+    /// <param name="s">Constant offset.</param>
+    /// <returns>Same shape.</returns>
+    public Tensor<T> AddScalar(Tensor<T> x, double s)
+    {
+        var y = Result(x.Dims, x);
+        var st = C(s);
+        for (var i = 0; i < x.Length; i++) y.Data[i] = x.Data[i] + st;
+        Record(y, () =>
+        {
+            var gx = x.Grad!;
+            for (var i = 0; i < gx.Length; i++) gx[i] += y.Grad![i];
+        });
+        return y;
+    }
+
+    private Tensor<T> Unary<TOp>(Tensor<T> x) where TOp : IUnaryOp
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var y = Result(x.Dims, x);
+        var xd = x.Data;
+        var yd = y.Data;
+        for (var i = 0; i < xd.Length; i++) yd[i] = TOp.F(xd[i]);
+        Record(y, () =>
+        {
+            var gx = x.Grad!;
+            var gy = y.Grad!;
+            for (var i = 0; i < gx.Length; i++) gx[i] += gy[i] * TOp.D(xd[i], yd[i]);
+        });
+        return y;
+    }
+
+    private Tensor<T> Binary<TOp>(Tensor<T> a, Tensor<T> b, string op) where TOp : IBinaryOp
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var same = ShapeUtil.SameShape(a.Dims, b.Dims);
+        var shape = same ? a.Dims : ShapeUtil.Broadcast(a.Dims, b.Dims, op);
+        var y = Result(shape, a, b);
+        // Index maps from each output element to the input element it reads; null means identity.
+        var ia = ShapeUtil.SameShape(a.Dims, shape) ? null : ShapeUtil.BroadcastIndex(a.Dims, shape);
+        var ib = ShapeUtil.SameShape(b.Dims, shape) ? null : ShapeUtil.BroadcastIndex(b.Dims, shape);
+        T[] ad = a.Data, bd = b.Data, yd = y.Data;
+        if (ia is null && ib is null)
+            for (var i = 0; i < yd.Length; i++) yd[i] = TOp.F(ad[i], bd[i]);
+        else
+            for (var i = 0; i < yd.Length; i++) yd[i] = TOp.F(ad[ia?[i] ?? i], bd[ib?[i] ?? i]);
+        Record(y, () =>
+        {
+            var gy = y.Grad!;
+            T[]? ga = a.Grad, gb = b.Grad;
+            for (var i = 0; i < gy.Length; i++)
+            {
+                int j = ia?[i] ?? i, k = ib?[i] ?? i;
+                if (ga is not null) ga[j] += gy[i] * TOp.Da(ad[j], bd[k], yd[i]);   // summed over broadcast copies
+                if (gb is not null) gb[k] += gy[i] * TOp.Db(ad[j], bd[k], yd[i]);
+            }
+        });
+        return y;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Numerics;
+using LeanModels.Models.Numerics;
+
+namespace LeanModels.Models.Engine;
+
+/// <summary>
+/// Reverse-mode autodiff tape: every op is a method on the tape, computes its forward result at once, and records a
+/// backward closure beside it (micrograd's <c>_backward</c>, llm.c's forward/backward pairs). <see cref="Backward(Tensor{T})"/>
+/// replays the closures in reverse recording order, which is a valid reverse topological order because an op can only
+/// consume tensors that already exist. Gradients accumulate with <c>+=</c>, so a tensor used twice gets both contributions.
+/// </summary>
+/// <remarks>
+/// No global state: the training/evaluation mode (<see cref="IsTraining"/>, read by dropout) and the random generator
+/// (<see cref="Rng"/>) belong to the tape, and a new tape is made per step. A tape built with <c>recording: false</c> (inference)
+/// records nothing and allocates no gradients. The ops live in partial files by family: Tape.Elementwise.cs,
+/// Tape.Reduce.cs, Tape.MatMul.cs, Tape.Shape.cs, Tape.Fused.cs, Tape.Losses.cs.
+/// </remarks>
+/// <typeparam name="T"><c>float</c> for training, <c>double</c> for gradchecks.</typeparam>
+public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly List<Action> _backward = new();
+    private bool _backwardDone;
+
+    /// <summary>Creates a tape for one forward/backward pass.</summary>
+    /// <param name="training">True in training (dropout active), false in evaluation (dropout is the identity).</param>
+    /// <param name="rng">Generator for dropout masks; required only when dropout runs with p &gt; 0 in training.</param>
+    /// <param name="recording">False for inference: no closures are recorded and results never require gradients.</param>
+    public Tape(bool training = true, Xoshiro256StarStar? rng = null, bool recording = true)
+    {
+        IsTraining = training;
+        Rng = rng;
+        IsRecording = recording;
+    }
+
+    /// <summary>True in training mode: dropout draws masks. False in evaluation: dropout returns its input.</summary>
+    public bool IsTraining { get; }
+
+    /// <summary>True when ops record backward closures.</summary>
+    public bool IsRecording { get; }
+
+    /// <summary>The generator dropout draws from, or null.</summary>
+    public Xoshiro256StarStar? Rng { get; }
+
+    /// <summary>Number of backward closures recorded so far.</summary>
+    public int RecordedOps => _backward.Count;
+
+    /// <summary>Backpropagates from a one-element loss: adds 1 to its gradient, then runs every recorded closure in reverse.</summary>
+    /// <param name="loss">A one-element tensor produced on this tape that requires a gradient.</param>
+    /// <exception cref="ArgumentException"><paramref name="loss"/> has more than one element or no gradient.</exception>
+    /// <exception cref="InvalidOperationException">Backward already ran on this tape (the closures are released after one pass).</exception>
+    public void Backward(Tensor<T> loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        if (loss.Length != 1)
+            throw new ArgumentException($"Backward: loss is {ShapeUtil.Format(loss.Dims)}; pass a one-element loss or use Backward(y, seed).", nameof(loss));
+        Span<T> one = [T.One];
+        Backward(loss, one);
+    }
+
+    /// <summary>Backpropagates from any output with an explicit upstream gradient dL/dy.</summary>
+    /// <param name="output">A tensor produced on this tape that requires a gradient.</param>
+    /// <param name="seed">dL/d<paramref name="output"/>, same length as it; added to its gradient.</param>
+    /// <exception cref="ArgumentException">Lengths differ, or the output does not require a gradient.</exception>
+    /// <exception cref="InvalidOperationException">Backward already ran on this tape.</exception>
+    public void Backward(Tensor<T> output, ReadOnlySpan<T> seed)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (_backwardDone) throw new InvalidOperationException("Backward: this tape has already been backpropagated; record a new tape per step.");
+        if (output.Grad is null)
+            throw new ArgumentException($"Backward: output {ShapeUtil.Format(output.Dims)} does not require a gradient (no input required one, or the tape is not recording).", nameof(output));
+        if (seed.Length != output.Length)
+            throw new ArgumentException($"Backward: output has {output.Length} elements, seed {seed.Length}.", nameof(seed));
+        for (var i = 0; i < seed.Length; i++) output.Grad[i] += seed[i];
+        for (var i = _backward.Count - 1; i >= 0; i--) _backward[i]();
+        _backward.Clear();
+        _backwardDone = true;
+    }
+
+    /// <summary>Allocates an op's result; it requires a gradient when the tape records and any input requires one.</summary>
+    internal Tensor<T> Result(int[] shape, Tensor<T> a) => new(new T[ShapeUtil.Product(shape, "Result")], shape, IsRecording && a.RequiresGrad);
+
+    internal Tensor<T> Result(int[] shape, Tensor<T> a, Tensor<T> b) =>
+        new(new T[ShapeUtil.Product(shape, "Result")], shape, IsRecording && (a.RequiresGrad || b.RequiresGrad));
+
+    internal Tensor<T> Result(int[] shape, Tensor<T> a, Tensor<T> b, Tensor<T> c) =>
+        new(new T[ShapeUtil.Product(shape, "Result")], shape, IsRecording && (a.RequiresGrad || b.RequiresGrad || c.RequiresGrad));
+
+    internal Tensor<T> Result(int[] shape, IReadOnlyList<Tensor<T>> inputs)
+    {
+        var any = false;
+        foreach (var t in inputs) any |= t.RequiresGrad;
+        return new Tensor<T>(new T[ShapeUtil.Product(shape, "Result")], shape, IsRecording && any);
+    }
+
+    /// <summary>Records <paramref name="backward"/> when <paramref name="y"/> takes part in differentiation.</summary>
+    internal void Record(Tensor<T> y, Action backward)
+    {
+        if (y.RequiresGrad) _backward.Add(backward);
+    }
+
+    internal static T C(double v) => T.CreateTruncating(v);
+}

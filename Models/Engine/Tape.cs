@@ -25,8 +25,12 @@ public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <param name="training">True in training (dropout active), false in evaluation (dropout is the identity).</param>
     /// <param name="rng">Generator for dropout masks; required only when dropout runs with p &gt; 0 in training.</param>
     /// <param name="recording">False for inference: no closures are recorded and results never require gradients.</param>
-    public Tape(bool training = true, Xoshiro256StarStar? rng = null, bool recording = true)
+    /// <param name="threads">Threads the large float GEMMs may use (≥ 1). Results are bit-identical for any value.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> &lt; 1.</exception>
+    public Tape(bool training = true, Xoshiro256StarStar? rng = null, bool recording = true, int threads = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        Threads = threads;
         IsTraining = training;
         Rng = rng;
         IsRecording = recording;
@@ -34,6 +38,9 @@ public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T
 
     /// <summary>True in training mode: dropout draws masks. False in evaluation: dropout returns its input.</summary>
     public bool IsTraining { get; }
+
+    /// <summary>Threads the large GEMMs may use.</summary>
+    public int Threads { get; }
 
     /// <summary>True when ops record backward closures.</summary>
     public bool IsRecording { get; }

@@ -40,8 +40,8 @@ public static class Gemm
         }
     }
 
-    /// <summary>C (+)= op(A)·op(B); <c>float</c> without transposed A goes to <see cref="Sgemm.Multiply"/>, the rest to
-    /// <see cref="Reference{T}"/>. Arguments as in <see cref="Reference{T}"/>.</summary>
+    /// <summary>C (+)= op(A)·op(B); <c>float</c> goes to <see cref="Sgemm"/> (a transposed A is first copied to [M, K] unless tiny),
+    /// <c>double</c> to <see cref="Reference{T}"/>. Arguments as in <see cref="Reference{T}"/>.</summary>
     /// <typeparam name="T">Element type.</typeparam>
     /// <param name="a">op(A) is [M, K].</param>
     /// <param name="b">op(B) is [K, N].</param>
@@ -52,16 +52,36 @@ public static class Gemm
     /// <param name="transposeA">A is stored [K, M].</param>
     /// <param name="transposeB">B is stored [N, K].</param>
     /// <param name="accumulate">True to add into C.</param>
+    /// <param name="threads">Threads for the float path (rows are split; the result does not depend on it).</param>
     /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n,
-        bool transposeA = false, bool transposeB = false, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>
+        bool transposeA = false, bool transposeB = false, bool accumulate = false, int threads = 1) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && transposeA && (long)m * k * n >= 4096)
+        {
+            // Sgemm reads A in place row-major; for op(A) = Aᵀ (weight gradients) transpose A into a pooled buffer first:
+            // O(M·K) copies against O(M·K·N) flops.
+            Validate(a.Length, b.Length, c.Length, m, k, n);
+            var buffer = System.Buffers.ArrayPool<T>.Shared.Rent(m * k);
+            try
+            {
+                var at = buffer.AsSpan(0, m * k);
+                for (var p = 0; p < k; p++)
+                    for (var i = 0; i < m; i++) at[i * k + p] = a[p * m + i];
+                Multiply<T>(at, b, c, m, k, n, false, transposeB, accumulate, threads);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<T>.Shared.Return(buffer);
+            }
+            return;
+        }
         if (typeof(T) == typeof(float) && !transposeA)
         {
             Sgemm.Multiply(
                 System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(a),
                 System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(b),
-                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), m, k, n, transposeB, accumulate);
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), m, k, n, transposeB, accumulate, threads);
             return;
         }
         Reference(a, b, c, m, k, n, transposeA, transposeB, accumulate);

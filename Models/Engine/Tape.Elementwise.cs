@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MathNet.Numerics;
 
 namespace LeanModels.Models.Engine;
@@ -6,22 +7,32 @@ public sealed partial class Tape<T>
 {
     // Backward rules, one line per primitive (tinygrad's table): F is the forward, Da/Db (or D) the partial derivatives
     // given the inputs and the output y. The drivers below apply them with broadcasting and accumulate with +=.
-    private interface IBinaryOp { static abstract T F(T a, T b); static abstract T Da(T a, T b, T y); static abstract T Db(T a, T b, T y); }
-    private interface IUnaryOp { static abstract T F(T x); static abstract T D(T x, T y); }
+    // TryApply is an optional vectorised forward over whole spans (TensorPrimitives, §1a "use it first"); false means loop over F.
+    private interface IBinaryOp
+    {
+        static abstract T F(T a, T b); static abstract T Da(T a, T b, T y); static abstract T Db(T a, T b, T y);
+        static virtual bool TryApply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) => false;
+    }
 
-    private readonly struct AddOp : IBinaryOp { public static T F(T a, T b) => a + b; public static T Da(T a, T b, T y) => T.One; public static T Db(T a, T b, T y) => T.One; }
-    private readonly struct SubOp : IBinaryOp { public static T F(T a, T b) => a - b; public static T Da(T a, T b, T y) => T.One; public static T Db(T a, T b, T y) => -T.One; }
-    private readonly struct MulOp : IBinaryOp { public static T F(T a, T b) => a * b; public static T Da(T a, T b, T y) => b; public static T Db(T a, T b, T y) => a; }
-    private readonly struct DivOp : IBinaryOp { public static T F(T a, T b) => a / b; public static T Da(T a, T b, T y) => T.One / b; public static T Db(T a, T b, T y) => -y / b; }
+    private interface IUnaryOp
+    {
+        static abstract T F(T x); static abstract T D(T x, T y);
+        static virtual bool TryApply(ReadOnlySpan<T> x, Span<T> y) => false;
+    }
 
-    private readonly struct NegOp : IUnaryOp { public static T F(T x) => -x; public static T D(T x, T y) => -T.One; }
-    private readonly struct ExpOp : IUnaryOp { public static T F(T x) => T.Exp(x); public static T D(T x, T y) => y; }
-    private readonly struct LogOp : IUnaryOp { public static T F(T x) => T.Log(x); public static T D(T x, T y) => T.One / x; }
-    private readonly struct SqrtOp : IUnaryOp { public static T F(T x) => T.Sqrt(x); public static T D(T x, T y) => T.One / (y + y); }
-    private readonly struct TanhOp : IUnaryOp { public static T F(T x) => T.Tanh(x); public static T D(T x, T y) => T.One - y * y; }
-    private readonly struct SigmoidOp : IUnaryOp { public static T F(T x) => T.One / (T.One + T.Exp(-x)); public static T D(T x, T y) => y * (T.One - y); }
-    private readonly struct ReluOp : IUnaryOp { public static T F(T x) => x > T.Zero ? x : T.Zero; public static T D(T x, T y) => x > T.Zero ? T.One : T.Zero; }
-    private readonly struct AbsOp : IUnaryOp { public static T F(T x) => T.Abs(x); public static T D(T x, T y) => x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero; }
+    private readonly struct AddOp : IBinaryOp { public static bool TryApply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) { TensorPrimitives.Add(a, b, y); return true; } public static T F(T a, T b) => a + b; public static T Da(T a, T b, T y) => T.One; public static T Db(T a, T b, T y) => T.One; }
+    private readonly struct SubOp : IBinaryOp { public static bool TryApply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) { TensorPrimitives.Subtract(a, b, y); return true; } public static T F(T a, T b) => a - b; public static T Da(T a, T b, T y) => T.One; public static T Db(T a, T b, T y) => -T.One; }
+    private readonly struct MulOp : IBinaryOp { public static bool TryApply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) { TensorPrimitives.Multiply(a, b, y); return true; } public static T F(T a, T b) => a * b; public static T Da(T a, T b, T y) => b; public static T Db(T a, T b, T y) => a; }
+    private readonly struct DivOp : IBinaryOp { public static bool TryApply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) { TensorPrimitives.Divide(a, b, y); return true; } public static T F(T a, T b) => a / b; public static T Da(T a, T b, T y) => T.One / b; public static T Db(T a, T b, T y) => -y / b; }
+
+    private readonly struct NegOp : IUnaryOp { public static bool TryApply(ReadOnlySpan<T> x, Span<T> y) { TensorPrimitives.Negate(x, y); return true; } public static T F(T x) => -x; public static T D(T x, T y) => -T.One; }
+    private readonly struct ExpOp : IUnaryOp { public static bool TryApply(ReadOnlySpan<T> x, Span<T> y) { TensorPrimitives.Exp(x, y); return true; } public static T F(T x) => T.Exp(x); public static T D(T x, T y) => y; }
+    private readonly struct LogOp : IUnaryOp { public static bool TryApply(ReadOnlySpan<T> x, Span<T> y) { TensorPrimitives.Log(x, y); return true; } public static T F(T x) => T.Log(x); public static T D(T x, T y) => T.One / x; }
+    private readonly struct SqrtOp : IUnaryOp { public static bool TryApply(ReadOnlySpan<T> x, Span<T> y) { TensorPrimitives.Sqrt(x, y); return true; } public static T F(T x) => T.Sqrt(x); public static T D(T x, T y) => T.One / (y + y); }
+    private readonly struct TanhOp : IUnaryOp { public static bool TryApply(ReadOnlySpan<T> x, Span<T> y) { TensorPrimitives.Tanh(x, y); return true; } public static T F(T x) => T.Tanh(x); public static T D(T x, T y) => T.One - y * y; }
+    private readonly struct SigmoidOp : IUnaryOp { public static bool TryApply(ReadOnlySpan<T> x, Span<T> y) { TensorPrimitives.Sigmoid(x, y); return true; } public static T F(T x) => T.One / (T.One + T.Exp(-x)); public static T D(T x, T y) => y * (T.One - y); }
+    private readonly struct ReluOp : IUnaryOp { public static bool TryApply(ReadOnlySpan<T> x, Span<T> y) { TensorPrimitives.Max(x, T.Zero, y); return true; } public static T F(T x) => x > T.Zero ? x : T.Zero; public static T D(T x, T y) => x > T.Zero ? T.One : T.Zero; }
+    private readonly struct AbsOp : IUnaryOp { public static bool TryApply(ReadOnlySpan<T> x, Span<T> y) { TensorPrimitives.Abs(x, y); return true; } public static T F(T x) => T.Abs(x); public static T D(T x, T y) => x > T.Zero ? T.One : x < T.Zero ? -T.One : T.Zero; }
 
     // softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^−|x|) (no overflow); d/dx = σ(x).
     private readonly struct SoftplusOp : IUnaryOp
@@ -166,7 +177,8 @@ public sealed partial class Tape<T>
         var y = Result(x.Dims, x);
         var xd = x.Data;
         var yd = y.Data;
-        for (var i = 0; i < xd.Length; i++) yd[i] = TOp.F(xd[i]);
+        if (!TOp.TryApply(xd, yd))
+            for (var i = 0; i < xd.Length; i++) yd[i] = TOp.F(xd[i]);
         Record(y, () =>
         {
             var gx = x.Grad!;
@@ -183,25 +195,48 @@ public sealed partial class Tape<T>
         var same = ShapeUtil.SameShape(a.Dims, b.Dims);
         var shape = same ? a.Dims : ShapeUtil.Broadcast(a.Dims, b.Dims, op);
         var y = Result(shape, a, b);
-        // Index maps from each output element to the input element it reads; null means identity.
-        var ia = ShapeUtil.SameShape(a.Dims, shape) ? null : ShapeUtil.BroadcastIndex(a.Dims, shape);
-        var ib = ShapeUtil.SameShape(b.Dims, shape) ? null : ShapeUtil.BroadcastIndex(b.Dims, shape);
+        // How each output element finds its input element: identity (same shape), modulo (the input's shape is a suffix of the
+        // output's, e.g. a bias [C] on [N, C]), or a precomputed index map for general broadcasting.
+        int aMod = 0, bMod = 0;
+        int[]? ia = null, ib = null;
+        if (!ShapeUtil.SameShape(a.Dims, shape)) { if (IsSuffix(a.Dims, shape)) aMod = Math.Max(1, a.Length); else ia = ShapeUtil.BroadcastIndex(a.Dims, shape); }
+        if (!ShapeUtil.SameShape(b.Dims, shape)) { if (IsSuffix(b.Dims, shape)) bMod = Math.Max(1, b.Length); else ib = ShapeUtil.BroadcastIndex(b.Dims, shape); }
         T[] ad = a.Data, bd = b.Data, yd = y.Data;
-        if (ia is null && ib is null)
-            for (var i = 0; i < yd.Length; i++) yd[i] = TOp.F(ad[i], bd[i]);
+        if (ia is null && ib is null && aMod == 0 && bMod == 0)
+        {
+            if (!TOp.TryApply(ad, bd, yd))
+                for (var i = 0; i < yd.Length; i++) yd[i] = TOp.F(ad[i], bd[i]);
+        }
+        else if (ia is null && ib is null && aMod == 0 && bMod > 0 && yd.Length > 0)
+        {
+            for (var row = 0; row < yd.Length; row += bMod)                 // b repeats along leading axes: one span call per row
+                if (!TOp.TryApply(ad.AsSpan(row, bMod), bd, yd.AsSpan(row, bMod)))
+                    for (var i = 0; i < bMod; i++) yd[row + i] = TOp.F(ad[row + i], bd[i]);
+        }
         else
-            for (var i = 0; i < yd.Length; i++) yd[i] = TOp.F(ad[ia?[i] ?? i], bd[ib?[i] ?? i]);
+            for (var i = 0; i < yd.Length; i++)
+                yd[i] = TOp.F(ad[ia?[i] ?? (aMod == 0 ? i : i % aMod)], bd[ib?[i] ?? (bMod == 0 ? i : i % bMod)]);
         Record(y, () =>
         {
             var gy = y.Grad!;
             T[]? ga = a.Grad, gb = b.Grad;
             for (var i = 0; i < gy.Length; i++)
             {
-                int j = ia?[i] ?? i, k = ib?[i] ?? i;
+                int j = ia?[i] ?? (aMod == 0 ? i : i % aMod), k = ib?[i] ?? (bMod == 0 ? i : i % bMod);
                 if (ga is not null) ga[j] += gy[i] * TOp.Da(ad[j], bd[k], yd[i]);   // summed over broadcast copies
                 if (gb is not null) gb[k] += gy[i] * TOp.Db(ad[j], bd[k], yd[i]);
             }
         });
         return y;
+    }
+
+    /// <summary>True when <paramref name="shape"/>, left-padded with nothing, equals the trailing axes of <paramref name="outShape"/>
+    /// (so input index = output index mod its length).</summary>
+    private static bool IsSuffix(int[] shape, int[] outShape)
+    {
+        if (shape.Length > outShape.Length) return false;
+        var offset = outShape.Length - shape.Length;
+        for (var i = 0; i < shape.Length; i++) if (shape[i] != outShape[offset + i]) return false;
+        return true;
     }
 }

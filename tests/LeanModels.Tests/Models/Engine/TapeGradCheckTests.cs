@@ -12,6 +12,11 @@ public class TapeGradCheckTests
     [Test] public void Sub_BroadcastLeadingAxis_MatchesFiniteDifferences() { var (a, b) = (Normal(1, 2, 3, 4), Normal(2, 3, 4)); AssertGradCheck(t => t.Sub(a, b), a, b); }
     [Test] public void Mul_BroadcastScalarShape_MatchesFiniteDifferences() { var (a, b) = (Normal(1, 2, 3), Normal(2, 1)); AssertGradCheck(t => t.Mul(a, b), a, b); }
     [Test] public void Mul_Broadcast_MatchesFiniteDifferences() { var (a, b) = (Normal(1, 2, 1, 4), Normal(2, 3, 1)); AssertGradCheck(t => t.Mul(a, b), a, b); }
+    [Test] public void Div_SuffixNumeratorScalarDenominator_MatchesFiniteDifferences()
+    {
+        var (a, b, s) = (Normal(1, 3), Positive(2, 2, 3), Tensor<double>.From([1.7], [], requiresGrad: true));   // [3] / [2, 3], then / rank-0
+        AssertGradCheck(t => t.Div(t.Div(a, b), s), a, b, s);
+    }
     [Test] public void Div_Broadcast_MatchesFiniteDifferences() { var (a, b) = (Normal(1, 2, 3), Positive(2, 3)); AssertGradCheck(t => t.Div(a, b), a, b); }
 
     // ---- fan-out: x used twice must receive both contributions (catches '=' written for '+=') ----

@@ -44,12 +44,30 @@ public sealed class Gru<T> : Module<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>[3H] recurrent bias.</summary>
     public Tensor<T> BiasHh { get; }
 
-    /// <summary>Runs the sequence from zero state.</summary>
+    /// <summary>Runs the sequence from zero state with the fused recurrence (<see cref="Tape{T}.GruRecurrence"/>).</summary>
     /// <param name="tape">The step's tape.</param>
     /// <param name="x">[B, T, F], time oldest → newest.</param>
     /// <returns>Outputs [B, T, H] and Last [B, H].</returns>
     /// <exception cref="ArgumentException">x is not [B, T, F] with T ≥ 1.</exception>
     public (Tensor<T> Outputs, Tensor<T> Last) Forward(Tape<T> tape, Tensor<T> x)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        Validate(x);
+        var outputs = tape.GruRecurrence(tape.Add(tape.MatMul(x, WeightIh), BiasIh), WeightHh, BiasHh);                                  // [B, T, H]
+        var last = tape.Reshape(tape.Slice(outputs, 1, x.Dims[1] - 1, 1), x.Dims[0], HiddenSize);
+        return (outputs, last);
+    }
+
+    private void Validate(Tensor<T> x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank != 3 || x.Dims[2] != WeightIh.Dims[0] || x.Dims[1] < 1)
+            throw new ArgumentException($"Gru: x is {ShapeUtil.Format(x.Dims)}; expected [B, T ≥ 1, {WeightIh.Dims[0]}].", nameof(x));
+    }
+
+    /// <summary>The same recurrence composed from primitive tape ops, one step at a time: the test oracle of the fused
+    /// <see cref="Forward"/> (slower; kept as llm.c keeps <c>matmul_forward_naive</c>).</summary>
+    internal (Tensor<T> Outputs, Tensor<T> Last) ForwardReference(Tape<T> tape, Tensor<T> x)
     {
         ArgumentNullException.ThrowIfNull(tape);
         ArgumentNullException.ThrowIfNull(x);

@@ -121,6 +121,56 @@ public class LayerTests
     }
 
     [Test]
+    public void LstmRecurrence_GradCheck()
+    {
+        var (xw, whh) = (Normal(40, 2, 4, 12), Normal(41, 3, 12));                 // B = 2, T = 4, H = 3
+        AssertGradCheck(t => t.LstmRecurrence(xw, whh), xw, whh);
+    }
+
+    [Test]
+    public void GruRecurrence_GradCheck()
+    {
+        var (xw, whh, bhh) = (Normal(42, 2, 4, 9), Normal(43, 3, 9), Normal(44, 9));
+        AssertGradCheck(t => t.GruRecurrence(xw, whh, bhh), xw, whh, bhh);
+    }
+
+    [Test]
+    public void Lstm_Fused_MatchesComposedReference_ValuesAndGradients()
+    {
+        var layer = new Lstm<double>(3, 4, new Xoshiro256StarStar(5));
+        var x = Normal(6, 2, 5, 3);
+        AssertSameAsReference(layer, x, t => layer.Forward(t, x), t => layer.ForwardReference(t, x));
+    }
+
+    [Test]
+    public void Gru_Fused_MatchesComposedReference_ValuesAndGradients()
+    {
+        var layer = new Gru<double>(3, 4, new Xoshiro256StarStar(5));
+        foreach (var p in layer.Parameters().Where(p => !p.Decay)) Init.Normal<double>(p.Value.Data, 0.3, new Xoshiro256StarStar(9));
+        var x = Normal(6, 2, 5, 3);
+        AssertSameAsReference(layer, x, t => layer.Forward(t, x), t => layer.ForwardReference(t, x));
+    }
+
+    /// <summary>Loss = Σ outputs² + Σ last: compares both outputs and every gradient of the fused layer with the composed oracle.</summary>
+    private static void AssertSameAsReference(Module<double> layer, Tensor<double> x,
+        Func<Tape<double>, (Tensor<double> Outputs, Tensor<double> Last)> fused, Func<Tape<double>, (Tensor<double> Outputs, Tensor<double> Last)> reference)
+    {
+        var inputs = With(x, layer);
+        (double[] Values, double[][] Grads) Run(Func<Tape<double>, (Tensor<double> Outputs, Tensor<double> Last)> f)
+        {
+            foreach (var t in inputs) t.ZeroGrad();
+            var tape = new Tape<double>();
+            var (o, l) = f(tape);
+            tape.Backward(tape.Add(tape.Sum(tape.Mul(o, o)), tape.Sum(l)));
+            return ([.. o.Data, .. l.Data], inputs.Select(t => (double[])t.Grad!.Clone()).ToArray());
+        }
+        var (fv, fg) = Run(fused);
+        var (rv, rg) = Run(reference);
+        Assert.That(fv, Is.EqualTo(rv).Within(1e-12));
+        for (var i = 0; i < inputs.Length; i++) Assert.That(fg[i], Is.EqualTo(rg[i]).Within(1e-12), $"gradient of input {i}");
+    }
+
+    [Test]
     public void Embeddings_GradCheck()
     {
         var pos = new PositionalEmbedding<double>(3, 2, new Xoshiro256StarStar(1));

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using LeanModels.Models.Engine.Kernels;
 
 namespace LeanModels.Models.Engine;
@@ -154,7 +155,7 @@ public sealed partial class Tape<T>
     /// <returns>[B, Tq, dv].</returns>
     /// <exception cref="ArgumentException">Shapes disagree or a mask row allows no key; the message gives the shapes or the row.</exception>
     public Tensor<T> Attention(Tensor<T> q, Tensor<T> k, Tensor<T> v, ReadOnlySpan<bool> allowed = default, double dropout = 0, double scale = double.NaN) =>
-        Attention(q, k, v, allowed, out _, dropout, scale);
+        AttentionCore(q, k, v, allowed, dropout, scale, out _, wantWeights: false);
 
     /// <summary>Scaled dot-product attention that also returns the attention weights (see the overload without them).</summary>
     /// <param name="q">[B, Tq, d] queries.</param>
@@ -168,6 +169,14 @@ public sealed partial class Tape<T>
     /// <exception cref="ArgumentException">Shapes disagree or a mask row allows no key.</exception>
     public Tensor<T> Attention(Tensor<T> q, Tensor<T> k, Tensor<T> v, ReadOnlySpan<bool> allowed, out Tensor<T> weights,
         double dropout = 0, double scale = double.NaN)
+    {
+        var y = AttentionCore(q, k, v, allowed, dropout, scale, out var w, wantWeights: true);
+        weights = w!;
+        return y;
+    }
+
+    private Tensor<T> AttentionCore(Tensor<T> q, Tensor<T> k, Tensor<T> v, ReadOnlySpan<bool> allowed, double dropout, double scale,
+        out Tensor<T>? weights, bool wantWeights)
     {
         ArgumentNullException.ThrowIfNull(q);
         ArgumentNullException.ThrowIfNull(k);
@@ -196,22 +205,18 @@ public sealed partial class Tape<T>
             for (var i = 0; i < tq; i++)
             {
                 var row = pb.Slice(i * tk, tk);
-                var max = T.NegativeInfinity;
-                for (var j = 0; j < tk; j++)
-                {
-                    row[j] = mask is null || mask[i * tk + j] ? row[j] * s : T.NegativeInfinity;
-                    if (row[j] > max) max = row[j];
-                }
-                var sum = T.Zero;
-                for (var j = 0; j < tk; j++) { row[j] = T.Exp(row[j] - max); sum += row[j]; }
-                var inv = T.One / sum;
-                for (var j = 0; j < tk; j++) row[j] *= inv;
+                TensorPrimitives.Multiply(row, s, row);
+                if (mask is not null)
+                    for (var j = 0; j < tk; j++) if (!mask[i * tk + j]) row[j] = T.NegativeInfinity;
+                TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), row);   // max-subtracted; e^−∞ = 0 for masked keys
+                TensorPrimitives.Exp(row, row);
+                TensorPrimitives.Multiply(row, T.One / TensorPrimitives.Sum(row), row);
             }
             if (keep is not null)
                 for (var i = bi * tq * tk; i < (bi + 1) * tq * tk; i++) pd[i] = p[i] * keep[i];
             Gemm.Multiply<T>(pd.AsSpan(bi * tq * tk, tq * tk), v.Data.AsSpan(bi * tk * dv, tk * dv), y.Data.AsSpan(bi * tq * dv, tq * dv), tq, tk, dv);
         }
-        weights = new Tensor<T>((T[])p.Clone(), [b, tq, tk]);
+        weights = wantWeights ? new Tensor<T>((T[])p.Clone(), [b, tq, tk]) : null;
         Record(y, () =>
         {
             var dp = new T[tq * tk];

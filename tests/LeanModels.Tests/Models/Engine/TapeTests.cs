@@ -116,6 +116,25 @@ public class TapeTests
         Assert.That(new Tape<double>().PortfolioUtilityLoss(w, r, 0.1).Item(), Is.EqualTo(0.05125).Within(1e-15));
     }
 
+    [Test]
+    public void Gelu_FloatFastErf_MatchesDoubleExactWithinFloatPrecision()
+    {
+        // float uses Abramowitz & Stegun 7.1.26 (|erf error| ≤ 1.5e-7): GELU and its derivative agree with the exact double
+        // version to ~1e-6 absolute on [−6, 6]
+        var xs = Enumerable.Range(0, 241).Select(i => -6 + i * 0.05).ToArray();
+        var tf = new Tape<float>();
+        var xf = Tensor<float>.From(xs, [xs.Length], requiresGrad: true);
+        var yf = tf.Gelu(xf);
+        tf.Backward(tf.Sum(yf));
+        var td = new Tape<double>();
+        var xd = Tensor<double>.From(xs, [xs.Length], requiresGrad: true);
+        var yd = td.Gelu(xd);
+        td.Backward(td.Sum(yd));
+        Assert.That(yf.Data.Select(v => (double)v), Is.EqualTo(yd.Data).Within(2e-6));
+        Assert.That(xf.Grad!.Select(v => (double)v), Is.EqualTo(xd.Grad!).Within(2e-6));
+        Assert.That(yd.Data[140], Is.EqualTo(0.8413447460685429).Within(1e-15));   // x = 1 (index 140): GELU(1) = Φ(1) = ½(1 + erf(1/√2)) = 0.8413447460685429
+    }
+
     // ---- malformed shapes: the message names the shapes ----
     [Test]
     public void Add_ShapesDoNotBroadcast_ThrowsNamingShapes() =>

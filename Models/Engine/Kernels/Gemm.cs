@@ -40,7 +40,7 @@ public static class Gemm
         }
     }
 
-    /// <summary>C (+)= op(A)·op(B); <c>float</c> goes to <see cref="Sgemm"/> (a transposed A is first copied to [M, K] unless tiny),
+    /// <summary>C (+)= op(A)·op(B); <c>float</c> goes to <see cref="SmallGemm"/> when M·K·N ≤ 64³, else to <see cref="Sgemm"/> (a transposed A is first copied to [M, K]),
     /// <c>double</c> to <see cref="Reference{T}"/>. Arguments as in <see cref="Reference{T}"/>.</summary>
     /// <typeparam name="T">Element type.</typeparam>
     /// <param name="a">op(A) is [M, K].</param>
@@ -57,7 +57,7 @@ public static class Gemm
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n,
         bool transposeA = false, bool transposeB = false, bool accumulate = false, int threads = 1) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (typeof(T) == typeof(float) && transposeA && (long)m * k * n >= 4096)
+        if (typeof(T) == typeof(float) && transposeA && (long)m * k * n > SmallGemm.Threshold)
         {
             // Sgemm reads A in place row-major; for op(A) = Aᵀ (weight gradients) transpose A into a pooled buffer first:
             // O(M·K) copies against O(M·K·N) flops.
@@ -74,6 +74,14 @@ public static class Gemm
             {
                 System.Buffers.ArrayPool<T>.Shared.Return(buffer);
             }
+            return;
+        }
+        if (typeof(T) == typeof(float) && (long)m * k * n <= SmallGemm.Threshold)
+        {
+            SmallGemm.Multiply(
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(a),
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(b),
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), m, k, n, transposeB, accumulate, transposeA);
             return;
         }
         if (typeof(T) == typeof(float) && !transposeA)

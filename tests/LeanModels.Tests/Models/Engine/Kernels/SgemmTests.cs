@@ -97,15 +97,15 @@ public class SgemmTests
     [Test]
     public void Training_TwoThreads_BitIdenticalWeights()
     {
-        // Same seed, three AdamW steps of a small MLP whose GEMMs are large enough to split (64 rows): weights must be
-        // bit-identical at 1 and 2 threads (fixed reduction order).
+        // Same seed, three AdamW steps of a small MLP whose GEMMs exceed SmallGemm.Threshold (128·64·80 > 64³), so the packed
+        // SGEMM splits rows over 2 threads: weights must be bit-identical at 1 and 2 threads (fixed reduction order).
         float[] Train(int threads)
         {
             var rng = new Xoshiro256StarStar(7);
-            var x = Tensor<float>.Normal(rng, 1, [64, 16]);
-            var y = Tensor<float>.Normal(rng, 1, [64, 1]);
-            var l1 = new Linear<float>(16, 48, rng);
-            var l2 = new Linear<float>(48, 1, rng);
+            var x = Tensor<float>.Normal(rng, 1, [128, 64]);
+            var y = Tensor<float>.Normal(rng, 1, [128, 1]);
+            var l1 = new Linear<float>(64, 80, rng);
+            var l2 = new Linear<float>(80, 1, rng);
             var ps = l1.Parameters().Concat(l2.Parameters()).ToList();
             var opt = new AdamW<float>(ps, 1e-2);
             for (var s = 0; s < 3; s++)
@@ -120,5 +120,34 @@ public class SgemmTests
         var one = Train(1);
         var two = Train(2);
         Assert.That(two.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(one.Select(BitConverter.SingleToInt32Bits)));
+    }
+}
+
+/// <summary>The unpacked small-problem GEMM against the naive reference, every transpose combination and vector tails.</summary>
+public class SmallGemmTests
+{
+    private static IEnumerable<TestCaseData> Cases()
+    {
+        int[][] shapes = [[1, 1, 1], [3, 5, 7], [16, 16, 16], [5, 16, 33], [64, 16, 64], [2, 3, 0], [0, 2, 2]];
+        foreach (var s in shapes)
+            foreach (var ta in new[] { false, true })
+                foreach (var tb in new[] { false, true })
+                    yield return new TestCaseData(s[0], s[1], s[2], ta, tb).SetName($"SmallGemm_M{s[0]}K{s[1]}N{s[2]}_TA{ta}_TB{tb}_MatchesReference");
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void Multiply_MatchesReference(int m, int k, int n, bool transA, bool transB)
+    {
+        var rng = new Xoshiro256StarStar(11);
+        float[] R(int len) => Enumerable.Range(0, len).Select(_ => (float)rng.NextGaussian()).ToArray();
+        var (a, b, c0) = (R(m * k), R(k * n), R(m * n));
+        foreach (var accumulate in new[] { false, true })
+        {
+            var fast = (float[])c0.Clone();
+            var reference = (float[])c0.Clone();
+            SmallGemm.Multiply(a, b, fast, m, k, n, transB, accumulate, transA);
+            Gemm.Reference<float>(a, b, reference, m, k, n, transA, transB, accumulate);
+            Assert.That(fast, Is.EqualTo(reference).Within(1e-4f), $"accumulate {accumulate}");   // |values| ≲ 4√K; float rounding ≪ 1e-4
+        }
     }
 }

@@ -87,4 +87,45 @@ internal static class ShapeUtil
         for (var i = axis + 1; i < shape.Length; i++) inner *= shape[i];
         return (outer, shape[axis], inner);
     }
+
+    /// <summary>Odometer over the output's rows (all axes but the last): for each output row, the offset of the input element
+    /// it starts from, given the input's stride for each output axis (0 for broadcast axes). Length = rows.</summary>
+    public static int[] RowOffsets(int[] outShape, int[] strides)
+    {
+        var rank = outShape.Length;
+        var rows = 1;
+        for (var i = 0; i < rank - 1; i++) rows *= outShape[i];
+        var offsets = new int[rows];
+        var counter = new int[Math.Max(0, rank - 1)];
+        var idx = 0;
+        for (var r = 0; r < rows; r++)
+        {
+            offsets[r] = idx;
+            for (var ax = rank - 2; ax >= 0; ax--)
+            {
+                counter[ax]++;
+                idx += strides[ax];
+                if (counter[ax] < outShape[ax]) break;
+                idx -= strides[ax] * counter[ax];
+                counter[ax] = 0;
+            }
+        }
+        return offsets;
+    }
+
+    /// <summary>Strides of <paramref name="shape"/> aligned to <paramref name="outShape"/> (right-aligned), 0 on broadcast axes.</summary>
+    public static int[] BroadcastStrides(int[] shape, int[] outShape)
+    {
+        var rank = outShape.Length;
+        var strides = new int[rank];
+        var s = 1;
+        for (var i = rank - 1; i >= 0; i--)
+        {
+            var j = i - (rank - shape.Length);
+            var d = j >= 0 ? shape[j] : 1;
+            strides[i] = d == 1 ? 0 : s;
+            s *= d;
+        }
+        return strides;
+    }
 }

@@ -220,8 +220,9 @@ public sealed partial class Tape<T>
         // output's, e.g. a bias [C] on [N, C]), or a precomputed index map for general broadcasting.
         int aMod = 0, bMod = 0;
         int[]? ia = null, ib = null;
-        if (!ShapeUtil.SameShape(a.Dims, shape)) { if (IsSuffix(a.Dims, shape)) aMod = Math.Max(1, a.Length); else ia = ShapeUtil.BroadcastIndex(a.Dims, shape); }
-        if (!ShapeUtil.SameShape(b.Dims, shape)) { if (IsSuffix(b.Dims, shape)) bMod = Math.Max(1, b.Length); else ib = ShapeUtil.BroadcastIndex(b.Dims, shape); }
+        var rowWise = shape.Length > 0 && shape[^1] > 1 && a.Rank > 0 && b.Rank > 0 && a.Dims[^1] == shape[^1] && b.Dims[^1] == shape[^1];
+        if (!ShapeUtil.SameShape(a.Dims, shape)) { if (IsSuffix(a.Dims, shape)) aMod = Math.Max(1, a.Length); else if (rowWise) return RowBroadcast<TOp>(a, b, y, shape[^1]); else ia = ShapeUtil.BroadcastIndex(a.Dims, shape); }
+        if (!ShapeUtil.SameShape(b.Dims, shape)) { if (IsSuffix(b.Dims, shape)) bMod = Math.Max(1, b.Length); else if (rowWise) return RowBroadcast<TOp>(a, b, y, shape[^1]); else ib = ShapeUtil.BroadcastIndex(b.Dims, shape); }
         T[] ad = a.Data, bd = b.Data, yd = y.Data;
         if (ia is null && ib is null && aMod == 0 && bMod == 0)
         {
@@ -271,5 +272,34 @@ public sealed partial class Tape<T>
         var offset = outShape.Length - shape.Length;
         for (var i = 0; i < shape.Length; i++) if (shape[i] != outShape[offset + i]) return false;
         return true;
+    }
+
+    /// <summary>Broadcasting where both inputs keep the output's last axis (e.g. [B, A, T, D] + [A, 1, D]): one offset per row
+    /// of D elements instead of one index per element.</summary>
+    private Tensor<T> RowBroadcast<TOp>(Tensor<T> a, Tensor<T> b, Tensor<T> y, int width) where TOp : IBinaryOp
+    {
+        var ra = ShapeUtil.RowOffsets(y.Dims, ShapeUtil.BroadcastStrides(a.Dims, y.Dims));
+        var rb = ShapeUtil.RowOffsets(y.Dims, ShapeUtil.BroadcastStrides(b.Dims, y.Dims));
+        T[] ad = a.Data, bd = b.Data, yd = y.Data;
+        for (var r = 0; r < ra.Length; r++)
+        {
+            ReadOnlySpan<T> sa = ad.AsSpan(ra[r], width), sb = bd.AsSpan(rb[r], width);
+            var yo = yd.AsSpan(r * width, width);
+            if (!TOp.TryApply(sa, sb, yo))
+                for (var i = 0; i < width; i++) yo[i] = TOp.F(sa[i], sb[i]);
+        }
+        Record(y, () =>
+        {
+            var gy = y.Grad!;
+            T[]? ga = a.Grad, gb = b.Grad;
+            for (var r = 0; r < ra.Length; r++)
+                for (var i = 0; i < width; i++)
+                {
+                    int j = ra[r] + i, k = rb[r] + i, o = r * width + i;
+                    if (ga is not null) ga[j] += gy[o] * TOp.Da(ad[j], bd[k], yd[o]);
+                    if (gb is not null) gb[k] += gy[o] * TOp.Db(ad[j], bd[k], yd[o]);
+                }
+        });
+        return y;
     }
 }

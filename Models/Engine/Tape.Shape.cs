@@ -50,6 +50,24 @@ public sealed partial class Tape<T>
         var strides = new int[rank];                     // input stride of each output axis
         for (var i = 0; i < rank; i++) { outShape[i] = x.Dims[axes[i]]; strides[i] = inStrides[axes[i]]; }
         var y = Result(outShape, x);
+        if (rank >= 1 && axes[^1] == rank - 1 && y.Length > 0)
+        {
+            // Last axis kept: copy whole contiguous rows; only one offset per row is computed.
+            var width = outShape[^1];
+            var rowOffsets = ShapeUtil.RowOffsets(outShape, strides);
+            for (var r = 0; r < rowOffsets.Length; r++) Array.Copy(x.Data, rowOffsets[r], y.Data, r * width, width);
+            Record(y, () =>
+            {
+                var gx = x.Grad!;
+                var gy = y.Grad!;
+                for (var r = 0; r < rowOffsets.Length; r++)
+                {
+                    var dst = gx.AsSpan(rowOffsets[r], width);
+                    System.Numerics.Tensors.TensorPrimitives.Add(dst, gy.AsSpan(r * width, width), dst);
+                }
+            });
+            return y;
+        }
         var map = new int[y.Length];                     // output element → input element
         var counter = new int[rank];
         var idx = 0;

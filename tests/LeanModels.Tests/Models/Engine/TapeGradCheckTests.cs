@@ -17,6 +17,7 @@ public class TapeGradCheckTests
         var (a, b, s) = (Normal(1, 3), Positive(2, 2, 3), Tensor<double>.From([1.7], [], requiresGrad: true));   // [3] / [2, 3], then / rank-0
         AssertGradCheck(t => t.Div(t.Div(a, b), s), a, b, s);
     }
+    [Test] public void Sub_RowBroadcastBothSides_MatchesFiniteDifferences() { var (a, b) = (Normal(1, 2, 1, 4), Normal(2, 1, 3, 4)); AssertGradCheck(t => t.Sub(a, b), a, b); }
     [Test] public void Div_Broadcast_MatchesFiniteDifferences() { var (a, b) = (Normal(1, 2, 3), Positive(2, 3)); AssertGradCheck(t => t.Div(a, b), a, b); }
 
     // ---- fan-out: x used twice must receive both contributions (catches '=' written for '+=') ----
@@ -55,6 +56,7 @@ public class TapeGradCheckTests
 
     // ---- shape ops ----
     [Test] public void Reshape_MatchesFiniteDifferences() { var x = Normal(10, 2, 6); AssertGradCheck(t => t.Mul(t.Reshape(x, 3, -1), t.Reshape(x, 3, 4)), x); }
+    [Test] public void Permute_LastAxisKept_MatchesFiniteDifferences() { var x = Normal(10, 2, 3, 4); AssertGradCheck(t => t.Permute(x, 1, 0, 2), x); }
     [Test] public void Permute_MatchesFiniteDifferences() { var x = Normal(10, 2, 3, 4); AssertGradCheck(t => t.Permute(x, 2, 0, 1), x); }
     [Test] public void Transpose_MatchesFiniteDifferences() { var x = Normal(10, 2, 3, 4); AssertGradCheck(t => t.Transpose(x, 0, 2), x); }
     [Test] public void Slice_MiddleAxis_MatchesFiniteDifferences() { var x = Normal(10, 2, 5, 3); AssertGradCheck(t => t.Slice(x, 1, 1, 3), x); }

@@ -81,6 +81,17 @@ public class TapeTests
     }
 
     [Test]
+    public void Broadcast_AllThreePaths_AgreeWithHandValues()
+    {
+        // a [2, 1, 2] = [[[1, 2]], [[3, 4]]]; b [1, 2, 2] = [[[10, 20], [30, 40]]] → row path; b2 [2, 1] = [[100], [200]] → index map path
+        var t = new Tape<double>();
+        var a = Tensor<double>.From([1.0, 2, 3, 4], [2, 1, 2]);
+        Assert.That(t.Add(a, Tensor<double>.From([10.0, 20, 30, 40], [1, 2, 2])).Data, Is.EqualTo(new[] { 11.0, 22, 31, 42, 13, 24, 33, 44 }));
+        Assert.That(t.Add(a, Tensor<double>.From([100.0, 200], [2, 1])).Data, Is.EqualTo(new[] { 101.0, 102, 201, 202, 103, 104, 203, 204 }));
+        Assert.That(t.Permute(Tensor<double>.From([1.0, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]), 1, 0, 2).Data, Is.EqualTo(new[] { 1.0, 2, 5, 6, 3, 4, 7, 8 }));
+    }
+
+    [Test]
     public void Softmax_LargeLogits_MaxSubtractedStaysFinite()
     {
         // softmax([1000, 1000 + ln 3]) = [1/4, 3/4]; without subtracting the max, e^1000 overflows.

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using LeanModels.Models.Engine.Kernels;
 
 namespace LeanModels.Models.Engine;
@@ -37,16 +38,20 @@ public sealed partial class Tape<T>
             for (var bi = 0; bi < b; bi++)
             {
                 int ga = (bi * steps + t) * g4, ca = (bi * steps + t) * h, cp = (bi * steps + t - 1) * h;
-                for (var j = 0; j < h; j++)
-                {
-                    T i = Sig(pre[bi * g4 + j]), f = Sig(pre[bi * g4 + h + j]), g = T.Tanh(pre[bi * g4 + 2 * h + j]), o = Sig(pre[bi * g4 + 3 * h + j]);
-                    act[ga + j] = i; act[ga + h + j] = f; act[ga + 2 * h + j] = g; act[ga + 3 * h + j] = o;
-                    var c = i * g + (t > 0 ? f * cell[cp + j] : T.Zero);
-                    cell[ca + j] = c;
-                    var tc = T.Tanh(c);
-                    tanhCell[ca + j] = tc;
-                    hPrev[bi * h + j] = y.Data[ca + j] = o * tc;
-                }
+                // Activations over whole gate blocks (TensorPrimitives, vectorised): [i f] σ, [g] tanh, [o] σ.
+                ReadOnlySpan<T> pr = pre.AsSpan(bi * g4, g4);
+                var ar = act.AsSpan(ga, g4);
+                TensorPrimitives.Sigmoid(pr[..(2 * h)], ar[..(2 * h)]);
+                TensorPrimitives.Tanh(pr.Slice(2 * h, h), ar.Slice(2 * h, h));
+                TensorPrimitives.Sigmoid(pr.Slice(3 * h, h), ar.Slice(3 * h, h));
+                var c = cell.AsSpan(ca, h);
+                TensorPrimitives.Multiply(ar[..h], ar.Slice(2 * h, h), c);                       // i⊙g
+                if (t > 0) TensorPrimitives.FusedMultiplyAdd(ar.Slice(h, h), cell.AsSpan(cp, h), c, c);   // + f⊙cₜ₋₁
+                var tc = tanhCell.AsSpan(ca, h);
+                TensorPrimitives.Tanh(c, tc);
+                var hy = y.Data.AsSpan(ca, h);
+                TensorPrimitives.Multiply(ar.Slice(3 * h, h), tc, hy);                           // o⊙tanh(c)
+                hy.CopyTo(hPrev.AsSpan(bi * h, h));
             }
         }
         Record(y, () =>
@@ -118,18 +123,19 @@ public sealed partial class Tape<T>
             for (var bi = 0; bi < b; bi++)
             {
                 int ga = (bi * steps + t) * g3, ha = (bi * steps + t) * h;
-                var x = inputGates.Data;
-                for (var j = 0; j < h; j++)
-                {
-                    var r = Sig(x[ga + j] + hw[bi * g3 + j]);
-                    var z = Sig(x[ga + h + j] + hw[bi * g3 + h + j]);
-                    var hnj = hw[bi * g3 + 2 * h + j];
-                    var n = T.Tanh(x[ga + 2 * h + j] + r * hnj);
-                    gates[ga + j] = r; gates[ga + h + j] = z; gates[ga + 2 * h + j] = n;
-                    hn[ha + j] = hnj;
-                    var hNew = n + z * (hPrev[bi * h + j] - n);
-                    hPrev[bi * h + j] = y.Data[ha + j] = hNew;
-                }
+                ReadOnlySpan<T> xr = inputGates.Data.AsSpan(ga, g3), hr = hw.AsSpan(bi * g3, g3);
+                var gr = gates.AsSpan(ga, g3);
+                TensorPrimitives.Add(xr[..(2 * h)], hr[..(2 * h)], gr[..(2 * h)]);          // r, z pre-activations
+                TensorPrimitives.Sigmoid(gr[..(2 * h)], gr[..(2 * h)]);
+                hr.Slice(2 * h, h).CopyTo(hn.AsSpan(ha, h));
+                var n = gr.Slice(2 * h, h);
+                TensorPrimitives.FusedMultiplyAdd(gr[..h], hr.Slice(2 * h, h), xr.Slice(2 * h, h), n);   // x_n + r⊙ĥ_n
+                TensorPrimitives.Tanh(n, n);
+                var hy = y.Data.AsSpan(ha, h);
+                var hp = hPrev.AsSpan(bi * h, h);
+                TensorPrimitives.Subtract(hp, n, hy);                                          // h − n
+                TensorPrimitives.FusedMultiplyAdd(gr.Slice(h, h), hy, n, hy);                   // n + z⊙(h − n)
+                hy.CopyTo(hp);
             }
         }
         Record(y, () =>

@@ -2,7 +2,9 @@ namespace LeanModels.Models.Engine;
 
 public sealed partial class Tape<T>
 {
-    /// <summary>Same elements in the same row-major order under a new shape (copied).</summary>
+    /// <summary>Same elements in the same row-major order under a new shape (a view: no copy).</summary>
+    /// <remarks>The result shares x's storage and gradient buffer, so gradients reach x with no backward step; writing into
+    /// one is visible through the other (as a PyTorch view).</remarks>
     /// <param name="x">Any shape.</param>
     /// <param name="shape">New sizes; at most one may be −1 (inferred). The product must equal x's length.</param>
     /// <returns>The reshaped tensor.</returns>
@@ -20,14 +22,8 @@ public sealed partial class Tape<T>
         }
         if (Array.Exists(shape, d => d < 0) || ShapeUtil.Product(shape, nameof(Reshape)) != x.Length)
             throw new ArgumentException($"Reshape: x is {ShapeUtil.Format(x.Dims)} ({x.Length} elements), cannot become {ShapeUtil.Format(shape)}.");
-        var y = Result(shape, x);
-        x.Data.CopyTo(y.Data, 0);
-        Record(y, () =>
-        {
-            var gx = x.Grad!;
-            var gy = y.Grad!;
-            for (var i = 0; i < gx.Length; i++) gx[i] += gy[i];
-        });
+        var y = new Tensor<T>(x, shape);
+        if (!IsRecording && y.RequiresGrad) y = new Tensor<T>(x.Data, shape);   // inference tape: results never require gradients
         return y;
     }
 
@@ -306,13 +302,20 @@ public sealed partial class Tape<T>
         return y;
     }
 
-    /// <summary>Mask of 0 or 1/(1 − p) per element.</summary>
+    /// <summary>Mask of 0 or 1/(1 − p) per element. Each 64-bit draw gives two elements: an element is dropped when its
+    /// 32-bit half is below ⌊p·2³²⌋ (p quantised to 2⁻³²).</summary>
     private T[] DropoutMask(int length, double p)
     {
         var rng = Rng ?? throw new InvalidOperationException("Dropout: the tape is in training mode with p > 0 but has no random generator; pass one to the Tape constructor.");
         var scale = C(1.0 / (1.0 - p));
+        var threshold = (uint)Math.Min(uint.MaxValue, Math.Floor(p * 4294967296.0));
         var keep = new T[length];
-        for (var i = 0; i < length; i++) keep[i] = rng.NextDouble() >= p ? scale : T.Zero;
+        for (var i = 0; i < length; i += 2)
+        {
+            var bits = rng.NextUInt64();
+            keep[i] = (uint)bits >= threshold ? scale : T.Zero;
+            if (i + 1 < length) keep[i + 1] = (uint)(bits >> 32) >= threshold ? scale : T.Zero;
+        }
         return keep;
     }
 }

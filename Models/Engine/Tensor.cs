@@ -44,6 +44,15 @@ public sealed class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (requiresGrad) Grad = new T[data.Length];
     }
 
+    /// <summary>A view: same storage and gradient buffer as <paramref name="source"/> under another shape of equal length.</summary>
+    internal Tensor(Tensor<T> source, int[] shape)
+    {
+        Dims = shape;
+        Data = source.Data;
+        Grad = source.Grad;
+        RequiresGrad = source.RequiresGrad;
+    }
+
     /// <summary>Row-major values, <see cref="Length"/> of them. Writable: optimisers update parameters in place.</summary>
     public T[] Data { get; }
 

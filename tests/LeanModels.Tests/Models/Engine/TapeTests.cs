@@ -71,6 +71,17 @@ public class TapeTests
     }
 
     [Test]
+    public void Reshape_IsAViewSharingStorageAndGradient()
+    {
+        var x = Normal(1, 2, 3);
+        var t = new Tape<double>();
+        var y = t.Reshape(x, 3, 2);
+        Assert.That(y.Data, Is.SameAs(x.Data));
+        t.Backward(t.Sum(t.Scale(y, 2)));                              // d(Σ 2y)/dx = 2 everywhere, through the shared buffer
+        Assert.That(x.Grad, Is.EqualTo(Enumerable.Repeat(2.0, 6)));
+    }
+
+    [Test]
     public void Add_Broadcast_ForwardValues()
     {
         // [[1],[2]] + [10, 20, 30] = [[11, 21, 31], [12, 22, 32]]

@@ -195,9 +195,9 @@ public sealed partial class Tape<T>
         if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Attention: dropout must be in [0, 1).");
         var s = C(double.IsNaN(scale) ? 1.0 / Math.Sqrt(d) : scale);
         var y = Result([b, tq, dv], q, k, v);
-        var p = new T[b * tq * tk];                                     // softmax weights, cached for backward
+        var p = Alloc(b * tq * tk);                                     // softmax weights, cached for backward
         var keep = IsTraining && dropout > 0 ? DropoutMask(p.Length, dropout) : null;
-        var pd = keep is null ? p : new T[p.Length];                    // weights after dropout
+        var pd = keep is null ? p : Alloc(p.Length);                    // weights after dropout
         for (var bi = 0; bi < b; bi++)
         {
             var pb = p.AsSpan(bi * tq * tk, tq * tk);

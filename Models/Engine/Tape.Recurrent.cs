@@ -25,9 +25,9 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"LstmRecurrence: input gates are {ShapeUtil.Format(inputGates.Dims)}, W_hh {ShapeUtil.Format(recurrentWeight.Dims)}; expected [B, T, 4H] and [H, 4H].");
         int b = inputGates.Dims[0], steps = inputGates.Dims[1], h = recurrentWeight.Dims[0], g4 = 4 * h;
         var y = Result([b, steps, h], inputGates, recurrentWeight);
-        var act = new T[b * steps * g4];          // activated gates i, f, g, o per (b, t)
-        var cell = new T[b * steps * h];
-        var tanhCell = new T[b * steps * h];
+        var act = Alloc(b * steps * g4);          // activated gates i, f, g, o per (b, t)
+        var cell = Alloc(b * steps * h);
+        var tanhCell = Alloc(b * steps * h);
         var hPrev = new T[b * h];
         var pre = new T[b * g4];
         var w = recurrentWeight.Data;
@@ -112,8 +112,8 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"GruRecurrence: input gates are {ShapeUtil.Format(inputGates.Dims)}, W_hh {ShapeUtil.Format(recurrentWeight.Dims)}, b_hh {ShapeUtil.Format(recurrentBias.Dims)}; expected [B, T, 3H], [H, 3H], [3H].");
         int b = inputGates.Dims[0], steps = inputGates.Dims[1], h = recurrentWeight.Dims[0], g3 = 3 * h;
         var y = Result([b, steps, h], inputGates, recurrentWeight, recurrentBias);
-        var gates = new T[b * steps * g3];        // r, z, n per (b, t)
-        var hn = new T[b * steps * h];            // ĥ_n per (b, t)
+        var gates = Alloc(b * steps * g3);        // r, z, n per (b, t)
+        var hn = Alloc(b * steps * h);            // ĥ_n per (b, t)
         var hPrev = new T[b * h];
         var hw = new T[b * g3];
         for (var t = 0; t < steps; t++)

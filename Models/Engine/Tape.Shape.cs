@@ -309,7 +309,7 @@ public sealed partial class Tape<T>
         var rng = Rng ?? throw new InvalidOperationException("Dropout: the tape is in training mode with p > 0 but has no random generator; pass one to the Tape constructor.");
         var scale = C(1.0 / (1.0 - p));
         var threshold = (uint)Math.Min(uint.MaxValue, Math.Floor(p * 4294967296.0));
-        var keep = new T[length];
+        var keep = Alloc(length);
         for (var i = 0; i < length; i += 2)
         {
             var bits = rng.NextUInt64();

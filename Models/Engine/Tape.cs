@@ -16,9 +16,12 @@ namespace LeanModels.Models.Engine;
 /// Tape.Reduce.cs, Tape.MatMul.cs, Tape.Shape.cs, Tape.Fused.cs, Tape.Losses.cs.
 /// </remarks>
 /// <typeparam name="T"><c>float</c> for training, <c>double</c> for gradchecks.</typeparam>
-public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class Tape<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly List<Action> _backward = new();
+    private readonly BufferPool<T>? _pool;
+    private readonly List<T[]> _rented = new();
+    private bool _disposed;
     private bool _backwardDone;
 
     /// <summary>Creates a tape for one forward/backward pass.</summary>
@@ -26,9 +29,12 @@ public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <param name="rng">Generator for dropout masks; required only when dropout runs with p &gt; 0 in training.</param>
     /// <param name="recording">False for inference: no closures are recorded and results never require gradients.</param>
     /// <param name="threads">Threads the large float GEMMs may use (≥ 1). Results are bit-identical for any value.</param>
+    /// <param name="pool">Optional buffer pool: activations, gradients and caches are rented from it and returned on
+    /// <see cref="Dispose"/> (then every tensor this tape produced is invalid). Null allocates normally.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> &lt; 1.</exception>
-    public Tape(bool training = true, Xoshiro256StarStar? rng = null, bool recording = true, int threads = 1)
+    public Tape(bool training = true, Xoshiro256StarStar? rng = null, bool recording = true, int threads = 1, BufferPool<T>? pool = null)
     {
+        _pool = pool;
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         Threads = threads;
         IsTraining = training;
@@ -83,20 +89,47 @@ public sealed partial class Tape<T> where T : unmanaged, IFloatingPointIeee754<T
         _backwardDone = true;
     }
 
-    /// <summary>Allocates an op's result; it requires a gradient when the tape records and any input requires one.</summary>
-    internal Tensor<T> Result(int[] shape, Tensor<T> a) => new(new T[ShapeUtil.Product(shape, "Result")], shape, IsRecording && a.RequiresGrad);
+    /// <summary>Returns every array this tape rented to its pool (no-op without a pool). All tensors the tape produced become
+    /// invalid; parameters are unaffected.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _backward.Clear();
+        if (_pool is null) return;
+        foreach (var a in _rented) _pool.Return(a);
+        _rented.Clear();
+    }
 
-    internal Tensor<T> Result(int[] shape, Tensor<T> a, Tensor<T> b) =>
-        new(new T[ShapeUtil.Product(shape, "Result")], shape, IsRecording && (a.RequiresGrad || b.RequiresGrad));
+    /// <summary>A zeroed array for an op's output, gradient or cache: from the pool when there is one.</summary>
+    internal T[] Alloc(int length)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_pool is null) return new T[length];
+        var a = _pool.Rent(length);
+        _rented.Add(a);
+        return a;
+    }
 
-    internal Tensor<T> Result(int[] shape, Tensor<T> a, Tensor<T> b, Tensor<T> c) =>
-        new(new T[ShapeUtil.Product(shape, "Result")], shape, IsRecording && (a.RequiresGrad || b.RequiresGrad || c.RequiresGrad));
+    /// <summary>Allocates an op's result; it requires a gradient when the tape records and <paramref name="requiresGrad"/>.</summary>
+    private Tensor<T> NewResult(int[] shape, bool requiresGrad)
+    {
+        var n = ShapeUtil.Product(shape, "Result");
+        var grad = IsRecording && requiresGrad;
+        return new Tensor<T>(Alloc(n), grad ? Alloc(n) : null, shape);
+    }
+
+    internal Tensor<T> Result(int[] shape, Tensor<T> a) => NewResult(shape, a.RequiresGrad);
+
+    internal Tensor<T> Result(int[] shape, Tensor<T> a, Tensor<T> b) => NewResult(shape, a.RequiresGrad || b.RequiresGrad);
+
+    internal Tensor<T> Result(int[] shape, Tensor<T> a, Tensor<T> b, Tensor<T> c) => NewResult(shape, a.RequiresGrad || b.RequiresGrad || c.RequiresGrad);
 
     internal Tensor<T> Result(int[] shape, IReadOnlyList<Tensor<T>> inputs)
     {
         var any = false;
         foreach (var t in inputs) any |= t.RequiresGrad;
-        return new Tensor<T>(new T[ShapeUtil.Product(shape, "Result")], shape, IsRecording && any);
+        return NewResult(shape, any);
     }
 
     /// <summary>Records <paramref name="backward"/> when <paramref name="y"/> takes part in differentiation.</summary>

@@ -44,6 +44,15 @@ public sealed class Tensor<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (requiresGrad) Grad = new T[data.Length];
     }
 
+    /// <summary>Over given storage and gradient buffers (the tape's pooled results); shape already validated.</summary>
+    internal Tensor(T[] data, T[]? grad, int[] shape)
+    {
+        Dims = shape;
+        Data = data;
+        Grad = grad;
+        RequiresGrad = grad is not null;
+    }
+
     /// <summary>A view: same storage and gradient buffer as <paramref name="source"/> under another shape of equal length.</summary>
     internal Tensor(Tensor<T> source, int[] shape)
     {

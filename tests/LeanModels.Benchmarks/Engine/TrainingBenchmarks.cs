@@ -15,6 +15,7 @@ public class StockformerTrainingBenchmarks
     private Adam<float> _optimizer = null!;
     private Tensor<float> _x = null!, _r = null!;
     private Xoshiro256StarStar _dropoutRng = null!;
+    private readonly BufferPool<float> _pool = new();
 
     [Params(1, 2)]
     public int Threads { get; set; }
@@ -34,7 +35,7 @@ public class StockformerTrainingBenchmarks
     public float TrainStep()
     {
         _optimizer.ZeroGrad();
-        var tape = new Tape<float>(training: true, _dropoutRng, threads: Threads);
+        using var tape = new Tape<float>(training: true, _dropoutRng, threads: Threads, pool: _pool);
         var loss = StockformerReplica.Loss(tape, _model.Forward(tape, _x), _r);
         tape.Backward(loss);
         GradientClipping.ClipGlobalNorm(_optimizer.Parameters, 1.0);
@@ -45,7 +46,7 @@ public class StockformerTrainingBenchmarks
     [Benchmark]
     public float InferBatch32()
     {
-        var tape = new Tape<float>(training: false, recording: false, threads: Threads);
+        using var tape = new Tape<float>(training: false, recording: false, threads: Threads, pool: _pool);
         return _model.Forward(tape, _x).Data[0];
     }
 }
@@ -60,6 +61,7 @@ public class RnnTrainingBenchmarks
     private Linear<float> _headL = null!, _headG = null!;
     private Adam<float> _optL = null!, _optG = null!;
     private Tensor<float> _x = null!, _y = null!;
+    private readonly BufferPool<float> _pool = new();
 
     [GlobalSetup]
     public void Setup()
@@ -79,7 +81,7 @@ public class RnnTrainingBenchmarks
     public float LstmTrainStep()
     {
         _optL.ZeroGrad();
-        var tape = new Tape<float>();
+        using var tape = new Tape<float>(pool: _pool);
         var loss = tape.MseLoss(_headL.Forward(tape, _lstm.Forward(tape, _x).Last), _y);
         tape.Backward(loss);
         _optL.Step();
@@ -90,7 +92,7 @@ public class RnnTrainingBenchmarks
     public float GruTrainStep()
     {
         _optG.ZeroGrad();
-        var tape = new Tape<float>();
+        using var tape = new Tape<float>(pool: _pool);
         var loss = tape.MseLoss(_headG.Forward(tape, _gru.Forward(tape, _x).Last), _y);
         tape.Backward(loss);
         _optG.Step();

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using MathNet.Numerics;
 
 namespace LeanModels.Models.Engine;
@@ -18,6 +19,7 @@ public sealed partial class Tape<T>
     {
         static abstract T F(T x); static abstract T D(T x, T y);
         static virtual bool TryApply(ReadOnlySpan<T> x, Span<T> y) => false;
+        static virtual bool TryBackward(ReadOnlySpan<T> x, ReadOnlySpan<T> gy, Span<T> gx) => false;
     }
 
     private readonly struct AddOp : IBinaryOp { public static bool TryApply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) { TensorPrimitives.Add(a, b, y); return true; } public static T F(T a, T b) => a + b; public static T Da(T a, T b, T y) => T.One; public static T Db(T a, T b, T y) => T.One; }
@@ -42,16 +44,30 @@ public sealed partial class Tape<T>
     }
 
     // Exact GELU (Hendrycks & Gimpel 2016; PyTorch nn.GELU default): x·Φ(x), Φ(x) = ½(1 + erf(x/√2)); d/dx = Φ(x) + x·φ(x).
-    // In float, erf comes from Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7, below float's resolution near 1) because the exact
-    // double erf costs ~30 ns per element; in double (gradchecks) MathNet's exact erf is used.
+    // In float, GELU runs the vectorised Kernels.Activations (erf by Abramowitz & Stegun 7.1.26, |error| ≤ 1.5e-7, below float
+    // resolution near 1) because the exact double erf costs ~30 ns per element; in double (gradchecks) MathNet's exact erf is used.
     private readonly struct GeluOp : IUnaryOp
     {
+        public static bool TryApply(ReadOnlySpan<T> x, Span<T> y)
+        {
+            if (typeof(T) != typeof(float)) return false;
+            Kernels.Activations.GeluForward(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
+            return true;
+        }
+
+        public static bool TryBackward(ReadOnlySpan<T> x, ReadOnlySpan<T> gy, Span<T> gx)
+        {
+            if (typeof(T) != typeof(float)) return false;
+            Kernels.Activations.GeluBackwardAccumulate(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(gy), MemoryMarshal.Cast<T, float>(gx));
+            return true;
+        }
+
         public static T F(T x)
         {
             if (typeof(T) == typeof(float))
             {
                 var f = float.CreateTruncating(x);
-                return T.CreateTruncating(0.5f * f * (1f + ErfSingle(f * 0.70710678f)));
+                return T.CreateTruncating(0.5f * f * (1f + Kernels.Activations.Erf(f * 0.70710678f)));
             }
             var d = double.CreateTruncating(x);
             return C(0.5 * d * (1.0 + SpecialFunctions.Erf(d * 0.7071067811865476)));
@@ -62,21 +78,12 @@ public sealed partial class Tape<T>
             if (typeof(T) == typeof(float))
             {
                 var f = float.CreateTruncating(x);
-                return T.CreateTruncating(0.5f * (1f + ErfSingle(f * 0.70710678f)) + f * MathF.Exp(-0.5f * f * f) * 0.39894228f);
+                return T.CreateTruncating(0.5f * (1f + Kernels.Activations.Erf(f * 0.70710678f)) + f * MathF.Exp(-0.5f * f * f) * 0.39894228f);
             }
             var d = double.CreateTruncating(x);
             var cdf = 0.5 * (1.0 + SpecialFunctions.Erf(d * 0.7071067811865476));
             var pdf = Math.Exp(-0.5 * d * d) * 0.3989422804014327;   // 1/√(2π)
             return C(cdf + d * pdf);
-        }
-
-        private static float ErfSingle(float x)
-        {
-            var a = MathF.Abs(x);
-            var t = 1f / (1f + 0.3275911f * a);
-            var poly = t * (0.254829592f + t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
-            var r = 1f - poly * MathF.Exp(-a * a);
-            return x < 0 ? -r : r;
         }
     }
 
@@ -204,6 +211,7 @@ public sealed partial class Tape<T>
         {
             var gx = x.Grad!;
             var gy = y.Grad!;
+            if (TOp.TryBackward(xd, gy, gx)) return;
             for (var i = 0; i < gx.Length; i++) gx[i] += gy[i] * TOp.D(xd[i], yd[i]);
         });
         return y;

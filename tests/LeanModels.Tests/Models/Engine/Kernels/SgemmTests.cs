@@ -151,3 +151,37 @@ public class SmallGemmTests
         }
     }
 }
+
+/// <summary>The vectorised float GELU against its scalar formula on every vector width and tail.</summary>
+public class ActivationsTests
+{
+    [Test]
+    public void Gelu_AllLengths_MatchScalarFormula()
+    {
+        for (var n = 0; n <= 2 * 16 + 3; n++)
+        {
+            var x = Enumerable.Range(0, n).Select(i => -4f + 8f * i / Math.Max(1, n)).ToArray();
+            var y = new float[n];
+            var dx = Enumerable.Repeat(0.25f, n).ToArray();
+            var dy = Enumerable.Range(0, n).Select(i => 1f - 0.1f * i).ToArray();
+            Activations.GeluForward(x, y);
+            Activations.GeluBackwardAccumulate(x, dy, dx);
+            for (var i = 0; i < n; i++)
+            {
+                var cdf = 0.5f + 0.5f * Activations.Erf(x[i] * 0.70710678f);
+                var pdf = MathF.Exp(-0.5f * x[i] * x[i]) * 0.39894228f;
+                Assert.That(y[i], Is.EqualTo(x[i] * cdf).Within(1e-6f), $"n {n}, y[{i}]");
+                Assert.That(dx[i], Is.EqualTo(0.25f + dy[i] * (cdf + x[i] * pdf)).Within(1e-6f), $"n {n}, dx[{i}]");
+            }
+        }
+    }
+
+    [Test]
+    public void Erf_KnownValues()
+    {
+        // erf(0.5) = 0.5204998778, erf(1) = 0.8427007929, erf(−2) = −0.9953222650 (tables); A&S 7.1.26 is within 1.5e-7
+        Assert.That(Activations.Erf(0.5f), Is.EqualTo(0.5204998778f).Within(3e-7f));
+        Assert.That(Activations.Erf(1f), Is.EqualTo(0.8427007929f).Within(3e-7f));
+        Assert.That(Activations.Erf(-2f), Is.EqualTo(-0.9953222650f).Within(3e-7f));
+    }
+}

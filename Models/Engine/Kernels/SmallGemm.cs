@@ -43,6 +43,11 @@ public static class SmallGemm
             Multiply(a, bt, c, m, k, n, transposeB: false, accumulate, transposeA);
             return;
         }
+        if (!transposeB && Vector512.IsHardwareAccelerated)
+        {
+            RowPanels512(a, b, c, m, k, n, accumulate, transposeA);
+            return;
+        }
         for (var i = 0; i < m; i++)
         {
             var row = c.Slice(i * n, n);
@@ -62,19 +67,72 @@ public static class SmallGemm
                 var av = transposeA ? a[p * m + i] : ar[p];
                 var br = b.Slice(p * n, n);
                 var j = 0;
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    var va = Vector512.Create(av);
-                    for (; j <= n - 16; j += 16)
-                        Vector512.FusedMultiplyAdd(va, Vector512.Create(br[j..]), Vector512.Create(row[j..])).CopyTo(row[j..]);
-                }
-                else if (Vector256.IsHardwareAccelerated)
+                if (Vector256.IsHardwareAccelerated)
                 {
                     var va = Vector256.Create(av);
                     for (; j <= n - 8; j += 8)
                         Vector256.FusedMultiplyAdd(va, Vector256.Create(br[j..]), Vector256.Create(row[j..])).CopyTo(row[j..]);
                 }
                 for (; j < n; j++) row[j] = MathF.FusedMultiplyAdd(av, br[j], row[j]);   // tail; the whole job without SIMD
+            }
+        }
+    }
+
+    /// <summary>op(B) = B with AVX-512: for each row of C, panels of up to 64 columns stay in four zmm accumulators over
+    /// the whole K loop (one broadcast of A and up to four loads of B per k), then one store. Columns past the last multiple
+    /// of 16 are summed in scalar with the same k order.</summary>
+    private static unsafe void RowPanels512(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool accumulate, bool transposeA)
+    {
+        var vecCols = n & ~15;
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            for (var i = 0; i < m; i++)
+            {
+                var crow = pc + (long)i * n;
+                long aStride = transposeA ? m : 1;
+                var arow = transposeA ? pa + i : pa + (long)i * k;
+                for (var j = 0; j < vecCols; j += 64)
+                {
+                    var panels = Math.Min(4, (vecCols - j) / 16);
+                    Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+                    if (accumulate)
+                    {
+                        c0 = Vector512.Load(crow + j);
+                        if (panels > 1) c1 = Vector512.Load(crow + j + 16);
+                        if (panels > 2) c2 = Vector512.Load(crow + j + 32);
+                        if (panels > 3) c3 = Vector512.Load(crow + j + 48);
+                    }
+                    var bp = pb + j;
+                    var ap = arow;
+                    if (panels == 4)
+                        for (var p = 0; p < k; p++, bp += n, ap += aStride)
+                        {
+                            var x = Vector512.Create(*ap);
+                            c0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp), c0);
+                            c1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 16), c1);
+                            c2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 32), c2);
+                            c3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 48), c3);
+                        }
+                    else
+                        for (var p = 0; p < k; p++, bp += n, ap += aStride)
+                        {
+                            var x = Vector512.Create(*ap);
+                            c0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp), c0);
+                            if (panels > 1) c1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 16), c1);
+                            if (panels > 2) c2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(bp + 32), c2);
+                        }
+                    Vector512.Store(c0, crow + j);
+                    if (panels > 1) Vector512.Store(c1, crow + j + 16);
+                    if (panels > 2) Vector512.Store(c2, crow + j + 32);
+                    if (panels > 3) Vector512.Store(c3, crow + j + 48);
+                }
+                for (var j = vecCols; j < n; j++)
+                {
+                    var sum = accumulate ? crow[j] : 0f;
+                    var ap = arow;
+                    for (var p = 0; p < k; p++, ap += aStride) sum = MathF.FusedMultiplyAdd(*ap, pb[(long)p * n + j], sum);
+                    crow[j] = sum;
+                }
             }
         }
     }

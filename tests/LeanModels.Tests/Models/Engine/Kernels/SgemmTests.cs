@@ -128,7 +128,7 @@ public class SmallGemmTests
 {
     private static IEnumerable<TestCaseData> Cases()
     {
-        int[][] shapes = [[1, 1, 1], [3, 5, 7], [16, 16, 16], [5, 16, 33], [64, 16, 64], [2, 3, 0], [0, 2, 2]];
+        int[][] shapes = [[1, 1, 1], [3, 5, 7], [16, 16, 16], [5, 16, 33], [3, 5, 50], [2, 3, 130], [64, 16, 64], [2, 3, 0], [0, 2, 2]];
         foreach (var s in shapes)
             foreach (var ta in new[] { false, true })
                 foreach (var tb in new[] { false, true })

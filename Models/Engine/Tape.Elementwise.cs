@@ -13,6 +13,8 @@ public sealed partial class Tape<T>
     {
         static abstract T F(T a, T b); static abstract T Da(T a, T b, T y); static abstract T Db(T a, T b, T y);
         static virtual bool TryApply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) => false;
+        // Vectorised backward over equal-length spans: ga += gy·∂y/∂a, gb += gy·∂y/∂b (either may be empty = no gradient).
+        static virtual bool TryBackward(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> gy, Span<T> ga, Span<T> gb) => false;
     }
 
     private interface IUnaryOp
@@ -22,9 +24,9 @@ public sealed partial class Tape<T>
         static virtual bool TryBackward(ReadOnlySpan<T> x, ReadOnlySpan<T> gy, Span<T> gx) => false;
     }
 
-    private readonly struct AddOp : IBinaryOp { public static bool TryApply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) { TensorPrimitives.Add(a, b, y); return true; } public static T F(T a, T b) => a + b; public static T Da(T a, T b, T y) => T.One; public static T Db(T a, T b, T y) => T.One; }
-    private readonly struct SubOp : IBinaryOp { public static bool TryApply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) { TensorPrimitives.Subtract(a, b, y); return true; } public static T F(T a, T b) => a - b; public static T Da(T a, T b, T y) => T.One; public static T Db(T a, T b, T y) => -T.One; }
-    private readonly struct MulOp : IBinaryOp { public static bool TryApply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) { TensorPrimitives.Multiply(a, b, y); return true; } public static T F(T a, T b) => a * b; public static T Da(T a, T b, T y) => b; public static T Db(T a, T b, T y) => a; }
+    private readonly struct AddOp : IBinaryOp { public static bool TryBackward(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> gy, Span<T> ga, Span<T> gb) { if (!ga.IsEmpty) TensorPrimitives.Add(ga, gy, ga); if (!gb.IsEmpty) TensorPrimitives.Add(gb, gy, gb); return true; } public static bool TryApply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) { TensorPrimitives.Add(a, b, y); return true; } public static T F(T a, T b) => a + b; public static T Da(T a, T b, T y) => T.One; public static T Db(T a, T b, T y) => T.One; }
+    private readonly struct SubOp : IBinaryOp { public static bool TryBackward(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> gy, Span<T> ga, Span<T> gb) { if (!ga.IsEmpty) TensorPrimitives.Add(ga, gy, ga); if (!gb.IsEmpty) TensorPrimitives.Subtract(gb, gy, gb); return true; } public static bool TryApply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) { TensorPrimitives.Subtract(a, b, y); return true; } public static T F(T a, T b) => a - b; public static T Da(T a, T b, T y) => T.One; public static T Db(T a, T b, T y) => -T.One; }
+    private readonly struct MulOp : IBinaryOp { public static bool TryBackward(ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> gy, Span<T> ga, Span<T> gb) { if (!ga.IsEmpty) TensorPrimitives.FusedMultiplyAdd(gy, b, ga, ga); if (!gb.IsEmpty) TensorPrimitives.FusedMultiplyAdd(gy, a, gb, gb); return true; } public static bool TryApply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) { TensorPrimitives.Multiply(a, b, y); return true; } public static T F(T a, T b) => a * b; public static T Da(T a, T b, T y) => b; public static T Db(T a, T b, T y) => a; }
     private readonly struct DivOp : IBinaryOp { public static bool TryApply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) { TensorPrimitives.Divide(a, b, y); return true; } public static T F(T a, T b) => a / b; public static T Da(T a, T b, T y) => T.One / b; public static T Db(T a, T b, T y) => -y / b; }
 
     private readonly struct NegOp : IUnaryOp { public static bool TryApply(ReadOnlySpan<T> x, Span<T> y) { TensorPrimitives.Negate(x, y); return true; } public static T F(T x) => -x; public static T D(T x, T y) => -T.One; }
@@ -253,6 +255,14 @@ public sealed partial class Tape<T>
             if (ia is null && ib is null && aMod == 0 && (bMod == 0 || gy.Length % bMod == 0))
             {
                 var width = bMod == 0 ? gy.Length : bMod;                   // identity, or b repeated per row: no index arithmetic
+                if (width > 0 && TOp.TryBackward(ad.AsSpan(0, width), bd.AsSpan(0, width), gy.AsSpan(0, width),
+                        ga is null ? default : ga.AsSpan(0, width), gb is null ? default : gb.AsSpan(0, width)))
+                {
+                    for (var row = width; row < gy.Length; row += width)
+                        TOp.TryBackward(ad.AsSpan(row, width), bd.AsSpan(bMod == 0 ? row : 0, width), gy.AsSpan(row, width),
+                            ga is null ? default : ga.AsSpan(row, width), gb is null ? default : gb.AsSpan(bMod == 0 ? row : 0, width));
+                    return;
+                }
                 for (var row = 0; row < gy.Length; row += Math.Max(1, width))
                     for (var k = 0; k < width; k++)
                     {

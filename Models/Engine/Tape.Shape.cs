@@ -292,12 +292,11 @@ public sealed partial class Tape<T>
         if (!IsTraining || p == 0) return x;
         var keep = DropoutMask(x.Length, p);
         var y = Result(x.Dims, x);
-        for (var i = 0; i < x.Length; i++) y.Data[i] = x.Data[i] * keep[i];
+        System.Numerics.Tensors.TensorPrimitives.Multiply(x.Data, keep, y.Data);
         Record(y, () =>
         {
             var gx = x.Grad!;
-            var gy = y.Grad!;
-            for (var i = 0; i < gx.Length; i++) gx[i] += gy[i] * keep[i];
+            System.Numerics.Tensors.TensorPrimitives.FusedMultiplyAdd(y.Grad!, keep, gx, gx);   // gx += gy ⊙ keep
         });
         return y;
     }

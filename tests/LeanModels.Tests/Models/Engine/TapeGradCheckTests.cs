@@ -18,6 +18,8 @@ public class TapeGradCheckTests
         AssertGradCheck(t => t.Div(t.Div(a, b), s), a, b, s);
     }
     [Test] public void Sub_RowBroadcastBothSides_MatchesFiniteDifferences() { var (a, b) = (Normal(1, 2, 1, 4), Normal(2, 1, 3, 4)); AssertGradCheck(t => t.Sub(a, b), a, b); }
+    [Test] public void Sub_SameShape_MatchesFiniteDifferences() { var (a, b) = (Normal(1, 2, 3), Normal(2, 2, 3)); AssertGradCheck(t => t.Sub(a, b), a, b); }
+    [Test] public void Mul_SuffixBroadcast_MatchesFiniteDifferences() { var (a, b) = (Normal(1, 3, 4), Normal(2, 4)); AssertGradCheck(t => t.Mul(a, b), a, b); }
     [Test] public void Div_Broadcast_MatchesFiniteDifferences() { var (a, b) = (Normal(1, 2, 3), Positive(2, 3)); AssertGradCheck(t => t.Div(a, b), a, b); }
 
     // ---- fan-out: x used twice must receive both contributions (catches '=' written for '+=') ----

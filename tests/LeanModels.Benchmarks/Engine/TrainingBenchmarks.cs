@@ -13,7 +13,7 @@ public class StockformerTrainingBenchmarks
 {
     private StockformerReplica _model = null!;
     private Adam<float> _optimizer = null!;
-    private Tensor<float> _x = null!, _r = null!;
+    private Tensor<float> _x = null!, _r = null!, _x1 = null!;
     private Xoshiro256StarStar _dropoutRng = null!;
     private readonly BufferPool<float> _pool = new();
 
@@ -28,6 +28,7 @@ public class StockformerTrainingBenchmarks
         _optimizer = new Adam<float>(_model.Parameters(), 1e-3);
         _x = Tensor<float>.Normal(rng, 1, [32, 64, 16, 8]);
         _r = Tensor<float>.Normal(rng, 0.01, [32, 16]);
+        _x1 = Tensor<float>.Normal(rng, 1, [1, 64, 16, 8]);
         _dropoutRng = new Xoshiro256StarStar(2);
     }
 
@@ -48,6 +49,13 @@ public class StockformerTrainingBenchmarks
     {
         using var tape = new Tape<float>(training: false, recording: false, threads: Threads, pool: _pool);
         return _model.Forward(tape, _x).Data[0];
+    }
+
+    [Benchmark]
+    public float InferBatch1()
+    {
+        using var tape = new Tape<float>(training: false, recording: false, threads: Threads, pool: _pool);
+        return _model.Forward(tape, _x1).Data[0];
     }
 }
 

@@ -198,29 +198,32 @@ public sealed partial class Tape<T>
         var p = Alloc(b * tq * tk);                                     // softmax weights, cached for backward
         var keep = IsTraining && dropout > 0 ? DropoutMask(p.Length, dropout) : null;
         var pd = keep is null ? p : Alloc(p.Length);                    // weights after dropout
-        for (var bi = 0; bi < b; bi++)
+        RunChunks(b, (start, end) =>                                    // heads are independent: any split gives the same bits
         {
-            var pb = p.AsSpan(bi * tq * tk, tq * tk);
-            Gemm.Multiply<T>(q.Data.AsSpan(bi * tq * d, tq * d), k.Data.AsSpan(bi * tk * d, tk * d), pb, tq, d, tk, transposeB: true);
-            for (var i = 0; i < tq; i++)
+            for (var bi = start; bi < end; bi++)
             {
-                var row = pb.Slice(i * tk, tk);
-                TensorPrimitives.Multiply(row, s, row);
-                if (mask is not null)
-                    for (var j = 0; j < tk; j++) if (!mask[i * tk + j]) row[j] = T.NegativeInfinity;
-                TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), row);   // max-subtracted; e^−∞ = 0 for masked keys
-                TensorPrimitives.Exp(row, row);
-                TensorPrimitives.Multiply(row, T.One / TensorPrimitives.Sum(row), row);
+                var pb = p.AsSpan(bi * tq * tk, tq * tk);
+                Gemm.Multiply<T>(q.Data.AsSpan(bi * tq * d, tq * d), k.Data.AsSpan(bi * tk * d, tk * d), pb, tq, d, tk, transposeB: true);
+                for (var i = 0; i < tq; i++)
+                {
+                    var row = pb.Slice(i * tk, tk);
+                    TensorPrimitives.Multiply(row, s, row);
+                    if (mask is not null)
+                        for (var j = 0; j < tk; j++) if (!mask[i * tk + j]) row[j] = T.NegativeInfinity;
+                    TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), row);   // max-subtracted; e^−∞ = 0 for masked keys
+                    TensorPrimitives.Exp(row, row);
+                    TensorPrimitives.Multiply(row, T.One / TensorPrimitives.Sum(row), row);
+                }
+                if (keep is not null)
+                    TensorPrimitives.Multiply(pb, keep.AsSpan(bi * tq * tk, tq * tk), pd.AsSpan(bi * tq * tk, tq * tk));
+                Gemm.Multiply<T>(pd.AsSpan(bi * tq * tk, tq * tk), v.Data.AsSpan(bi * tk * dv, tk * dv), y.Data.AsSpan(bi * tq * dv, tq * dv), tq, tk, dv);
             }
-            if (keep is not null)
-                for (var i = bi * tq * tk; i < (bi + 1) * tq * tk; i++) pd[i] = p[i] * keep[i];
-            Gemm.Multiply<T>(pd.AsSpan(bi * tq * tk, tq * tk), v.Data.AsSpan(bi * tk * dv, tk * dv), y.Data.AsSpan(bi * tq * dv, tq * dv), tq, tk, dv);
-        }
+        });
         weights = wantWeights ? new Tensor<T>((T[])p.Clone(), [b, tq, tk]) : null;
-        Record(y, () =>
+        Record(y, () => RunChunks(b, (start, end) =>
         {
-            var dp = new T[tq * tk];
-            for (var bi = 0; bi < b; bi++)
+            var dp = new T[tq * tk];                                     // scratch per chunk
+            for (var bi = start; bi < end; bi++)
             {
                 var gy = y.Grad.AsSpan(bi * tq * dv, tq * dv);
                 var pb = p.AsSpan(bi * tq * tk, tq * tk);
@@ -228,22 +231,21 @@ public sealed partial class Tape<T>
                     Gemm.Multiply<T>(pd.AsSpan(bi * tq * tk, tq * tk), gy, v.Grad.AsSpan(bi * tk * dv, tk * dv), tk, tq, dv, transposeA: true, accumulate: true);
                 if (q.Grad is null && k.Grad is null) continue;
                 Gemm.Multiply<T>(gy, v.Data.AsSpan(bi * tk * dv, tk * dv), dp, tq, dv, tk, transposeB: true);   // dPᵈ = dO·vᵀ
+                if (keep is not null) TensorPrimitives.Multiply(dp, keep.AsSpan(bi * tq * tk, tq * tk), dp);
                 for (var i = 0; i < tq; i++)
                 {
                     var dr = dp.AsSpan(i * tk, tk);
                     var pr = pb.Slice(i * tk, tk);
-                    if (keep is not null)
-                        for (var j = 0; j < tk; j++) dr[j] *= keep[bi * tq * tk + i * tk + j];
-                    var dot = T.Zero;
-                    for (var j = 0; j < tk; j++) dot += dr[j] * pr[j];
-                    for (var j = 0; j < tk; j++) dr[j] = pr[j] * (dr[j] - dot) * s;   // dS, scale folded in
+                    TensorPrimitives.Subtract(dr, TensorPrimitives.Dot(dr, pr), dr);
+                    TensorPrimitives.Multiply(dr, pr, dr);
+                    TensorPrimitives.Multiply(dr, s, dr);                       // dS = P ⊙ (dP − rowsum(dP ⊙ P)), scale folded in
                 }
                 if (q.Grad is not null)
                     Gemm.Multiply<T>(dp, k.Data.AsSpan(bi * tk * d, tk * d), q.Grad.AsSpan(bi * tq * d, tq * d), tq, tk, d, accumulate: true);
                 if (k.Grad is not null)
                     Gemm.Multiply<T>(dp, q.Data.AsSpan(bi * tq * d, tq * d), k.Grad.AsSpan(bi * tk * d, tk * d), tk, tq, d, transposeA: true, accumulate: true);
             }
-        });
+        }));
         return y;
     }
 }

@@ -139,4 +139,25 @@ public sealed partial class Tape<T> : IDisposable where T : unmanaged, IFloating
     }
 
     internal static T C(double v) => T.CreateTruncating(v);
+
+    /// <summary>Runs body(start, end) over [0, count) split into <see cref="Threads"/> fixed contiguous chunks (chunk 0 on the
+    /// calling thread). Only for work whose items are independent, so the result does not depend on the split.</summary>
+    internal void RunChunks(int count, Action<int, int> body)
+    {
+        var chunks = Math.Min(Threads, count);
+        if (chunks <= 1)
+        {
+            body(0, count);
+            return;
+        }
+        var per = (count + chunks - 1) / chunks;
+        var tasks = new Task[chunks - 1];
+        for (var c = 1; c < chunks; c++)
+        {
+            int start = Math.Min(count, c * per), end = Math.Min(count, (c + 1) * per);
+            tasks[c - 1] = Task.Run(() => body(start, end));
+        }
+        body(0, Math.Min(count, per));
+        Task.WaitAll(tasks);
+    }
 }

@@ -76,6 +76,27 @@ public class SgemmTests
     }
 
     [Test]
+    public void Attention_TwoThreads_BitIdenticalValuesAndGradients()
+    {
+        // heads are split over threads in fixed chunks; dropout masks are drawn before the split
+        (int[] Y, int[] Gq) Run(int threads)
+        {
+            var rng = new Xoshiro256StarStar(21);
+            var q = Tensor<float>.Normal(rng, 1, [5, 6, 4], requiresGrad: true);
+            var k = Tensor<float>.Normal(rng, 1, [5, 7, 4], requiresGrad: true);
+            var v = Tensor<float>.Normal(rng, 1, [5, 7, 3], requiresGrad: true);
+            var t = new Tape<float>(true, new Xoshiro256StarStar(22), threads: threads);
+            var y = t.Attention(q, k, v, default, dropout: 0.2);
+            t.Backward(t.Sum(t.Mul(y, y)));
+            return (y.Data.Select(BitConverter.SingleToInt32Bits).ToArray(), q.Grad!.Select(BitConverter.SingleToInt32Bits).ToArray());
+        }
+        var (y1, g1) = Run(1);
+        var (y2, g2) = Run(2);
+        Assert.That(y2, Is.EqualTo(y1));
+        Assert.That(g2, Is.EqualTo(g1));
+    }
+
+    [Test]
     public void Multiply_ShortDestination_ThrowsWithSizes() =>
         Assert.That(() => Sgemm.Multiply(new float[6], new float[6], new float[8], 2, 3, 2 * 2 + 1),
             Throws.ArgumentException.With.Message.Contains("M=2, K=3, N=5"));

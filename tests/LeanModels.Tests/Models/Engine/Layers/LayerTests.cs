@@ -96,6 +96,32 @@ public class LayerTests
     }
 
     [Test]
+    public void Lstm_OutputsUpToT_IgnoreLaterInputs()
+    {
+        // no look-ahead: overwrite x after t = 1; outputs at t ≤ 1 must be bit-identical, later ones must change
+        var lstm = new Lstm<double>(2, 3, new Xoshiro256StarStar(1));
+        var x = Tensor<double>.Normal(new Xoshiro256StarStar(2), 1, [1, 4, 2]);
+        var before = lstm.Forward(new Tape<double>(), x).Outputs.Data.ToArray();
+        for (var i = 4; i < 8; i++) x.Data[i] = 50 - i;
+        var after = lstm.Forward(new Tape<double>(), x).Outputs.Data;
+        Assert.That(after[..6], Is.EqualTo(before[..6]));
+        Assert.That(after[6..], Is.Not.EqualTo(before[6..]));
+    }
+
+    [Test]
+    public void MultiHeadAttention_CausalMask_OutputsIgnoreLaterSteps()
+    {
+        var mha = new MultiHeadAttention<double>(4, 2, 0, new Xoshiro256StarStar(1));
+        bool[] causal = [true, false, false, true, true, false, true, true, true];
+        var x = Tensor<double>.Normal(new Xoshiro256StarStar(2), 1, [1, 3, 4]);
+        var before = mha.Forward(new Tape<double>(), x, causal).Data.ToArray();
+        for (var i = 8; i < 12; i++) x.Data[i] = 9 + i;                                 // overwrite t = 2
+        var after = mha.Forward(new Tape<double>(), x, causal).Data;
+        Assert.That(after[..8], Is.EqualTo(before[..8]));
+        Assert.That(after[8..], Is.Not.EqualTo(before[8..]));
+    }
+
+    [Test]
     public void TcnBlock_GradCheck_WithDownsample()
     {
         var layer = new TcnBlock<double>(2, 3, 2, 2, 0.1, new Xoshiro256StarStar(1));

@@ -94,46 +94,38 @@ public sealed partial class Tape<T>
         var rstd = new T[rows];
         var invC = T.One / C(c);
         var e = C(eps);
-        for (var r = 0; r < rows; r++)
+        for (var r = 0; r < rows; r++)                                  // vectorised per row (TensorPrimitives)
         {
             var xr = x.Data.AsSpan(r * c, c);
             var yr = y.Data.AsSpan(r * c, c);
-            var mu = T.Zero;
-            for (var i = 0; i < c; i++) mu += xr[i];
-            mu *= invC;
-            var v = T.Zero;
-            for (var i = 0; i < c; i++) { var d = xr[i] - mu; v += d * d; }
-            var rs = T.One / T.Sqrt(v * invC + e);
+            var mu = TensorPrimitives.Sum<T>(xr) * invC;
+            TensorPrimitives.Subtract(xr, mu, yr);                            // x − μ
+            var rs = T.One / T.Sqrt(TensorPrimitives.SumOfSquares<T>(yr) * invC + e);
             mean[r] = mu;
             rstd[r] = rs;
-            for (var i = 0; i < c; i++) yr[i] = (xr[i] - mu) * rs * gamma.Data[i] + beta.Data[i];
+            TensorPrimitives.Multiply(yr, rs, yr);                            // x̂
+            TensorPrimitives.FusedMultiplyAdd(yr, gamma.Data, beta.Data, yr); // γ ⊙ x̂ + β
         }
         Record(y, () =>
         {
+            var xhat = new T[c];
+            var g = new T[c];
             for (var r = 0; r < rows; r++)
             {
                 var xr = x.Data.AsSpan(r * c, c);
                 var gy = y.Grad.AsSpan(r * c, c);
-                T mu = mean[r], rs = rstd[r];
-                T meanG = T.Zero, meanGx = T.Zero;
-                for (var i = 0; i < c; i++)
-                {
-                    var xhat = (xr[i] - mu) * rs;
-                    var g = gy[i] * gamma.Data[i];
-                    meanG += g;
-                    meanGx += g * xhat;
-                    if (gamma.Grad is not null) gamma.Grad[i] += gy[i] * xhat;
-                    if (beta.Grad is not null) beta.Grad[i] += gy[i];
-                }
-                meanG *= invC;
-                meanGx *= invC;
+                TensorPrimitives.Subtract(xr, mean[r], xhat);
+                TensorPrimitives.Multiply(xhat, rstd[r], xhat);
+                if (gamma.Grad is not null) TensorPrimitives.FusedMultiplyAdd(gy, xhat, gamma.Grad, gamma.Grad);
+                if (beta.Grad is not null) TensorPrimitives.Add(beta.Grad, gy, beta.Grad);
                 if (x.Grad is null) continue;
+                TensorPrimitives.Multiply(gy, gamma.Data, g);                      // g = dy ⊙ γ
+                var meanG = TensorPrimitives.Sum<T>(g) * invC;
+                var meanGx = TensorPrimitives.Dot<T>(g, xhat) * invC;
+                TensorPrimitives.Subtract(g, meanG, g);
+                TensorPrimitives.MultiplyAdd(xhat, -meanGx, g, g);                 // g − mean(g) − x̂·mean(g ⊙ x̂)
                 var gx = x.Grad.AsSpan(r * c, c);
-                for (var i = 0; i < c; i++)
-                {
-                    var xhat = (xr[i] - mu) * rs;
-                    gx[i] += rs * (gy[i] * gamma.Data[i] - meanG - xhat * meanGx);
-                }
+                TensorPrimitives.MultiplyAdd(g, rstd[r], gx, gx);                  // dx += r · (…)
             }
         });
         return y;

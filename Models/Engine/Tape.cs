@@ -12,7 +12,8 @@ namespace LeanModels.Models.Engine;
 /// <remarks>
 /// No global state: the training/evaluation mode (<see cref="IsTraining"/>, read by dropout) and the random generator
 /// (<see cref="Rng"/>) belong to the tape, and a new tape is made per step. A tape built with <c>recording: false</c> (inference)
-/// records nothing and allocates no gradients. The ops live in partial files by family: Tape.Elementwise.cs,
+/// records nothing and allocates no gradients. With a <see cref="BufferPool{T}"/> the tape rents its arrays and returns them
+/// on <see cref="Dispose"/>. The ops live in partial files by family: Tape.Elementwise.cs, Tape.Conv.cs, Tape.Recurrent.cs,
 /// Tape.Reduce.cs, Tape.MatMul.cs, Tape.Shape.cs, Tape.Fused.cs, Tape.Losses.cs.
 /// </remarks>
 /// <typeparam name="T"><c>float</c> for training, <c>double</c> for gradchecks.</typeparam>

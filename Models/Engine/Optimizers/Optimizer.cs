@@ -4,7 +4,7 @@ namespace LeanModels.Models.Engine.Optimizers;
 
 /// <summary>
 /// Base of the optimisers: holds the parameters in a fixed order, the learning rate (set by a schedule between steps) and the
-/// 1-based step count used for bias correction. <see cref="Step"/> reads each parameter's accumulated gradient and updates
+/// 1-based step count used for bias correction. <see cref="Step()"/> reads each parameter's accumulated gradient and updates
 /// the values in place; it does not clear gradients (call <see cref="ZeroGrad"/>, as llm.c's <c>gpt2_zero_grad</c>).
 /// Per-element arithmetic is done in <c>double</c> and stored back in <typeparamref name="T"/>.
 /// </summary>
@@ -26,7 +26,7 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Parameters in update order.</summary>
     public IReadOnlyList<Parameter<T>> Parameters { get; }
 
-    /// <summary>Learning rate used by the next <see cref="Step"/>; schedules set it. Must be &gt; 0 and finite.</summary>
+    /// <summary>Learning rate used by the next <see cref="Step()"/>; schedules set it. Must be &gt; 0 and finite.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a value ≤ 0 or non-finite.</exception>
     public double LearningRate
     {
@@ -46,6 +46,15 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         StepCount++;
         for (var p = 0; p < Parameters.Count; p++) Update(p, Parameters[p], StepCount);
+    }
+
+    /// <summary>Checks the step's loss, then applies <see cref="Step()"/>. A non-finite loss leaves every parameter untouched.</summary>
+    /// <param name="loss">The loss whose gradients are in the parameters.</param>
+    /// <exception cref="TrainingDivergedException"><paramref name="loss"/> is NaN or ±∞; carries the step and learning rate.</exception>
+    public void Step(double loss)
+    {
+        if (!double.IsFinite(loss)) throw new TrainingDivergedException(StepCount + 1, loss, LearningRate);
+        Step();
     }
 
     /// <summary>Sets every parameter's gradient to zero.</summary>

@@ -56,6 +56,20 @@ public class OptimizerTests
     }
 
     [Test]
+    public void Step_NonFiniteLoss_ThrowsDivergedAndLeavesParameters()
+    {
+        var p = Scalar("p", 1.0, decay: true);
+        var opt = new Adam<double>([p], learningRate: 0.01);
+        p.Value.Grad![0] = 1;
+        opt.Step(0.5);                                                    // step 1 is fine
+        var after1 = p.Value.Data[0];
+        var ex = Assert.Throws<TrainingDivergedException>(() => opt.Step(double.NaN));
+        Assert.That((ex!.Step, ex.LearningRate), Is.EqualTo((2, 0.01)));
+        Assert.That(p.Value.Data[0], Is.EqualTo(after1));
+        Assert.That(opt.StepCount, Is.EqualTo(1));
+    }
+
+    [Test]
     public void ClipGlobalNorm_AboveMax_ScalesAllGradients()
     {
         // grads [3] and [4]: global norm 5; max 1 → scale 1/(5 + 1e-6)

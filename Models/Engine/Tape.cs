@@ -15,6 +15,9 @@ namespace LeanModels.Models.Engine;
 /// records nothing and allocates no gradients. With a <see cref="BufferPool{T}"/> the tape rents its arrays and returns them
 /// on <see cref="Dispose"/>. The ops live in partial files by family: Tape.Elementwise.cs, Tape.Conv.cs, Tape.Recurrent.cs,
 /// Tape.Reduce.cs, Tape.MatMul.cs, Tape.Shape.cs, Tape.Fused.cs, Tape.Losses.cs.
+/// NaN and ±∞ propagate through every op as IEEE 754 says; finiteness is checked where it is cheap and decisive: labels of
+/// <see cref="NegativePearsonICLoss"/>, <see cref="Optimizers.Optimizer{T}.Step(double)"/> and
+/// <see cref="Optimizers.GradientClipping.ClipGlobalNorm{T}"/>.
 /// </remarks>
 /// <typeparam name="T"><c>float</c> for training, <c>double</c> for gradchecks.</typeparam>
 public sealed partial class Tape<T> : IDisposable where T : unmanaged, IFloatingPointIeee754<T>

@@ -62,6 +62,8 @@ public class StockformerLikeTests
         var model = new TinyModel<double>(new Xoshiro256StarStar(1), dropout: 0.1);
         var x = EngineTestData.Normal(2, B, T, A, F);
         var r = EngineTestData.Constant(3, B, A);
+        // conv 2·3·4+4 = 28, time 16, asset 12, 4 LN × 8 = 32, 2 MHA × 4 × (16+4) = 160, FFN 4·8+8+8·4+4 = 76, head 5 → 329
+        Assert.That(model.ParameterCount, Is.EqualTo(329));
         Tensor<double>[] inputs = [x, .. model.Parameters().Select(p => p.Value)];
         EngineTestData.AssertGradCheck(t => TinyModel<double>.Loss(t, model.Forward(t, x), r), inputs);
     }

@@ -17,17 +17,20 @@ public static class Activations
     /// <param name="x">Input, any length.</param>
     /// <param name="y">Output, same length (may be x itself).</param>
     /// <exception cref="ArgumentException">Lengths differ; the message gives both.</exception>
-    public static void GeluForward(ReadOnlySpan<float> x, Span<float> y)
+    public static void GeluForward(ReadOnlySpan<float> x, Span<float> y) => GeluForward(x, y, 512);
+
+    /// <summary><see cref="GeluForward(ReadOnlySpan{float}, Span{float})"/> capped at a vector width (512, 256, or 0 for scalar) so tests reach every path.</summary>
+    internal static void GeluForward(ReadOnlySpan<float> x, Span<float> y, int width)
     {
         if (x.Length != y.Length) throw new ArgumentException($"GeluForward: x has {x.Length} elements, y {y.Length}.");
         var i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (width >= 512 && Vector512.IsHardwareAccelerated)
             for (; i <= x.Length - 16; i += 16)
             {
                 var v = Vector512.Create(x[i..]);
                 (v * (Vector512.Create(0.5f) + Vector512.Create(0.5f) * Erf(v * InvSqrt2))).CopyTo(y[i..]);
             }
-        else if (Vector256.IsHardwareAccelerated)
+        else if (width >= 256 && Vector256.IsHardwareAccelerated)
             for (; i <= x.Length - 8; i += 8)
             {
                 var v = Vector256.Create(x[i..]);
@@ -41,19 +44,22 @@ public static class Activations
     /// <param name="dy">Upstream gradient, same length.</param>
     /// <param name="dx">Gradient accumulated into, same length.</param>
     /// <exception cref="ArgumentException">Lengths differ.</exception>
-    public static void GeluBackwardAccumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    public static void GeluBackwardAccumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) => GeluBackwardAccumulate(x, dy, dx, 512);
+
+    /// <summary><see cref="GeluBackwardAccumulate(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> capped at a vector width.</summary>
+    internal static void GeluBackwardAccumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int width)
     {
         if (x.Length != dy.Length || x.Length != dx.Length)
             throw new ArgumentException($"GeluBackwardAccumulate: x has {x.Length} elements, dy {dy.Length}, dx {dx.Length}.");
         var i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (width >= 512 && Vector512.IsHardwareAccelerated)
             for (; i <= x.Length - 16; i += 16)
             {
                 var v = Vector512.Create(x[i..]);
                 var d = Vector512.Create(0.5f) + Vector512.Create(0.5f) * Erf(v * InvSqrt2) + v * Vector512.Exp(v * v * -0.5f) * InvSqrt2Pi;
                 Vector512.FusedMultiplyAdd(Vector512.Create(dy[i..]), d, Vector512.Create(dx[i..])).CopyTo(dx[i..]);
             }
-        else if (Vector256.IsHardwareAccelerated)
+        else if (width >= 256 && Vector256.IsHardwareAccelerated)
             for (; i <= x.Length - 8; i += 8)
             {
                 var v = Vector256.Create(x[i..]);

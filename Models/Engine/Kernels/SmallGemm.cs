@@ -26,7 +26,11 @@ public static class SmallGemm
     /// <param name="transposeA">A is stored [K, M].</param>
     /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeB = false,
-        bool accumulate = false, bool transposeA = false)
+        bool accumulate = false, bool transposeA = false) => MultiplyWithWidth(a, b, c, m, k, n, transposeB, accumulate, transposeA, 512);
+
+    /// <summary><see cref="Multiply"/> capped at a vector width (512, 256, or 0 for scalar) so tests reach every path.</summary>
+    internal static void MultiplyWithWidth(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeB,
+        bool accumulate, bool transposeA, int width)
     {
         Gemm.Validate(a.Length, b.Length, c.Length, m, k, n);
         if (transposeA && transposeB)
@@ -40,10 +44,10 @@ public static class SmallGemm
             Span<float> bt = stackalloc float[k * n];
             for (var j = 0; j < n; j++)
                 for (var p = 0; p < k; p++) bt[p * n + j] = b[j * k + p];
-            Multiply(a, bt, c, m, k, n, transposeB: false, accumulate, transposeA);
+            MultiplyWithWidth(a, bt, c, m, k, n, false, accumulate, transposeA, width);
             return;
         }
-        if (!transposeB && Vector512.IsHardwareAccelerated)
+        if (!transposeB && width >= 512 && Vector512.IsHardwareAccelerated)
         {
             RowPanels512(a, b, c, m, k, n, accumulate, transposeA);
             return;
@@ -67,7 +71,7 @@ public static class SmallGemm
                 var av = transposeA ? a[p * m + i] : ar[p];
                 var br = b.Slice(p * n, n);
                 var j = 0;
-                if (Vector256.IsHardwareAccelerated)
+                if (width >= 256 && Vector256.IsHardwareAccelerated)
                 {
                     var va = Vector256.Create(av);
                     for (; j <= n - 8; j += 8)

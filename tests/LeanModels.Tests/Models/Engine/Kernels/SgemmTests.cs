@@ -153,11 +153,12 @@ public class SmallGemmTests
         foreach (var s in shapes)
             foreach (var ta in new[] { false, true })
                 foreach (var tb in new[] { false, true })
-                    yield return new TestCaseData(s[0], s[1], s[2], ta, tb).SetName($"SmallGemm_M{s[0]}K{s[1]}N{s[2]}_TA{ta}_TB{tb}_MatchesReference");
+                    foreach (var width in new[] { 512, 256, 0 })
+                        yield return new TestCaseData(s[0], s[1], s[2], ta, tb, width).SetName($"SmallGemm_M{s[0]}K{s[1]}N{s[2]}_TA{ta}_TB{tb}_W{width}_MatchesReference");
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void Multiply_MatchesReference(int m, int k, int n, bool transA, bool transB)
+    public void Multiply_MatchesReference(int m, int k, int n, bool transA, bool transB, int width)
     {
         var rng = new Xoshiro256StarStar(11);
         float[] R(int len) => Enumerable.Range(0, len).Select(_ => (float)rng.NextGaussian()).ToArray();
@@ -166,7 +167,7 @@ public class SmallGemmTests
         {
             var fast = (float[])c0.Clone();
             var reference = (float[])c0.Clone();
-            SmallGemm.Multiply(a, b, fast, m, k, n, transB, accumulate, transA);
+            SmallGemm.MultiplyWithWidth(a, b, fast, m, k, n, transB, accumulate, transA, width);
             Gemm.Reference<float>(a, b, reference, m, k, n, transA, transB, accumulate);
             Assert.That(fast, Is.EqualTo(reference).Within(1e-4f), $"accumulate {accumulate}");   // |values| ≲ 4√K; float rounding ≪ 1e-4
         }
@@ -176,8 +177,10 @@ public class SmallGemmTests
 /// <summary>The vectorised float GELU against its scalar formula on every vector width and tail.</summary>
 public class ActivationsTests
 {
-    [Test]
-    public void Gelu_AllLengths_MatchScalarFormula()
+    [TestCase(512)]
+    [TestCase(256)]
+    [TestCase(0)]
+    public void Gelu_AllLengths_MatchScalarFormula(int width)
     {
         for (var n = 0; n <= 2 * 16 + 3; n++)
         {
@@ -185,8 +188,8 @@ public class ActivationsTests
             var y = new float[n];
             var dx = Enumerable.Repeat(0.25f, n).ToArray();
             var dy = Enumerable.Range(0, n).Select(i => 1f - 0.1f * i).ToArray();
-            Activations.GeluForward(x, y);
-            Activations.GeluBackwardAccumulate(x, dy, dx);
+            Activations.GeluForward(x, y, width);
+            Activations.GeluBackwardAccumulate(x, dy, dx, width);
             for (var i = 0; i < n; i++)
             {
                 var cdf = 0.5f + 0.5f * Activations.Erf(x[i] * 0.70710678f);

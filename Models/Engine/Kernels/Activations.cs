@@ -1,0 +1,102 @@
+using System.Runtime.Intrinsics;
+
+namespace LeanModels.Models.Engine.Kernels;
+
+/// <summary>
+/// Vectorised float activations the tape's generic element-wise driver cannot get from TensorPrimitives. GELU is exact
+/// GELU x·Φ(x) with erf from Abramowitz &amp; Stegun 7.1.26 (|erf error| ≤ 1.5e-7): erf(a) = 1 − (a₁t + … + a₅t⁵)·e^(−a²),
+/// t = 1/(1 + p·a), a ≥ 0, odd extension for a &lt; 0. <see cref="Vector512{T}"/> with a <see cref="Vector256{T}"/> fallback and
+/// a scalar tail that uses the same formula, so every path agrees to float rounding (tested against the scalar form).
+/// </summary>
+public static class Activations
+{
+    private const float P = 0.3275911f, A1 = 0.254829592f, A2 = -0.284496736f, A3 = 1.421413741f, A4 = -1.453152027f, A5 = 1.061405429f;
+    private const float InvSqrt2 = 0.70710678f, InvSqrt2Pi = 0.39894228f;
+
+    /// <summary>y = GELU(x) = ½·x·(1 + erf(x/√2)).</summary>
+    /// <param name="x">Input, any length.</param>
+    /// <param name="y">Output, same length (may be x itself).</param>
+    /// <exception cref="ArgumentException">Lengths differ; the message gives both.</exception>
+    public static void GeluForward(ReadOnlySpan<float> x, Span<float> y) => GeluForward(x, y, 512);
+
+    /// <summary><see cref="GeluForward(ReadOnlySpan{float}, Span{float})"/> capped at a vector width (512, 256, or 0 for scalar) so tests reach every path.</summary>
+    internal static void GeluForward(ReadOnlySpan<float> x, Span<float> y, int width)
+    {
+        if (x.Length != y.Length) throw new ArgumentException($"GeluForward: x has {x.Length} elements, y {y.Length}.");
+        var i = 0;
+        if (width >= 512 && Vector512.IsHardwareAccelerated)
+            for (; i <= x.Length - 16; i += 16)
+            {
+                var v = Vector512.Create(x[i..]);
+                (v * (Vector512.Create(0.5f) + Vector512.Create(0.5f) * Erf(v * InvSqrt2))).CopyTo(y[i..]);
+            }
+        else if (width >= 256 && Vector256.IsHardwareAccelerated)
+            for (; i <= x.Length - 8; i += 8)
+            {
+                var v = Vector256.Create(x[i..]);
+                (v * (Vector256.Create(0.5f) + Vector256.Create(0.5f) * Erf(v * InvSqrt2))).CopyTo(y[i..]);
+            }
+        for (; i < x.Length; i++) y[i] = x[i] * (0.5f + 0.5f * Erf(x[i] * InvSqrt2));
+    }
+
+    /// <summary>dx += dy ⊙ GELU′(x), GELU′(x) = Φ(x) + x·φ(x).</summary>
+    /// <param name="x">Forward input.</param>
+    /// <param name="dy">Upstream gradient, same length.</param>
+    /// <param name="dx">Gradient accumulated into, same length.</param>
+    /// <exception cref="ArgumentException">Lengths differ.</exception>
+    public static void GeluBackwardAccumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) => GeluBackwardAccumulate(x, dy, dx, 512);
+
+    /// <summary><see cref="GeluBackwardAccumulate(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> capped at a vector width.</summary>
+    internal static void GeluBackwardAccumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int width)
+    {
+        if (x.Length != dy.Length || x.Length != dx.Length)
+            throw new ArgumentException($"GeluBackwardAccumulate: x has {x.Length} elements, dy {dy.Length}, dx {dx.Length}.");
+        var i = 0;
+        if (width >= 512 && Vector512.IsHardwareAccelerated)
+            for (; i <= x.Length - 16; i += 16)
+            {
+                var v = Vector512.Create(x[i..]);
+                var d = Vector512.Create(0.5f) + Vector512.Create(0.5f) * Erf(v * InvSqrt2) + v * Vector512.Exp(v * v * -0.5f) * InvSqrt2Pi;
+                Vector512.FusedMultiplyAdd(Vector512.Create(dy[i..]), d, Vector512.Create(dx[i..])).CopyTo(dx[i..]);
+            }
+        else if (width >= 256 && Vector256.IsHardwareAccelerated)
+            for (; i <= x.Length - 8; i += 8)
+            {
+                var v = Vector256.Create(x[i..]);
+                var d = Vector256.Create(0.5f) + Vector256.Create(0.5f) * Erf(v * InvSqrt2) + v * Vector256.Exp(v * v * -0.5f) * InvSqrt2Pi;
+                Vector256.FusedMultiplyAdd(Vector256.Create(dy[i..]), d, Vector256.Create(dx[i..])).CopyTo(dx[i..]);
+            }
+        for (; i < x.Length; i++)
+            dx[i] += dy[i] * (0.5f + 0.5f * Erf(x[i] * InvSqrt2) + x[i] * MathF.Exp(-0.5f * x[i] * x[i]) * InvSqrt2Pi);
+    }
+
+    /// <summary>Scalar A&amp;S 7.1.26 erf (the reference the vector paths are tested against).</summary>
+    /// <param name="x">Argument.</param>
+    /// <returns>erf(x) to within 1.5e-7 plus float rounding.</returns>
+    public static float Erf(float x)
+    {
+        var a = MathF.Abs(x);
+        var t = 1f / (1f + P * a);
+        var poly = t * (A1 + t * (A2 + t * (A3 + t * (A4 + t * A5))));
+        var r = 1f - poly * MathF.Exp(-a * a);
+        return x < 0 ? -r : r;
+    }
+
+    private static Vector512<float> Erf(Vector512<float> x)
+    {
+        var a = Vector512.Abs(x);
+        var t = Vector512<float>.One / (Vector512<float>.One + a * P);
+        var poly = t * (Vector512.Create(A1) + t * (Vector512.Create(A2) + t * (Vector512.Create(A3) + t * (Vector512.Create(A4) + t * A5))));
+        var r = Vector512<float>.One - poly * Vector512.Exp(-(a * a));
+        return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), -r, r);
+    }
+
+    private static Vector256<float> Erf(Vector256<float> x)
+    {
+        var a = Vector256.Abs(x);
+        var t = Vector256<float>.One / (Vector256<float>.One + a * P);
+        var poly = t * (Vector256.Create(A1) + t * (Vector256.Create(A2) + t * (Vector256.Create(A3) + t * (Vector256.Create(A4) + t * A5))));
+        var r = Vector256<float>.One - poly * Vector256.Exp(-(a * a));
+        return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), -r, r);
+    }
+}

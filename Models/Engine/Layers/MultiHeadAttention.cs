@@ -1,0 +1,87 @@
+using System.Numerics;
+using LeanModels.Models.Numerics;
+
+namespace LeanModels.Models.Engine.Layers;
+
+/// <summary>
+/// Full multi-head attention (Vaswani et al. 2017, §3.2.2): per head h, softmax(Q_h K_hᵀ/√d_h) V_h over the fused
+/// <see cref="Tape{T}.Attention(Tensor{T}, Tensor{T}, Tensor{T}, ReadOnlySpan{bool}, double, double)"/>, heads concatenated,
+/// then the output projection. Projections are Xavier-uniform with zero biases, as PyTorch's <c>nn.MultiheadAttention</c>
+/// (<c>_reset_parameters</c>). Dropout applies to the attention weights, as PyTorch's.
+/// </summary>
+/// <typeparam name="T">Element type.</typeparam>
+public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Linear<T> _wq, _wk, _wv, _wo;
+
+    /// <summary>Creates the layer; initialises q, k, v, o in that order.</summary>
+    /// <param name="model">D, the model width; must be a multiple of <paramref name="heads"/>.</param>
+    /// <param name="heads">K, the number of heads.</param>
+    /// <param name="dropout">Dropout on the attention weights in training, in [0, 1).</param>
+    /// <param name="rng">Generator.</param>
+    /// <exception cref="ArgumentException">D is not a positive multiple of the number of heads.</exception>
+    public MultiHeadAttention(int model, int heads, double dropout, Xoshiro256StarStar rng)
+    {
+        if (heads < 1 || model < 1 || model % heads != 0)
+            throw new ArgumentException($"MultiHeadAttention: model width {model} is not a positive multiple of {heads} heads.");
+        Model = model;
+        Heads = heads;
+        Dropout = dropout;
+        _wq = AddModule("wq", Projection(model, rng));
+        _wk = AddModule("wk", Projection(model, rng));
+        _wv = AddModule("wv", Projection(model, rng));
+        _wo = AddModule("wo", Projection(model, rng));
+    }
+
+    /// <summary>D.</summary>
+    public int Model { get; }
+
+    /// <summary>Number of heads.</summary>
+    public int Heads { get; }
+
+    /// <summary>Attention-weight dropout probability.</summary>
+    public double Dropout { get; }
+
+    private static Linear<T> Projection(int d, Xoshiro256StarStar rng)
+    {
+        var l = new Linear<T>(d, d, rng);
+        Init.XavierUniform<T>(l.Weight.Data, d, d, rng);
+        Array.Clear(l.Bias!.Data);
+        return l;
+    }
+
+    /// <summary>Self-attention: queries, keys and values all from <paramref name="x"/>.</summary>
+    /// <param name="tape">The step's tape.</param>
+    /// <param name="x">[B, T, D].</param>
+    /// <param name="allowed">Empty, or [T, T] flags: true where query i may attend to key j.</param>
+    /// <returns>[B, T, D].</returns>
+    /// <exception cref="ArgumentException">x is not [B, T, D].</exception>
+    public Tensor<T> Forward(Tape<T> tape, Tensor<T> x, ReadOnlySpan<bool> allowed = default) => Forward(tape, x, x, allowed);
+
+    /// <summary>Attention of <paramref name="query"/> over <paramref name="memory"/> (cross-attention when they differ).</summary>
+    /// <param name="tape">The step's tape.</param>
+    /// <param name="query">[B, Tq, D].</param>
+    /// <param name="memory">[B, Tk, D], keys and values.</param>
+    /// <param name="allowed">Empty, or [Tq, Tk] flags.</param>
+    /// <returns>[B, Tq, D].</returns>
+    /// <exception cref="ArgumentException">Inputs are not [B, T, D] with the same B and D.</exception>
+    public Tensor<T> Forward(Tape<T> tape, Tensor<T> query, Tensor<T> memory, ReadOnlySpan<bool> allowed = default)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(memory);
+        if (query.Rank != 3 || memory.Rank != 3 || query.Dims[2] != Model || memory.Dims[2] != Model || query.Dims[0] != memory.Dims[0])
+            throw new ArgumentException($"MultiHeadAttention: query is {ShapeUtil.Format(query.Dims)}, memory {ShapeUtil.Format(memory.Dims)}; expected [B, Tq, {Model}] and [B, Tk, {Model}].");
+        int b = query.Dims[0], tq = query.Dims[1], tk = memory.Dims[1], dh = Model / Heads;
+        var q = SplitHeads(tape, _wq.Forward(tape, query), b, tq, dh);
+        var k = SplitHeads(tape, _wk.Forward(tape, memory), b, tk, dh);
+        var v = SplitHeads(tape, _wv.Forward(tape, memory), b, tk, dh);
+        var o = tape.Attention(q, k, v, allowed, Dropout);                                        // [B·K, Tq, dh]
+        var merged = tape.Reshape(tape.Permute(tape.Reshape(o, b, Heads, tq, dh), 0, 2, 1, 3), b, tq, Model);
+        return _wo.Forward(tape, merged);
+    }
+
+    // [B, T, D] → [B, T, K, dh] → [B, K, T, dh] → [B·K, T, dh]
+    private Tensor<T> SplitHeads(Tape<T> tape, Tensor<T> x, int b, int t, int dh) =>
+        Heads == 1 ? x : tape.Reshape(tape.Permute(tape.Reshape(x, b, t, Heads, dh), 0, 2, 1, 3), b * Heads, t, dh);
+}

@@ -1,0 +1,320 @@
+namespace LeanModels.Models.Engine;
+
+public sealed partial class Tape<T>
+{
+    /// <summary>Same elements in the same row-major order under a new shape (a view: no copy).</summary>
+    /// <remarks>The result shares x's storage and gradient buffer, so gradients reach x with no backward step; writing into
+    /// one is visible through the other (as a PyTorch view).</remarks>
+    /// <param name="x">Any shape.</param>
+    /// <param name="shape">New sizes; at most one may be −1 (inferred). The product must equal x's length.</param>
+    /// <returns>The reshaped tensor.</returns>
+    /// <exception cref="ArgumentException">The element counts differ; the message gives both shapes.</exception>
+    public Tensor<T> Reshape(Tensor<T> x, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        shape = (int[])shape.Clone();
+        var infer = Array.IndexOf(shape, -1);
+        if (infer >= 0)
+        {
+            var known = 1;
+            for (var i = 0; i < shape.Length; i++) if (i != infer) known *= shape[i];
+            if (known > 0 && x.Length % known == 0) shape[infer] = x.Length / known;
+        }
+        if (Array.Exists(shape, d => d < 0) || ShapeUtil.Product(shape, nameof(Reshape)) != x.Length)
+            throw new ArgumentException($"Reshape: x is {ShapeUtil.Format(x.Dims)} ({x.Length} elements), cannot become {ShapeUtil.Format(shape)}.");
+        var y = new Tensor<T>(x, shape);
+        if (!IsRecording && y.RequiresGrad) y = new Tensor<T>(x.Data, shape);   // inference tape: results never require gradients
+        return y;
+    }
+
+    /// <summary>Reorders axes: output axis i is input axis <paramref name="axes"/>[i] (NumPy <c>transpose(axes)</c>).</summary>
+    /// <param name="x">Any shape.</param>
+    /// <param name="axes">A permutation of 0..rank−1.</param>
+    /// <returns>The permuted tensor (copied, contiguous).</returns>
+    /// <exception cref="ArgumentException"><paramref name="axes"/> is not a permutation of x's axes.</exception>
+    public Tensor<T> Permute(Tensor<T> x, params int[] axes)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var rank = x.Rank;
+        var seen = new bool[rank];
+        if (axes.Length != rank || Array.Exists(axes, a => a < 0 || a >= rank || seen[a] || !(seen[a] = true)))
+            throw new ArgumentException($"Permute: axes [{string.Join(", ", axes)}] are not a permutation for shape {ShapeUtil.Format(x.Dims)}.", nameof(axes));
+        var outShape = new int[rank];
+        var inStrides = new int[rank];
+        var s = 1;
+        for (var i = rank - 1; i >= 0; i--) { inStrides[i] = s; s *= x.Dims[i]; }
+        var strides = new int[rank];                     // input stride of each output axis
+        for (var i = 0; i < rank; i++) { outShape[i] = x.Dims[axes[i]]; strides[i] = inStrides[axes[i]]; }
+        var y = Result(outShape, x);
+        if (rank >= 1 && axes[^1] == rank - 1 && y.Length > 0)
+        {
+            // Last axis kept: copy whole contiguous rows; only one offset per row is computed.
+            var width = outShape[^1];
+            var rowOffsets = ShapeUtil.RowOffsets(outShape, strides);
+            for (var r = 0; r < rowOffsets.Length; r++) Array.Copy(x.Data, rowOffsets[r], y.Data, r * width, width);
+            Record(y, () =>
+            {
+                var gx = x.Grad!;
+                var gy = y.Grad!;
+                for (var r = 0; r < rowOffsets.Length; r++)
+                {
+                    var dst = gx.AsSpan(rowOffsets[r], width);
+                    System.Numerics.Tensors.TensorPrimitives.Add(dst, gy.AsSpan(r * width, width), dst);
+                }
+            });
+            return y;
+        }
+        var map = new int[y.Length];                     // output element → input element
+        var counter = new int[rank];
+        var idx = 0;
+        for (var o = 0; o < map.Length; o++)
+        {
+            map[o] = idx;
+            for (var ax = rank - 1; ax >= 0; ax--)
+            {
+                counter[ax]++;
+                idx += strides[ax];
+                if (counter[ax] < outShape[ax]) break;
+                idx -= strides[ax] * counter[ax];
+                counter[ax] = 0;
+            }
+        }
+        for (var o = 0; o < map.Length; o++) y.Data[o] = x.Data[map[o]];
+        Record(y, () =>
+        {
+            var gx = x.Grad!;
+            var gy = y.Grad!;
+            for (var o = 0; o < gy.Length; o++) gx[map[o]] += gy[o];
+        });
+        return y;
+    }
+
+    /// <summary>Swaps two axes (a <see cref="Permute"/>).</summary>
+    /// <param name="x">Any shape of rank ≥ 2.</param>
+    /// <param name="axis1">First axis; negative counts from the end.</param>
+    /// <param name="axis2">Second axis.</param>
+    /// <returns>The transposed tensor.</returns>
+    /// <exception cref="ArgumentException">An axis is out of range.</exception>
+    public Tensor<T> Transpose(Tensor<T> x, int axis1 = -2, int axis2 = -1)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        int a1 = ShapeUtil.Axis(axis1, x.Rank, nameof(Transpose), x.Dims), a2 = ShapeUtil.Axis(axis2, x.Rank, nameof(Transpose), x.Dims);
+        var axes = new int[x.Rank];
+        for (var i = 0; i < axes.Length; i++) axes[i] = i;
+        (axes[a1], axes[a2]) = (axes[a2], axes[a1]);
+        return Permute(x, axes);
+    }
+
+    /// <summary>The elements start..start+length−1 along one axis.</summary>
+    /// <param name="x">Any shape.</param>
+    /// <param name="axis">Axis to slice; negative counts from the end.</param>
+    /// <param name="start">First index kept, ≥ 0.</param>
+    /// <param name="length">Number kept, ≥ 0, with start + length ≤ size of the axis.</param>
+    /// <returns>x's shape with that axis of size <paramref name="length"/>.</returns>
+    /// <exception cref="ArgumentException">The range leaves the axis; the message gives shape, start and length.</exception>
+    public Tensor<T> Slice(Tensor<T> x, int axis, int start, int length)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var ax = ShapeUtil.Axis(axis, x.Rank, nameof(Slice), x.Dims);
+        var (outer, size, inner) = ShapeUtil.Split(x.Dims, ax);
+        if (start < 0 || length < 0 || start + length > size)
+            throw new ArgumentException($"Slice: x is {ShapeUtil.Format(x.Dims)}; [{start}, {start + length}) is outside axis {axis} of size {size}.");
+        var outShape = (int[])x.Dims.Clone();
+        outShape[ax] = length;
+        var y = Result(outShape, x);
+        var block = length * inner;
+        for (var o = 0; o < outer; o++) Array.Copy(x.Data, (o * size + start) * inner, y.Data, o * block, block);
+        Record(y, () =>
+        {
+            var gx = x.Grad!;
+            var gy = y.Grad!;
+            for (var o = 0; o < outer; o++)
+            {
+                var src = o * block;
+                var dst = (o * size + start) * inner;
+                for (var i = 0; i < block; i++) gx[dst + i] += gy[src + i];
+            }
+        });
+        return y;
+    }
+
+    /// <summary>Joins tensors along one axis.</summary>
+    /// <param name="xs">One or more tensors whose shapes agree except along <paramref name="axis"/>.</param>
+    /// <param name="axis">Axis to join along; negative counts from the end.</param>
+    /// <returns>The joined tensor; its axis size is the sum of the inputs'.</returns>
+    /// <exception cref="ArgumentException">No inputs, or shapes differ off the axis; the message gives both shapes.</exception>
+    public Tensor<T> Concat(IReadOnlyList<Tensor<T>> xs, int axis)
+    {
+        ArgumentNullException.ThrowIfNull(xs);
+        if (xs.Count == 0) throw new ArgumentException("Concat: no tensors given.", nameof(xs));
+        var first = xs[0];
+        var ax = ShapeUtil.Axis(axis, first.Rank, nameof(Concat), first.Dims);
+        var total = 0;
+        foreach (var t in xs)
+        {
+            var ok = t.Rank == first.Rank;
+            for (var i = 0; ok && i < t.Rank; i++) ok = i == ax || t.Dims[i] == first.Dims[i];
+            if (!ok) throw new ArgumentException($"Concat: {ShapeUtil.Format(first.Dims)} and {ShapeUtil.Format(t.Dims)} differ off axis {axis}.", nameof(xs));
+            total += t.Dims[ax];
+        }
+        var outShape = (int[])first.Dims.Clone();
+        outShape[ax] = total;
+        var y = Result(outShape, xs);
+        var (outer, _, inner) = ShapeUtil.Split(outShape, ax);
+        var offset = 0;
+        var offsets = new int[xs.Count];
+        for (var j = 0; j < xs.Count; j++)
+        {
+            offsets[j] = offset;
+            var block = xs[j].Dims[ax] * inner;
+            for (var o = 0; o < outer; o++) Array.Copy(xs[j].Data, o * block, y.Data, o * total * inner + offset * inner, block);
+            offset += xs[j].Dims[ax];
+        }
+        var inputs = xs.ToArray();
+        Record(y, () =>
+        {
+            var gy = y.Grad!;
+            for (var j = 0; j < inputs.Length; j++)
+            {
+                var gx = inputs[j].Grad;
+                if (gx is null) continue;
+                var block = inputs[j].Dims[ax] * inner;
+                for (var o = 0; o < outer; o++)
+                {
+                    var src = o * total * inner + offsets[j] * inner;
+                    for (var i = 0; i < block; i++) gx[o * block + i] += gy[src + i];
+                }
+            }
+        });
+        return y;
+    }
+
+    /// <summary>Selects entries along one axis by index (an embedding lookup with axis 0); repeated indices are allowed
+    /// and their gradients add up.</summary>
+    /// <param name="x">Any shape.</param>
+    /// <param name="indices">Indices into <paramref name="axis"/>, each in [0, size).</param>
+    /// <param name="axis">Axis to gather along; negative counts from the end.</param>
+    /// <returns>x's shape with that axis replaced by <c>indices.Length</c>.</returns>
+    /// <exception cref="ArgumentException">An index is out of range; the message gives it, its position and the shape.</exception>
+    public Tensor<T> Gather(Tensor<T> x, ReadOnlySpan<int> indices, int axis = 0)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var ax = ShapeUtil.Axis(axis, x.Rank, nameof(Gather), x.Dims);
+        var (outer, size, inner) = ShapeUtil.Split(x.Dims, ax);
+        for (var i = 0; i < indices.Length; i++)
+            if ((uint)indices[i] >= (uint)size)
+                throw new ArgumentException($"Gather: index {indices[i]} at position {i} is outside axis {axis} of size {size} (x is {ShapeUtil.Format(x.Dims)}).", nameof(indices));
+        var idx = indices.ToArray();
+        var outShape = (int[])x.Dims.Clone();
+        outShape[ax] = idx.Length;
+        var y = Result(outShape, x);
+        for (var o = 0; o < outer; o++)
+            for (var j = 0; j < idx.Length; j++)
+                Array.Copy(x.Data, (o * size + idx[j]) * inner, y.Data, (o * idx.Length + j) * inner, inner);
+        Record(y, () =>
+        {
+            var gx = x.Grad!;
+            var gy = y.Grad!;
+            for (var o = 0; o < outer; o++)
+                for (var j = 0; j < idx.Length; j++)
+                {
+                    int src = (o * idx.Length + j) * inner, dst = (o * size + idx[j]) * inner;
+                    for (var i = 0; i < inner; i++) gx[dst + i] += gy[src + i];
+                }
+        });
+        return y;
+    }
+
+    /// <summary>Element-wise choice: condition[i] ? a[i] : b[i]. The gradient goes to the chosen side only.</summary>
+    /// <param name="condition">One flag per element, same length as a and b.</param>
+    /// <param name="a">Values where the condition holds.</param>
+    /// <param name="b">Values elsewhere; same shape as <paramref name="a"/>.</param>
+    /// <returns>a's shape.</returns>
+    /// <exception cref="ArgumentException">Shapes or the condition length differ; the message gives them.</exception>
+    public Tensor<T> Where(ReadOnlySpan<bool> condition, Tensor<T> a, Tensor<T> b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (!ShapeUtil.SameShape(a.Dims, b.Dims) || condition.Length != a.Length)
+            throw new ArgumentException($"Where: a is {ShapeUtil.Format(a.Dims)}, b is {ShapeUtil.Format(b.Dims)}, condition has {condition.Length} flags; all must agree.");
+        var cond = condition.ToArray();
+        var y = Result(a.Dims, a, b);
+        for (var i = 0; i < cond.Length; i++) y.Data[i] = cond[i] ? a.Data[i] : b.Data[i];
+        Record(y, () =>
+        {
+            var gy = y.Grad!;
+            for (var i = 0; i < cond.Length; i++)
+            {
+                if (cond[i]) { if (a.Grad is not null) a.Grad[i] += gy[i]; }
+                else if (b.Grad is not null) b.Grad[i] += gy[i];
+            }
+        });
+        return y;
+    }
+
+    /// <summary>Replaces masked elements by a constant (e.g. −∞ before a softmax); their gradient is zero.</summary>
+    /// <param name="x">Any shape whose length is a multiple of the mask's.</param>
+    /// <param name="mask">Flags over x's trailing elements, repeated over the leading ones (a [Tq, Tk] mask for [B, Tq, Tk] scores).
+    /// True means replace.</param>
+    /// <param name="value">Replacement value.</param>
+    /// <returns>x's shape.</returns>
+    /// <exception cref="ArgumentException">The mask is empty or does not divide x's length.</exception>
+    public Tensor<T> MaskedFill(Tensor<T> x, ReadOnlySpan<bool> mask, double value)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (mask.Length == 0 || x.Length % mask.Length != 0)
+            throw new ArgumentException($"MaskedFill: x is {ShapeUtil.Format(x.Dims)} ({x.Length} elements); the mask's {mask.Length} flags must divide it.");
+        var m = mask.ToArray();
+        var v = C(value);
+        var y = Result(x.Dims, x);
+        for (var i = 0; i < x.Length; i++) y.Data[i] = m[i % m.Length] ? v : x.Data[i];
+        Record(y, () =>
+        {
+            var gx = x.Grad!;
+            var gy = y.Grad!;
+            for (var i = 0; i < gx.Length; i++) if (!m[i % m.Length]) gx[i] += gy[i];
+        });
+        return y;
+    }
+
+    /// <summary>Inverted dropout (Srivastava et al. 2014): in training each element is zeroed with probability p and the
+    /// survivors scaled by 1/(1 − p), so evaluation is the identity. Masks come from <see cref="Rng"/>, one uniform per element
+    /// in row-major order.</summary>
+    /// <param name="x">Any shape.</param>
+    /// <param name="p">Drop probability in [0, 1).</param>
+    /// <returns>x itself when not training or p = 0; otherwise a new tensor of x's shape.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">p is outside [0, 1).</exception>
+    /// <exception cref="InvalidOperationException">Training with p &gt; 0 on a tape without a generator.</exception>
+    public Tensor<T> Dropout(Tensor<T> x, double p)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: p must be in [0, 1).");
+        if (!IsTraining || p == 0) return x;
+        var keep = DropoutMask(x.Length, p);
+        var y = Result(x.Dims, x);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(x.Data, keep, y.Data);
+        Record(y, () =>
+        {
+            var gx = x.Grad!;
+            System.Numerics.Tensors.TensorPrimitives.FusedMultiplyAdd(y.Grad!, keep, gx, gx);   // gx += gy ⊙ keep
+        });
+        return y;
+    }
+
+    /// <summary>Mask of 0 or 1/(1 − p) per element. Each 64-bit draw gives two elements: an element is dropped when its
+    /// 32-bit half is below ⌊p·2³²⌋ (p quantised to 2⁻³²).</summary>
+    private T[] DropoutMask(int length, double p)
+    {
+        var rng = Rng ?? throw new InvalidOperationException("Dropout: the tape is in training mode with p > 0 but has no random generator; pass one to the Tape constructor.");
+        var scale = C(1.0 / (1.0 - p));
+        var threshold = (uint)Math.Min(uint.MaxValue, Math.Floor(p * 4294967296.0));
+        var keep = Alloc(length);
+        for (var i = 0; i < length; i += 2)
+        {
+            var bits = rng.NextUInt64();
+            keep[i] = (uint)bits >= threshold ? scale : T.Zero;
+            if (i + 1 < length) keep[i + 1] = (uint)(bits >> 32) >= threshold ? scale : T.Zero;
+        }
+        return keep;
+    }
+}

@@ -1,3 +1,4 @@
+using LeanModels.Models.Engine.Kernels;
 using LeanModels.Models.Numerics;
 
 namespace LeanModels.Models.Engine;
@@ -113,28 +114,33 @@ public sealed partial class Tape<T>
         var keys = new int[tq * sample];
         for (var i = 0; i < keys.Length; i++) keys[i] = sampler.NextInt(tk);
         var m = new double[tq];
-        var order = new int[tq];
+        var taken = new bool[tq];
+        var scores = new T[tq * tk];                                     // all of Q_r K_rᵀ: one GEMM beats B·Tq·U short dots
         for (var r = 0; r < b; r++)
         {
-            var qb = q.Data.AsSpan(r * tq * d, tq * d);
-            var kb = k.Data.AsSpan(r * tk * d, tk * d);
+            Gemm.Multiply<T>(q.Data.AsSpan(r * tq * d, tq * d), k.Data.AsSpan(r * tk * d, tk * d), scores, tq, d, tk, transposeB: true);
             for (var i = 0; i < tq; i++)
             {
-                var qi = qb.Slice(i * d, d);
                 double max = double.NegativeInfinity, sum = 0;
                 for (var j = 0; j < sample; j++)
                 {
-                    var dot = double.CreateTruncating(System.Numerics.Tensors.TensorPrimitives.Dot<T>(qi, kb.Slice(keys[i * sample + j] * d, d)));
+                    var dot = double.CreateTruncating(scores[i * tk + keys[i * sample + j]]);
                     max = Math.Max(max, dot);
                     sum += dot;
                 }
                 m[i] = max - sum / sample;                              // the 1/√d factor does not change the ranking
-                order[i] = i;
             }
-            // Largest M first, ties to the lower index (deterministic); then the chosen queries in time order.
-            Array.Sort(order, (x, y) => m[y].CompareTo(m[x]) is var cmp && cmp != 0 ? cmp : x.CompareTo(y));
+            // u passes of arg-max: largest M first, ties to the lower index; then the chosen queries in time order.
+            Array.Clear(taken);
             var sel = selected.AsSpan(r * u, u);
-            order.AsSpan(0, u).CopyTo(sel);
+            for (var c = 0; c < u; c++)
+            {
+                var best = -1;
+                for (var i = 0; i < tq; i++)
+                    if (!taken[i] && (best < 0 || m[i] > m[best] || double.IsNaN(m[i]) && !double.IsNaN(m[best]))) best = i;
+                taken[best] = true;
+                sel[c] = best;
+            }
             sel.Sort();
         }
         return ProbSparseAttention(q, k, v, selected, dropout, scale);

@@ -14,7 +14,7 @@ namespace LeanModels.Models.Engine.Kernels;
 /// any thread count.</remarks>
 public sealed class ThreadTeam : IDisposable
 {
-    private const int SpinIterations = 4000;                 // ≈ 0.2–0.5 ms of spinning before a worker blocks
+    private const int SpinIterations = 500;                  // 500 × Thread.SpinWait(20) ≈ 0.3 ms (measured) before a worker blocks
 
     private readonly Thread[] _workers;
     private readonly object _gate = new();

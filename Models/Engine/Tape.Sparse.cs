@@ -97,6 +97,7 @@ public sealed partial class Tape<T>
     /// <param name="scale">Score scale; NaN means 1/√d.</param>
     /// <returns>[B, Tq, dv].</returns>
     /// <exception cref="ArgumentException">Shapes disagree; the message gives them.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="factor"/> &lt; 1, a length is 0, or dropout is outside [0, 1).</exception>
     public Tensor<T> ProbSparseAttention(Tensor<T> q, Tensor<T> k, Tensor<T> v, int factor, Xoshiro256StarStar sampler,
         double dropout = 0, double scale = double.NaN)
     {

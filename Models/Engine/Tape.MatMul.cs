@@ -33,7 +33,7 @@ public sealed partial class Tape<T>
         var batch = a.Length / Math.Max(1, m * k);
         if (m * k == 0) batch = ShapeUtil.Product(a.Dims.AsSpan(0, a.Rank - 2), "MatMul");
         if (shared)
-            Gemm.Multiply<T>(a.Data, b.Data, y.Data, batch * m, k, n, transposeB: transposeB, threads: Threads);
+            Gemm.Multiply<T>(a.Data, b.Data, y.Data, batch * m, k, n, transposeB: transposeB, threads: Threads, team: Team);
         else
             for (var s = 0; s < batch; s++)
                 Gemm.Multiply<T>(a.Data.AsSpan(s * m * k, m * k), b.Data.AsSpan(s * k * n, k * n), y.Data.AsSpan(s * m * n, m * n), m, k, n, transposeB: transposeB);
@@ -46,7 +46,7 @@ public sealed partial class Tape<T>
                 var gys = gy.AsSpan(s * rows * n, rows * n);
                 if (a.Grad is not null)      // dA[rows, K] += dY · op(B)ᵀ
                     Gemm.Multiply<T>(gys, b.Data.AsSpan(s * k * n, k * n), a.Grad.AsSpan(s * rows * k, rows * k), rows, n, k,
-                        transposeB: !transposeB, accumulate: true, threads: shared ? Threads : 1);
+                        transposeB: !transposeB, accumulate: true, threads: shared ? Threads : 1, team: shared ? Team : null);
                 if (b.Grad is not null)
                 {
                     var gb = b.Grad.AsSpan(s * k * n, k * n);

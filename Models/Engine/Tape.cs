@@ -35,12 +35,20 @@ public sealed partial class Tape<T> : IDisposable where T : unmanaged, IFloating
     /// <param name="threads">Threads the large float GEMMs may use (≥ 1). Results are bit-identical for any value.</param>
     /// <param name="pool">Optional buffer pool: activations, gradients and caches are rented from it and returned on
     /// <see cref="Dispose"/> (then every tensor this tape produced is invalid). Null allocates normally.</param>
+    /// <param name="team">Optional caller-owned persistent workers (<see cref="Kernels.ThreadTeam"/>, reused across steps and
+    /// disposed by the caller): the parallel GEMMs and attention run on it, and <see cref="Threads"/> becomes its size.
+    /// Without it, <paramref name="threads"/> &gt; 1 starts a <see cref="Task"/> per extra chunk on every parallel call (slower).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> &lt; 1.</exception>
-    public Tape(bool training = true, Xoshiro256StarStar? rng = null, bool recording = true, int threads = 1, BufferPool<T>? pool = null)
+    /// <exception cref="ArgumentException">Both <paramref name="threads"/> &gt; 1 and a team of a different size are given.</exception>
+    public Tape(bool training = true, Xoshiro256StarStar? rng = null, bool recording = true, int threads = 1, BufferPool<T>? pool = null,
+        Kernels.ThreadTeam? team = null)
     {
         _pool = pool;
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
-        Threads = threads;
+        if (team is not null && threads != 1 && threads != team.Threads)
+            throw new ArgumentException($"Tape: threads = {threads} but the team has {team.Threads}; pass one or the other.", nameof(threads));
+        Team = team;
+        Threads = team?.Threads ?? threads;
         IsTraining = training;
         Rng = rng;
         IsRecording = recording;
@@ -51,6 +59,9 @@ public sealed partial class Tape<T> : IDisposable where T : unmanaged, IFloating
 
     /// <summary>Threads the large GEMMs may use.</summary>
     public int Threads { get; }
+
+    /// <summary>The persistent workers parallel ops run on, or null (then <see cref="Threads"/> &gt; 1 uses tasks).</summary>
+    public Kernels.ThreadTeam? Team { get; }
 
     /// <summary>True when ops record backward closures.</summary>
     public bool IsRecording { get; }
@@ -148,6 +159,11 @@ public sealed partial class Tape<T> : IDisposable where T : unmanaged, IFloating
     /// calling thread). Only for work whose items are independent, so the result does not depend on the split.</summary>
     internal void RunChunks(int count, Action<int, int> body)
     {
+        if (Team is not null)
+        {
+            Team.Run(count, body);
+            return;
+        }
         var chunks = Math.Min(Threads, count);
         if (chunks <= 1)
         {

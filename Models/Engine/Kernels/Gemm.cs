@@ -53,9 +53,10 @@ public static class Gemm
     /// <param name="transposeB">B is stored [N, K].</param>
     /// <param name="accumulate">True to add into C.</param>
     /// <param name="threads">Threads for the float path (rows are split; the result does not depend on it).</param>
+    /// <param name="team">Optional persistent workers for the <see cref="Sgemm"/> path (then <paramref name="threads"/> is ignored).</param>
     /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n,
-        bool transposeA = false, bool transposeB = false, bool accumulate = false, int threads = 1) where T : unmanaged, IFloatingPointIeee754<T>
+        bool transposeA = false, bool transposeB = false, bool accumulate = false, int threads = 1, ThreadTeam? team = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(float) && transposeA && (long)m * k * n > SmallGemm.Threshold)
         {
@@ -68,7 +69,7 @@ public static class Gemm
                 var at = buffer.AsSpan(0, m * k);
                 for (var p = 0; p < k; p++)
                     for (var i = 0; i < m; i++) at[i * k + p] = a[p * m + i];
-                Multiply<T>(at, b, c, m, k, n, false, transposeB, accumulate, threads);
+                Multiply<T>(at, b, c, m, k, n, false, transposeB, accumulate, threads, team);
             }
             finally
             {
@@ -89,7 +90,7 @@ public static class Gemm
             Sgemm.Multiply(
                 System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(a),
                 System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(b),
-                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), m, k, n, transposeB, accumulate, threads);
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), m, k, n, transposeB, accumulate, threads, team);
             return;
         }
         Reference(a, b, c, m, k, n, transposeA, transposeB, accumulate);

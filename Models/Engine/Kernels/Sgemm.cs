@@ -40,18 +40,23 @@ public static unsafe class Sgemm
     /// <param name="n">Columns of C.</param>
     /// <param name="transposeB">B is stored [N, K].</param>
     /// <param name="accumulate">True to add into C; false overwrites it.</param>
-    /// <param name="threads">Threads to split the rows over (≥ 1); the result does not depend on it.</param>
+    /// <param name="threads">Threads to split the rows over (≥ 1); the result does not depend on it. Ignored when
+    /// <paramref name="team"/> is given.</param>
+    /// <param name="team">Optional persistent workers: the rows are split over <see cref="ThreadTeam.Threads"/> threads with
+    /// the same fixed chunks. Without it, <paramref name="threads"/> &gt; 1 starts a <see cref="Task"/> per extra chunk
+    /// (slower on 2 vCPUs; kept for callers without a team).</param>
     /// <exception cref="ArgumentException">A span is shorter than its matrix; the message gives M, K, N and the lengths.</exception>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
-        bool transposeB = false, bool accumulate = false, int threads = 1) =>
-        MultiplyWithWidth(a, b, c, m, k, n, transposeB, accumulate, threads, Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 0);
+        bool transposeB = false, bool accumulate = false, int threads = 1, ThreadTeam? team = null) =>
+        MultiplyWithWidth(a, b, c, m, k, n, transposeB, accumulate, threads, Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 0, team);
 
     /// <summary>As the public overload, with the vector width forced (512, 256, or 0 for the reference) so tests reach every path.</summary>
     internal static void MultiplyWithWidth(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
-        bool transposeB, bool accumulate, int threads, int width)
+        bool transposeB, bool accumulate, int threads, int width, ThreadTeam? team = null)
     {
         Gemm.Validate(a.Length, b.Length, c.Length, m, k, n);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        if (team is not null) threads = team.Threads;
         if (m == 0 || n == 0) return;
         if (k == 0)
         {
@@ -74,6 +79,12 @@ public static unsafe class Sgemm
             }
             // Fixed contiguous chunks of whole MR-row blocks; chunk 0 runs on this thread.
             nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
+            if (team is not null)
+            {
+                // ThreadTeam.Run splits the blocks into the same chunks as below: ⌈blocks / threads⌉ per chunk.
+                team.Run(blocks, (b0, b1) => RunRows((float*)ia, (float*)ib, (float*)ic, b0 * MR, Math.Min(m, b1 * MR), m, k, n, transposeB, accumulate, width));
+                return;
+            }
             var per = (blocks + threads - 1) / threads;
             var tasks = new Task[threads - 1];
             for (var t = 1; t < threads; t++)

@@ -10,6 +10,7 @@ namespace LeanModels.Benchmarks.Engine;
 public class SgemmBenchmarks
 {
     private float[] _a = [], _b = [], _c = [];
+    private ThreadTeam? _team;
 
     [Params("32768x64x64", "32768x64x256", "32768x256x64", "512x512x512")]
     public string Shape { get; set; } = "";
@@ -34,6 +35,7 @@ public class SgemmBenchmarks
         _a = Enumerable.Range(0, m * k).Select(_ => (float)rng.NextGaussian()).ToArray();
         _b = Enumerable.Range(0, k * n).Select(_ => (float)rng.NextGaussian()).ToArray();
         _c = new float[m * n];
+        _team = new ThreadTeam(Threads);
     }
 
     [Benchmark]
@@ -42,4 +44,15 @@ public class SgemmBenchmarks
         var (m, k, n) = Dims;
         Sgemm.Multiply(_a, _b, _c, m, k, n, threads: Threads);
     }
+
+    /// <summary>Same GEMM with the rows split over a persistent <see cref="ThreadTeam"/> (no per-call tasks).</summary>
+    [Benchmark]
+    public void PackedTeam()
+    {
+        var (m, k, n) = Dims;
+        Sgemm.Multiply(_a, _b, _c, m, k, n, team: _team);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _team?.Dispose();
 }

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using LeanModels.Models.Engine;
+using LeanModels.Models.Engine.Kernels;
 using LeanModels.Models.Engine.Layers;
 using LeanModels.Models.Engine.Optimizers;
 using LeanModels.Models.Numerics;
@@ -16,6 +17,7 @@ public class StockformerTrainingBenchmarks
     private Tensor<float> _x = null!, _r = null!, _x1 = null!;
     private Xoshiro256StarStar _dropoutRng = null!;
     private readonly BufferPool<float> _pool = new();
+    private ThreadTeam _team = null!;
 
     [Params(1, 2)]
     public int Threads { get; set; }
@@ -30,13 +32,17 @@ public class StockformerTrainingBenchmarks
         _r = Tensor<float>.Normal(rng, 0.01, [32, 16]);
         _x1 = Tensor<float>.Normal(rng, 1, [1, 64, 16, 8]);
         _dropoutRng = new Xoshiro256StarStar(2);
+        _team = new ThreadTeam(Threads);                                   // persistent workers for Threads > 1
     }
+
+    [GlobalCleanup]
+    public void Cleanup() => _team.Dispose();
 
     [Benchmark]
     public float TrainStep()
     {
         _optimizer.ZeroGrad();
-        using var tape = new Tape<float>(training: true, _dropoutRng, threads: Threads, pool: _pool);
+        using var tape = new Tape<float>(training: true, _dropoutRng, pool: _pool, team: _team);
         var loss = StockformerReplica.Loss(tape, _model.Forward(tape, _x), _r);
         tape.Backward(loss);
         GradientClipping.ClipGlobalNorm(_optimizer.Parameters, 1.0);
@@ -47,14 +53,14 @@ public class StockformerTrainingBenchmarks
     [Benchmark]
     public float InferBatch32()
     {
-        using var tape = new Tape<float>(training: false, recording: false, threads: Threads, pool: _pool);
+        using var tape = new Tape<float>(training: false, recording: false, pool: _pool, team: _team);
         return _model.Forward(tape, _x).Data[0];
     }
 
     [Benchmark]
     public float InferBatch1()
     {
-        using var tape = new Tape<float>(training: false, recording: false, threads: Threads, pool: _pool);
+        using var tape = new Tape<float>(training: false, recording: false, pool: _pool, team: _team);
         return _model.Forward(tape, _x1).Data[0];
     }
 }

@@ -76,16 +76,32 @@ public class SgemmTests
     }
 
     [Test]
+    public void Multiply_TwoThreadTeam_BitIdenticalToOneAndAccumulates()
+    {
+        // Same split as the task path through the persistent team; accumulate adds to C (C = 2·A·B after two calls).
+        const int m = 45, k = 300, n = 70;
+        var (a, b) = (Random(4, m * k), Random(5, k * n));
+        float[] c1 = new float[m * n], c2 = new float[m * n];
+        using var team = new ThreadTeam(2);
+        Sgemm.Multiply(a, b, c1, m, k, n, threads: 1);
+        Sgemm.Multiply(a, b, c2, m, k, n, team: team);
+        Assert.That(c2.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(c1.Select(BitConverter.SingleToInt32Bits)));
+        Sgemm.Multiply(a, b, c1, m, k, n, accumulate: true);
+        Sgemm.Multiply(a, b, c2, m, k, n, accumulate: true, team: team);
+        Assert.That(c2.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(c1.Select(BitConverter.SingleToInt32Bits)));
+    }
+
+    [Test]
     public void Attention_TwoThreads_BitIdenticalValuesAndGradients()
     {
         // heads are split over threads in fixed chunks; dropout masks are drawn before the split
-        (int[] Y, int[] Gq) Run(int threads)
+        (int[] Y, int[] Gq) Run(int threads, ThreadTeam? team = null)
         {
             var rng = new Xoshiro256StarStar(21);
             var q = Tensor<float>.Normal(rng, 1, [5, 6, 4], requiresGrad: true);
             var k = Tensor<float>.Normal(rng, 1, [5, 7, 4], requiresGrad: true);
             var v = Tensor<float>.Normal(rng, 1, [5, 7, 3], requiresGrad: true);
-            var t = new Tape<float>(true, new Xoshiro256StarStar(22), threads: threads);
+            var t = new Tape<float>(true, new Xoshiro256StarStar(22), threads: threads, team: team);
             var y = t.Attention(q, k, v, default, dropout: 0.2);
             t.Backward(t.Sum(t.Mul(y, y)));
             return (y.Data.Select(BitConverter.SingleToInt32Bits).ToArray(), q.Grad!.Select(BitConverter.SingleToInt32Bits).ToArray());
@@ -94,6 +110,10 @@ public class SgemmTests
         var (y2, g2) = Run(2);
         Assert.That(y2, Is.EqualTo(y1));
         Assert.That(g2, Is.EqualTo(g1));
+        using var team = new ThreadTeam(2);
+        var (y3, g3) = Run(1, team);
+        Assert.That(y3, Is.EqualTo(y1));
+        Assert.That(g3, Is.EqualTo(g1));
     }
 
     [Test]
@@ -120,7 +140,7 @@ public class SgemmTests
     {
         // Same seed, three AdamW steps of a small MLP whose GEMMs exceed SmallGemm.Threshold (128·64·80 > 64³), so the packed
         // SGEMM splits rows over 2 threads: weights must be bit-identical at 1 and 2 threads (fixed reduction order).
-        float[] Train(int threads)
+        float[] Train(int threads, ThreadTeam? team = null)
         {
             var rng = new Xoshiro256StarStar(7);
             var x = Tensor<float>.Normal(rng, 1, [128, 64]);
@@ -132,7 +152,7 @@ public class SgemmTests
             for (var s = 0; s < 3; s++)
             {
                 opt.ZeroGrad();
-                var t = new Tape<float>(true, new Xoshiro256StarStar(9), threads: threads);
+                var t = new Tape<float>(true, new Xoshiro256StarStar(9), threads: threads, team: team);
                 t.Backward(t.MseLoss(l2.Forward(t, t.Dropout(t.Gelu(l1.Forward(t, x)), 0.1)), y));
                 opt.Step();
             }
@@ -141,6 +161,9 @@ public class SgemmTests
         var one = Train(1);
         var two = Train(2);
         Assert.That(two.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(one.Select(BitConverter.SingleToInt32Bits)));
+        using var team = new ThreadTeam(2);
+        var teamed = Train(1, team);
+        Assert.That(teamed.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(one.Select(BitConverter.SingleToInt32Bits)));
     }
 }
 

@@ -301,20 +301,22 @@ public sealed partial class Tape<T>
         return y;
     }
 
-    /// <summary>Mask of 0 or 1/(1 − p) per element. Each 64-bit draw gives two elements: an element is dropped when its
-    /// 32-bit half is below ⌊p·2³²⌋ (p quantised to 2⁻³²).</summary>
+    /// <summary>Mask of 0 or 1/(1 − p) per element, from one 64-bit seed drawn from <see cref="Rng"/> and the counter-based
+    /// hash <see cref="Kernels.CounterHash"/> (element i is dropped when the top 24 bits of hash(seed, i) are below ⌊p·2²⁴⌉),
+    /// so the mask is the same whatever the thread count and is drawn 16 lanes at a time.</summary>
     private T[] DropoutMask(int length, double p)
     {
         var rng = Rng ?? throw new InvalidOperationException("Dropout: the tape is in training mode with p > 0 but has no random generator; pass one to the Tape constructor.");
         var scale = C(1.0 / (1.0 - p));
-        var threshold = (uint)Math.Min(uint.MaxValue, Math.Floor(p * 4294967296.0));
+        var threshold = Kernels.CounterHash.Threshold(p);
+        var seed = rng.NextUInt64();
         var keep = Alloc(length);
-        for (var i = 0; i < length; i += 2)
+        RunChunks((length + 1023) / 1024, (start, end) =>
         {
-            var bits = rng.NextUInt64();
-            keep[i] = (uint)bits >= threshold ? scale : T.Zero;
-            if (i + 1 < length) keep[i + 1] = (uint)(bits >> 32) >= threshold ? scale : T.Zero;
-        }
+            var from = start * 1024;
+            var to = Math.Min(length, end * 1024);
+            Kernels.CounterHash.FillMask(seed, (uint)from, threshold, scale, keep.AsSpan(from, to - from));
+        });
         return keep;
     }
 }

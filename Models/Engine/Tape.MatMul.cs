@@ -51,8 +51,10 @@ public sealed partial class Tape<T>
                 {
                     var gb = b.Grad.AsSpan(s * k * n, k * n);
                     var asl = a.Data.AsSpan(s * rows * k, rows * k);
-                    if (transposeB) Gemm.Multiply<T>(gys, asl, gb, n, rows, k, transposeA: true, accumulate: true);   // dB[N, K] += dYᵀ · A
-                    else Gemm.Multiply<T>(asl, gys, gb, k, rows, n, transposeA: true, accumulate: true);              // dB[K, N] += Aᵀ · dY
+                    int th = shared ? Threads : 1;
+                    var team = shared ? Team : null;                                         // C's rows split: same bits
+                    if (transposeB) Gemm.Multiply<T>(gys, asl, gb, n, rows, k, transposeA: true, accumulate: true, threads: th, team: team);   // dB[N, K] += dYᵀ · A
+                    else Gemm.Multiply<T>(asl, gys, gb, k, rows, n, transposeA: true, accumulate: true, threads: th, team: team);              // dB[K, N] += Aᵀ · dY
                 }
             }
         });

@@ -40,7 +40,7 @@ public static class Gemm
         }
     }
 
-    /// <summary>C (+)= op(A)·op(B); <c>float</c> goes to <see cref="SmallGemm"/> when M·K·N ≤ 64³, else to <see cref="Sgemm"/> (a transposed A is first copied to [M, K]),
+    /// <summary>C (+)= op(A)·op(B); <c>float</c> goes to <see cref="SmallGemm"/> when M·K·N ≤ 64³, else to <see cref="Sgemm"/> (which reads a transposed A in place),
     /// <c>double</c> to <see cref="Reference{T}"/>. Arguments as in <see cref="Reference{T}"/>.</summary>
     /// <typeparam name="T">Element type.</typeparam>
     /// <param name="a">op(A) is [M, K].</param>
@@ -58,25 +58,6 @@ public static class Gemm
     public static void Multiply<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n,
         bool transposeA = false, bool transposeB = false, bool accumulate = false, int threads = 1, ThreadTeam? team = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (typeof(T) == typeof(float) && transposeA && (long)m * k * n > SmallGemm.Threshold)
-        {
-            // Sgemm reads A in place row-major; for op(A) = Aᵀ (weight gradients) transpose A into a pooled buffer first:
-            // O(M·K) copies against O(M·K·N) flops.
-            Validate(a.Length, b.Length, c.Length, m, k, n);
-            var buffer = System.Buffers.ArrayPool<T>.Shared.Rent(m * k);
-            try
-            {
-                var at = buffer.AsSpan(0, m * k);
-                for (var p = 0; p < k; p++)
-                    for (var i = 0; i < m; i++) at[i * k + p] = a[p * m + i];
-                Multiply<T>(at, b, c, m, k, n, false, transposeB, accumulate, threads, team);
-            }
-            finally
-            {
-                System.Buffers.ArrayPool<T>.Shared.Return(buffer);
-            }
-            return;
-        }
         if (typeof(T) == typeof(float) && (long)m * k * n <= SmallGemm.Threshold)
         {
             SmallGemm.Multiply(
@@ -85,12 +66,12 @@ public static class Gemm
                 System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), m, k, n, transposeB, accumulate, transposeA);
             return;
         }
-        if (typeof(T) == typeof(float) && !transposeA)
+        if (typeof(T) == typeof(float))
         {
             Sgemm.Multiply(
                 System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(a),
                 System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(b),
-                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), m, k, n, transposeB, accumulate, threads, team);
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c), m, k, n, transposeB, accumulate, threads, team, transposeA);
             return;
         }
         Reference(a, b, c, m, k, n, transposeA, transposeB, accumulate);

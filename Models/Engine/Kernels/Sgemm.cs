@@ -32,7 +32,7 @@ public static unsafe class Sgemm
     public const int NC = 512;
 
     /// <summary>C (+)= A·op(B) in <c>float</c>.</summary>
-    /// <param name="a">[M, K] row-major.</param>
+    /// <param name="a">[M, K] row-major, or [K, M] when <paramref name="transposeA"/> (read in place: weight gradients Xᵀ·dY).</param>
     /// <param name="b">[K, N], or [N, K] when <paramref name="transposeB"/>.</param>
     /// <param name="c">[M, N] output.</param>
     /// <param name="m">Rows of A and C.</param>
@@ -45,14 +45,16 @@ public static unsafe class Sgemm
     /// <param name="team">Optional persistent workers: the rows are split over <see cref="ThreadTeam.Threads"/> threads with
     /// the same fixed chunks. Without it, <paramref name="threads"/> &gt; 1 starts a <see cref="Task"/> per extra chunk
     /// (slower on 2 vCPUs; kept for callers without a team).</param>
+    /// <param name="transposeA">A is stored [K, M]. The AVX-512 kernel reads it in place (eight consecutive floats per k);
+    /// the AVX2 path copies it to [M, K] first.</param>
     /// <exception cref="ArgumentException">A span is shorter than its matrix; the message gives M, K, N and the lengths.</exception>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
-        bool transposeB = false, bool accumulate = false, int threads = 1, ThreadTeam? team = null) =>
-        MultiplyWithWidth(a, b, c, m, k, n, transposeB, accumulate, threads, Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 0, team);
+        bool transposeB = false, bool accumulate = false, int threads = 1, ThreadTeam? team = null, bool transposeA = false) =>
+        MultiplyWithWidth(a, b, c, m, k, n, transposeB, accumulate, threads, Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 0, team, transposeA);
 
     /// <summary>As the public overload, with the vector width forced (512, 256, or 0 for the reference) so tests reach every path.</summary>
     internal static void MultiplyWithWidth(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
-        bool transposeB, bool accumulate, int threads, int width, ThreadTeam? team = null)
+        bool transposeB, bool accumulate, int threads, int width, ThreadTeam? team = null, bool transposeA = false)
     {
         Gemm.Validate(a.Length, b.Length, c.Length, m, k, n);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
@@ -65,7 +67,23 @@ public static unsafe class Sgemm
         }
         if (width == 512 && !Vector512.IsHardwareAccelerated || width == 256 && !Vector256.IsHardwareAccelerated || width == 0)
         {
-            Gemm.Reference(a, b, c, m, k, n, false, transposeB, accumulate);
+            Gemm.Reference(a, b, c, m, k, n, transposeA, transposeB, accumulate);
+            return;
+        }
+        if (transposeA && width != 512)
+        {
+            var buffer = ArrayPool<float>.Shared.Rent(m * k);
+            try
+            {
+                var at = buffer.AsSpan(0, m * k);
+                for (var p = 0; p < k; p++)
+                    for (var i = 0; i < m; i++) at[i * k + p] = a[p * m + i];
+                MultiplyWithWidth(at, b, c, m, k, n, transposeB, accumulate, threads, width, team);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(buffer);
+            }
             return;
         }
         var blocks = (m + MR - 1) / MR;
@@ -74,7 +92,7 @@ public static unsafe class Sgemm
         {
             if (threads == 1)
             {
-                RunRows(pa, pb, pc, 0, m, m, k, n, transposeB, accumulate, width);
+                RunRows(pa, pb, pc, 0, m, m, k, n, transposeB, accumulate, width, transposeA);
                 return;
             }
             // Fixed contiguous chunks of whole MR-row blocks; chunk 0 runs on this thread.
@@ -82,7 +100,7 @@ public static unsafe class Sgemm
             if (team is not null)
             {
                 // ThreadTeam.Run splits the blocks into the same chunks as below: ⌈blocks / threads⌉ per chunk.
-                team.Run(blocks, (b0, b1) => RunRows((float*)ia, (float*)ib, (float*)ic, b0 * MR, Math.Min(m, b1 * MR), m, k, n, transposeB, accumulate, width));
+                team.Run(blocks, (b0, b1) => RunRows((float*)ia, (float*)ib, (float*)ic, b0 * MR, Math.Min(m, b1 * MR), m, k, n, transposeB, accumulate, width, transposeA));
                 return;
             }
             var per = (blocks + threads - 1) / threads;
@@ -90,15 +108,15 @@ public static unsafe class Sgemm
             for (var t = 1; t < threads; t++)
             {
                 int r0 = Math.Min(m, t * per * MR), r1 = Math.Min(m, (t + 1) * per * MR);
-                tasks[t - 1] = Task.Factory.StartNew(() => RunRows((float*)ia, (float*)ib, (float*)ic, r0, r1, m, k, n, transposeB, accumulate, width),
+                tasks[t - 1] = Task.Factory.StartNew(() => RunRows((float*)ia, (float*)ib, (float*)ic, r0, r1, m, k, n, transposeB, accumulate, width, transposeA),
                     CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default);
             }
-            RunRows(pa, pb, pc, 0, Math.Min(m, per * MR), m, k, n, transposeB, accumulate, width);
+            RunRows(pa, pb, pc, 0, Math.Min(m, per * MR), m, k, n, transposeB, accumulate, width, transposeA);
             Task.WaitAll(tasks);
         }
     }
 
-    private static void RunRows(float* a, float* b, float* c, int r0, int r1, int m, int k, int n, bool transposeB, bool accumulate, int width)
+    private static void RunRows(float* a, float* b, float* c, int r0, int r1, int m, int k, int n, bool transposeB, bool accumulate, int width, bool transposeA = false)
     {
         if (r1 <= r0) return;
         var buffer = ArrayPool<float>.Shared.Rent(KC * NC + 16);
@@ -118,14 +136,16 @@ public static unsafe class Sgemm
                         for (var i = r0; i < r1; i += MR)
                         {
                             var mr = Math.Min(MR, r1 - i);
-                            var ap = a + (long)i * k + pc;
+                            // A[i, p] is a[i·K + p] (row-major) or a[p·M + i] (transposeA: stored [K, M], read in place).
+                            var ap = transposeA ? a + (long)pc * m + i : a + (long)i * k + pc;
+                            int rs = transposeA ? 1 : k, ps = transposeA ? m : 1;
                             for (var jr = 0; jr < nc; jr += NR)
                             {
                                 var nr = Math.Min(NR, nc - jr);
                                 var bp = packed + (long)(jr / NR) * kc * NR;
                                 var cp = c + (long)i * n + jc + jr;
-                                if (mr == MR && nr == NR && width == 512) Kernel512(ap, k, bp, kc, cp, n, overwrite);
-                                else if (width == 512) Edge512(ap, k, bp, kc, cp, n, mr, nr, overwrite);
+                                if (mr == MR && nr == NR && width == 512) Kernel512(ap, rs, ps, bp, kc, cp, n, overwrite);
+                                else if (width == 512) Edge512(ap, rs, ps, bp, kc, cp, n, mr, nr, overwrite);
                                 else Kernel256(ap, k, bp, kc, cp, n, mr, nr, overwrite);
                             }
                         }
@@ -164,27 +184,29 @@ public static unsafe class Sgemm
         }
     }
 
-    /// <summary>8×32 micro-kernel: 16 zmm accumulators, per k one broadcast of each A row and two loads of the B strip.</summary>
+    /// <summary>8×32 micro-kernel: 16 zmm accumulators, per k one broadcast of each A row and two loads of the B strip.
+    /// Row r of the A panel starts at a + r·<paramref name="rs"/> and steps <paramref name="ps"/> per k (rs = lda, ps = 1 for
+    /// row-major A; rs = 1, ps = M for a transposed A read in place).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel512(float* a, int lda, float* b, int kc, float* c, int ldc, bool overwrite)
+    private static void Kernel512(float* a, int rs, int ps, float* b, int kc, float* c, int ldc, bool overwrite)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda, a6 = a + 6 * lda, a7 = a + 7 * lda;
+        float* a0 = a, a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs, a4 = a + 4 * rs, a5 = a + 5 * rs, a6 = a + 6 * rs, a7 = a + 7 * rs;
         if (Sse.IsSupported)
             for (var r = 0; r < MR; r++) { Sse.Prefetch0(c + r * ldc); Sse.Prefetch0(c + r * ldc + 16); }
-        for (var p = 0; p < kc; p++, b += NR)
+        for (var p = 0; p < kc; p++, b += NR, a0 += ps, a1 += ps, a2 += ps, a3 += ps, a4 += ps, a5 += ps, a6 += ps, a7 += ps)
         {
             var b0 = Vector512.LoadAligned(b);
             var b1 = Vector512.LoadAligned(b + 16);
-            var x = Vector512.Create(a0[p]); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a1[p]); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a2[p]); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a3[p]); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a4[p]); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a5[p]); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            x = Vector512.Create(a6[p]); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
-            x = Vector512.Create(a7[p]); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            var x = Vector512.Create(*a0); c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(*a1); c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(*a2); c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(*a3); c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(*a4); c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(*a5); c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(*a6); c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(*a7); c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
         }
         Store2(c, c00, c01, overwrite); Store2(c + ldc, c10, c11, overwrite);
         Store2(c + 2 * ldc, c20, c21, overwrite); Store2(c + 3 * ldc, c30, c31, overwrite);
@@ -200,18 +222,19 @@ public static unsafe class Sgemm
         Vector512.Store(v1, c + 16);
     }
 
-    /// <summary>Edge tiles (mr &lt; 8 rows or nr &lt; 32 columns): one row at a time, same per-element FMA order as the full kernel.</summary>
-    private static void Edge512(float* a, int lda, float* b, int kc, float* c, int ldc, int mr, int nr, bool overwrite)
+    /// <summary>Edge tiles (mr &lt; 8 rows or nr &lt; 32 columns): one row at a time, same per-element FMA order as the full kernel.
+    /// A strides as in <see cref="Kernel512"/>.</summary>
+    private static void Edge512(float* a, int rs, int ps, float* b, int kc, float* c, int ldc, int mr, int nr, bool overwrite)
     {
         var tile = stackalloc float[NR];
         for (var r = 0; r < mr; r++)
         {
             Vector512<float> v0 = default, v1 = default;
-            var ar = a + (long)r * lda;
+            var ar = a + (long)r * rs;
             var bp = b;
-            for (var p = 0; p < kc; p++, bp += NR)
+            for (var p = 0; p < kc; p++, bp += NR, ar += ps)
             {
-                var x = Vector512.Create(ar[p]);
+                var x = Vector512.Create(*ar);
                 v0 = Vector512.FusedMultiplyAdd(x, Vector512.LoadAligned(bp), v0);
                 v1 = Vector512.FusedMultiplyAdd(x, Vector512.LoadAligned(bp + 16), v1);
             }

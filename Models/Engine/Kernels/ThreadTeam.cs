@@ -6,7 +6,7 @@ namespace LeanModels.Models.Engine.Kernels;
 /// and <see cref="Run"/> splits [0, count) into <see cref="Threads"/> fixed contiguous chunks, chunk 0 on the calling
 /// thread. It replaces a <see cref="Task"/> per call, which on 2 vCPUs was slower than one thread
 /// (../shared/docs/gemm-notes.md: "a dedicated worker thread with a spin barrier"). Pass it to a <see cref="Tape{T}"/>
-/// (<c>team:</c>) or to <see cref="Sgemm.Multiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool, int, ThreadTeam?)"/>,
+/// (<c>team:</c>) or to <see cref="Sgemm.Multiply(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int, int, bool, bool, int, ThreadTeam?, bool)"/>,
 /// and dispose it when done (the workers exit and are joined).
 /// </summary>
 /// <remarks>Not thread-safe: one <see cref="Run"/> at a time, and a body must not call <see cref="Run"/> on the same team.

@@ -116,6 +116,49 @@ public class SgemmTests
         Assert.That(g3, Is.EqualTo(g1));
     }
 
+    private static IEnumerable<TestCaseData> TransposedAShapes()
+    {
+        // A stored [K, M] read in place by the AVX-512 kernel (copied on the AVX2 path): tile edges in M and K, both widths.
+        int[][] shapes = [[8, 5, 32], [9, 17, 33], [17, 257, 65], [64, 600, 256], [3, 300, 513]];
+        foreach (var s in shapes)
+            foreach (var width in new[] { 512, 256 })
+                yield return new TestCaseData(s[0], s[1], s[2], width).SetName($"Multiply_TransposedA_M{s[0]}K{s[1]}N{s[2]}_W{width}_MatchesReference");
+    }
+
+    [TestCaseSource(nameof(TransposedAShapes))]
+    public void Multiply_TransposedA_MatchesReference(int m, int k, int n, int width)
+    {
+        if (width == 512 && !Vector512.IsHardwareAccelerated || width == 256 && !Vector256.IsHardwareAccelerated)
+            Assert.Ignore($"Vector{width} not accelerated on this machine.");
+        var a = Random(1, m * k);
+        var at = new float[k * m];
+        for (var i = 0; i < m; i++)
+            for (var p = 0; p < k; p++) at[p * m + i] = a[i * k + p];
+        var b = Random(2, k * n);
+        var c0 = Random(3, m * n);
+        foreach (var accumulate in new[] { false, true })
+        {
+            var c = (float[])c0.Clone();
+            Sgemm.MultiplyWithWidth(at, b, c, m, k, n, false, accumulate, threads: 1, width, transposeA: true);
+            AssertClose(a, b, c0, c, m, k, n, false, accumulate, $"accumulate {accumulate}");
+        }
+    }
+
+    [Test]
+    public void Multiply_TransposedATwoThreadTeam_BitIdenticalToOne()
+    {
+        // The weight-gradient shape dW[64, 256] += Xᵀ·dY with 5000 rows: C's row blocks are split, each element's k order fixed.
+        const int m = 64, k = 5000, n = 256;
+        var at = Random(4, k * m);
+        var b = Random(5, k * n);
+        var one = new float[m * n];
+        var two = new float[m * n];
+        Sgemm.Multiply(at, b, one, m, k, n, transposeA: true);
+        using var team = new ThreadTeam(2);
+        Sgemm.Multiply(at, b, two, m, k, n, team: team, transposeA: true);
+        Assert.That(two, Is.EqualTo(one));
+    }
+
     [Test]
     public void Multiply_ShortDestination_ThrowsWithSizes() =>
         Assert.That(() => Sgemm.Multiply(new float[6], new float[6], new float[8], 2, 3, 2 * 2 + 1),

@@ -1,0 +1,121 @@
+using LeanModels.Models.Engine.Kernels;
+
+namespace LeanModels.Models.Engine;
+
+public sealed partial class Tape<T>
+{
+    /// <summary>
+    /// Multi-head scaled dot-product attention on merged projections (Vaswani et al. 2017, §3.2.2, without the projections):
+    /// head h of q, k and v is columns h·dh … (h+1)·dh − 1 (dh = D / heads), each head computes softmax(Q_h K_hᵀ/√dh) V_h
+    /// with optional inverted dropout on the weights, and the heads are written back side by side. Equal to
+    /// reshaping to [B, T, H, dh], permuting to [B·H, T, dh], calling
+    /// <see cref="Attention(Tensor{T}, Tensor{T}, Tensor{T}, ReadOnlySpan{bool}, double, double)"/> and merging back — which is
+    /// what this op does for <c>double</c> or when dh is not a multiple of 16. For <c>float</c> with dh a multiple of 16 it
+    /// runs <see cref="AttentionKernel"/>: one fused pass per (batch, head) straight on the [B, T, D] buffers, no head
+    /// copies, dropout masks regenerated in backward (same keep decisions as the composed path: the same seed and
+    /// element index), problems split over <see cref="Team"/> in fixed chunks (bit-identical for any thread count).
+    /// </summary>
+    /// <param name="q">[B, Tq, D] projected queries.</param>
+    /// <param name="k">[B, Tk, D] projected keys.</param>
+    /// <param name="v">[B, Tk, D] projected values.</param>
+    /// <param name="heads">H ≥ 1, dividing D.</param>
+    /// <param name="allowed">Empty, or [Tq, Tk] flags shared by every batch and head (true: query i may attend to key j).</param>
+    /// <param name="dropout">Dropout on the attention weights in training, in [0, 1); needs <see cref="Rng"/>.</param>
+    /// <returns>[B, Tq, D], heads merged.</returns>
+    /// <exception cref="ArgumentException">Shapes disagree, D is not a multiple of H, or a mask row allows no key.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Dropout outside [0, 1).</exception>
+    public Tensor<T> AttentionHeads(Tensor<T> q, Tensor<T> k, Tensor<T> v, int heads, ReadOnlySpan<bool> allowed = default, double dropout = 0)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(k);
+        ArgumentNullException.ThrowIfNull(v);
+        if (q.Rank != 3 || k.Rank != 3 || v.Rank != 3 || k.Dims[0] != q.Dims[0] || v.Dims[0] != q.Dims[0] || k.Dims[2] != q.Dims[2]
+            || v.Dims[2] != q.Dims[2] || v.Dims[1] != k.Dims[1] || heads < 1 || q.Dims[2] % heads != 0)
+            throw new ArgumentException($"AttentionHeads: q is {ShapeUtil.Format(q.Dims)}, k {ShapeUtil.Format(k.Dims)}, v {ShapeUtil.Format(v.Dims)}, heads {heads}; expected [B, Tq, D], [B, Tk, D], [B, Tk, D] with D a multiple of the heads.");
+        int dm = q.Dims[2];
+        if (!FusedHeads(dm / heads, q.Dims[1], k.Dims[1]))
+            return ComposedHeads(q, k, v, heads, allowed, dropout);
+        return FusedAttentionHeads(q, k, v, heads, allowed, dropout, dm, dm, dm, 0, 0, 0);
+    }
+
+    /// <summary>
+    /// Multi-head self-attention on one packed projection: q, k and v are the column blocks [0, D), [D, 2D), [2D, 3D) of
+    /// <paramref name="qkv"/> (x·[W_q | W_k | W_v] in one GEMM); otherwise as
+    /// <see cref="AttentionHeads(Tensor{T}, Tensor{T}, Tensor{T}, int, ReadOnlySpan{bool}, double)"/>. The fused float kernel reads
+    /// the blocks in place with row stride 3D; the composed path slices them first.
+    /// </summary>
+    /// <param name="qkv">[B, T, 3D].</param>
+    /// <param name="heads">H ≥ 1, dividing D.</param>
+    /// <param name="allowed">Empty, or [T, T] flags.</param>
+    /// <param name="dropout">Dropout on the attention weights in training, in [0, 1).</param>
+    /// <returns>[B, T, D], heads merged.</returns>
+    /// <exception cref="ArgumentException">qkv is not [B, T, 3D] with D a multiple of H, or a mask row allows no key.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Dropout outside [0, 1).</exception>
+    public Tensor<T> AttentionHeads(Tensor<T> qkv, int heads, ReadOnlySpan<bool> allowed = default, double dropout = 0)
+    {
+        ArgumentNullException.ThrowIfNull(qkv);
+        if (qkv.Rank != 3 || heads < 1 || qkv.Dims[2] % (3 * heads) != 0)
+            throw new ArgumentException($"AttentionHeads: qkv is {ShapeUtil.Format(qkv.Dims)}, heads {heads}; expected [B, T, 3D] with D a multiple of the heads.", nameof(qkv));
+        int t = qkv.Dims[1], dm = qkv.Dims[2] / 3;
+        if (!FusedHeads(dm / heads, t, t))
+            return ComposedHeads(Slice(qkv, 2, 0, dm), Slice(qkv, 2, dm, dm), Slice(qkv, 2, 2 * dm, dm), heads, allowed, dropout);
+        return FusedAttentionHeads(qkv, qkv, qkv, heads, allowed, dropout, dm, 3 * dm, 3 * dm, 0, dm, 2 * dm);
+    }
+
+    private static bool FusedHeads(int dh, int tq, int tk) =>
+        typeof(T) == typeof(float) && dh % 16 == 0 && tq > 0 && tk > 0 && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+
+    private Tensor<T> ComposedHeads(Tensor<T> q, Tensor<T> k, Tensor<T> v, int heads, ReadOnlySpan<bool> allowed, double dropout)
+    {
+        int b = q.Dims[0], tq = q.Dims[1], dm = q.Dims[2], dh = dm / heads;
+        var o = Attention(SplitHeads(q, heads), SplitHeads(k, heads), SplitHeads(v, heads), allowed, dropout);
+        return Reshape(Permute(Reshape(o, b, heads, tq, dh), 0, 2, 1, 3), b, tq, dm);
+    }
+
+    private Tensor<T> FusedAttentionHeads(Tensor<T> q, Tensor<T> k, Tensor<T> v, int heads, ReadOnlySpan<bool> allowed, double dropout,
+        int dm, int ldq, int ldkv, int qOffset, int kOffset, int vOffset)
+    {
+        int b = q.Dims[0], tq = q.Dims[1], tk = k.Dims[1];
+        var dh = dm / heads;
+        if (!allowed.IsEmpty && allowed.Length != tq * tk)
+            throw new ArgumentException($"AttentionHeads: the mask has {allowed.Length} flags; expected [Tq={tq}, Tk={tk}] = {tq * tk}.", nameof(allowed));
+        if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "AttentionHeads: dropout must be in [0, 1).");
+        var tkp = (tk + 15) & ~15;
+        var maskAdd = (float[])(object)Alloc(tq * tkp);                    // 0 where allowed, −∞ where masked or padding
+        for (var i = 0; i < tq; i++)
+        {
+            var any = false;
+            for (var j = 0; j < tkp; j++)
+            {
+                var ok = j < tk && (allowed.IsEmpty || allowed[i * tk + j]);
+                maskAdd[i * tkp + j] = ok ? 0f : float.NegativeInfinity;
+                any |= ok;
+            }
+            if (!any) throw new ArgumentException($"AttentionHeads: mask row {i} allows no key; the softmax would be undefined.", nameof(allowed));
+        }
+        var drop = IsTraining && dropout > 0;
+        ulong seed = 0;
+        if (drop)
+            seed = (Rng ?? throw new InvalidOperationException("Dropout: the tape is in training mode with p > 0 but has no random generator; pass one to the Tape constructor.")).NextUInt64();
+        var dims = new AttentionKernel.Dims(b, tq, tk, dm, heads, 1f / MathF.Sqrt(dh), seed, CounterHash.Threshold(dropout),
+            (float)(1.0 / (1.0 - dropout)), drop, ldq, ldkv, qOffset, kOffset, vOffset);
+        var y = ReferenceEquals(q, k) ? Result([b, tq, dm], q) : Result([b, tq, dm], q, k, v);
+        var p = (float[])(object)Alloc(b * heads * tq * tk);
+        float[] qd = (float[])(object)q.Data, kd = (float[])(object)k.Data, vd = (float[])(object)v.Data, yd = (float[])(object)y.Data;
+        RunChunks(b * heads, (start, end) => AttentionKernel.Forward(dims, qd, kd, vd, yd, p, maskAdd, start, end));
+        Record(y, () =>
+        {
+            float[] gy = (float[])(object)y.Grad!;
+            float[]? gq = (float[]?)(object?)q.Grad, gk = (float[]?)(object?)k.Grad, gv = (float[]?)(object?)v.Grad;
+            RunChunks(b * heads, (start, end) => AttentionKernel.Backward(dims, qd, kd, vd, p, gy, gq, gk, gv, start, end));
+        });
+        return y;
+    }
+
+    // [B, T, D] → [B, T, H, dh] → [B, H, T, dh] → [B·H, T, dh]
+    private Tensor<T> SplitHeads(Tensor<T> x, int heads)
+    {
+        int b = x.Dims[0], t = x.Dims[1], dh = x.Dims[2] / heads;
+        return heads == 1 ? x : Reshape(Permute(Reshape(x, b, t, heads, dh), 0, 2, 1, 3), b * heads, t, dh);
+    }
+}

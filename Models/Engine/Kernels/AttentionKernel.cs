@@ -64,12 +64,12 @@ internal static unsafe class AttentionKernel
                 float* qh = pq + (long)bi * tq * dims.Ldq + dims.QOffset + col;
                 float* kh = pk + (long)bi * tk * dims.Ldkv + dims.KOffset + col, vh = pv + (long)bi * tk * dims.Ldkv + dims.VOffset + col;
                 PackTransposed(kh, dims.Ldkv, tk, dh, kT, tkp);
-                Mm(qh, dims.Ldq, kT, tkp, s, tkp, tq, dh, tkp, accumulate: false);        // S = Q·Kᵀ
+                Mm(qh, dims.Ldq, 1, kT, tkp, s, tkp, tq, dh, tkp, accumulate: false);        // S = Q·Kᵀ
                 var pb = pp + (long)bh * tq * tk;
                 var baseIndex = (uint)((long)bh * tq * tk);
                 for (var i = 0; i < tq; i++)
                     SoftmaxRow(s + i * tkp, pm + i * tkp, tk, tkp, dims, pb + i * tk, baseIndex + (uint)(i * tk));
-                Mm(s, tkp, vh, dims.Ldkv, py + (long)bi * tq * dm + col, dm, tq, tk, dh, accumulate: false);   // O = Pᵈ·V
+                Mm(s, tkp, 1, vh, dims.Ldkv, py + (long)bi * tq * dm + col, dm, tq, tk, dh, accumulate: false);   // O = Pᵈ·V
             }
         }
     }
@@ -79,7 +79,7 @@ internal static unsafe class AttentionKernel
         int start, int end)
     {
         int tq = dims.Tq, tk = dims.Tk, dm = dims.Model, dh = dims.HeadWidth, tkp = dims.TkPadded;
-        var scratch = Scratch(dh * tkp + 2 * tq * tkp + tk * tq);
+        var scratch = Scratch(dh * tkp + 3 * tq * tkp);
         var dummy = gq ?? gk ?? gv ?? gy;
         fixed (float* pq = q, pk = k, pv = v, pp = p, pgy = gy, pgq = gq ?? dummy, pgk = gk ?? dummy, pgv = gv ?? dummy, ps = scratch)
         {
@@ -103,22 +103,26 @@ internal static unsafe class AttentionKernel
                 }
                 if (gv is not null)
                 {
-                    // dV += Pᵈᵀ·dO, Pᵈ = P ⊙ keep transposed into [Tk, Tq].
-                    for (var i = 0; i < tq; i++)
-                        for (var j = 0; j < tk; j++) tr[j * tq + i] = dims.Dropout ? pb[i * tk + j] * keep[i * tkp + j] : pb[i * tk + j];
-                    Mm(tr, tq, gyh, dm, pgv + vo, dims.Ldkv, tk, tq, dh, accumulate: true);
+                    // dV += Pᵈᵀ·dO: Pᵈ = P ⊙ keep ([Tq, Tk_padded] in scratch, or P itself without dropout) read transposed in place.
+                    if (dims.Dropout)
+                    {
+                        for (var i = 0; i < tq; i++)
+                        {
+                            var j = 0;
+                            for (; j + 16 <= tk; j += 16)
+                                Vector512.Store(Vector512.Load(pb + i * tk + j) * Vector512.Load(keep + i * tkp + j), tr + i * tkp + j);
+                            for (; j < tk; j++) tr[i * tkp + j] = pb[i * tk + j] * keep[i * tkp + j];
+                        }
+                        Mm(tr, 1, tkp, gyh, dm, pgv + vo, dims.Ldkv, tk, tq, dh, accumulate: true);
+                    }
+                    else Mm(pb, 1, tk, gyh, dm, pgv + vo, dims.Ldkv, tk, tq, dh, accumulate: true);
                 }
                 if (gq is null && gk is null) continue;
                 PackTransposed(pv + vo, dims.Ldkv, tk, dh, vT, tkp);
-                Mm(gyh, dm, vT, tkp, ds, tkp, tq, dh, tkp, accumulate: false);             // dPᵈ = dO·Vᵀ
+                Mm(gyh, dm, 1, vT, tkp, ds, tkp, tq, dh, tkp, accumulate: false);             // dPᵈ = dO·Vᵀ
                 for (var i = 0; i < tq; i++) SoftmaxBackwardRow(ds + i * tkp, pb + i * tk, dims.Dropout ? keep + i * tkp : null, tk, dims.Scale);
-                if (gq is not null) Mm(ds, tkp, pk + ko, dims.Ldkv, pgq + qo, dims.Ldq, tq, tk, dh, accumulate: true);   // dQ += dS·K
-                if (gk is not null)
-                {
-                    for (var i = 0; i < tq; i++)
-                        for (var j = 0; j < tk; j++) tr[j * tq + i] = ds[i * tkp + j];
-                    Mm(tr, tq, pq + qo, dims.Ldq, pgk + ko, dims.Ldkv, tk, tq, dh, accumulate: true);   // dK += dSᵀ·Q
-                }
+                if (gq is not null) Mm(ds, tkp, 1, pk + ko, dims.Ldkv, pgq + qo, dims.Ldq, tq, tk, dh, accumulate: true);   // dQ += dS·K
+                if (gk is not null) Mm(ds, 1, tkp, pq + qo, dims.Ldq, pgk + ko, dims.Ldkv, tk, tq, dh, accumulate: true);   // dK += dSᵀ·Q
             }
         }
     }
@@ -205,28 +209,29 @@ internal static unsafe class AttentionKernel
         return h.ToScalar();
     }
 
-    /// <summary>C (+)= A·B for strided row-major A [M, K] (lda), B [K, N] (ldb), C [M, N] (ldc), N a multiple of 16:
-    /// 4 rows × 32 columns in eight zmm accumulators (4 × 16 for the last 16 columns), one row at a time for the last M mod 4
-    /// rows. Each C element is summed in increasing k, whatever the tile.</summary>
-    private static void Mm(float* a, int lda, float* b, int ldb, float* c, int ldc, int m, int k, int n, bool accumulate)
+    /// <summary>C (+)= A·B with A [M, K] at a + i·rs + p·ps (rs = lda, ps = 1 for row-major A; rs = 1, ps = lda to read a stored
+    /// matrix transposed in place), B [K, N] row-major with stride ldb, C [M, N] with stride ldc, N a multiple of 16: 4 rows × 32
+    /// columns in eight zmm accumulators (4 × 16 for the last 16 columns), one row at a time for the last M mod 4 rows. Each C
+    /// element is summed in increasing k, whatever the tile.</summary>
+    private static void Mm(float* a, int rs, int ps, float* b, int ldb, float* c, int ldc, int m, int k, int n, bool accumulate)
     {
         var j = 0;
         for (; j + 32 <= n; j += 32)
         {
             var i = 0;
-            for (; i + 4 <= m; i += 4) Tile4x32(a + (long)i * lda, lda, b + j, ldb, c + (long)i * ldc + j, ldc, k, accumulate);
-            for (; i < m; i++) Tile1x16(a + (long)i * lda, b + j, ldb, c + (long)i * ldc + j, k, accumulate, 2);
+            for (; i + 4 <= m; i += 4) Tile4x32(a + (long)i * rs, rs, ps, b + j, ldb, c + (long)i * ldc + j, ldc, k, accumulate);
+            for (; i < m; i++) Tile1x16(a + (long)i * rs, ps, b + j, ldb, c + (long)i * ldc + j, k, accumulate, 2);
         }
         if (j < n)
         {
             var i = 0;
-            for (; i + 4 <= m; i += 4) Tile4x16(a + (long)i * lda, lda, b + j, ldb, c + (long)i * ldc + j, ldc, k, accumulate);
-            for (; i < m; i++) Tile1x16(a + (long)i * lda, b + j, ldb, c + (long)i * ldc + j, k, accumulate, 1);
+            for (; i + 4 <= m; i += 4) Tile4x16(a + (long)i * rs, rs, ps, b + j, ldb, c + (long)i * ldc + j, ldc, k, accumulate);
+            for (; i < m; i++) Tile1x16(a + (long)i * rs, ps, b + j, ldb, c + (long)i * ldc + j, k, accumulate, 1);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile4x32(float* a, int lda, float* b, int ldb, float* c, int ldc, int k, bool accumulate)
+    private static void Tile4x32(float* a, int rs, int ps, float* b, int ldb, float* c, int ldc, int k, bool accumulate)
     {
         Vector512<float> c00, c01, c10, c11, c20, c21, c30, c31;
         if (accumulate)
@@ -237,18 +242,18 @@ internal static unsafe class AttentionKernel
             c30 = Vector512.Load(c + 3 * ldc); c31 = Vector512.Load(c + 3 * ldc + 16);
         }
         else c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = Vector512<float>.Zero;
-        float* a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
-        for (var p = 0; p < k; p++, b += ldb)
+        float* a0 = a, a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs;
+        for (var p = 0; p < k; p++, b += ldb, a0 += ps, a1 += ps, a2 += ps, a3 += ps)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
-            var x = Vector512.Create(a[p]);
+            var x = Vector512.Create(*a0);
             c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a1[p]);
+            x = Vector512.Create(*a1);
             c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a2[p]);
+            x = Vector512.Create(*a2);
             c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a3[p]);
+            x = Vector512.Create(*a3);
             c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
         }
         Vector512.Store(c00, c); Vector512.Store(c01, c + 16);
@@ -258,7 +263,7 @@ internal static unsafe class AttentionKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile4x16(float* a, int lda, float* b, int ldb, float* c, int ldc, int k, bool accumulate)
+    private static void Tile4x16(float* a, int rs, int ps, float* b, int ldb, float* c, int ldc, int k, bool accumulate)
     {
         Vector512<float> c0, c1, c2, c3;
         if (accumulate)
@@ -266,26 +271,27 @@ internal static unsafe class AttentionKernel
             c0 = Vector512.Load(c); c1 = Vector512.Load(c + ldc); c2 = Vector512.Load(c + 2 * ldc); c3 = Vector512.Load(c + 3 * ldc);
         }
         else c0 = c1 = c2 = c3 = Vector512<float>.Zero;
-        float* a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
-        for (var p = 0; p < k; p++, b += ldb)
+        float* a0 = a, a1 = a + rs, a2 = a + 2 * rs, a3 = a + 3 * rs;
+        for (var p = 0; p < k; p++, b += ldb, a0 += ps, a1 += ps, a2 += ps, a3 += ps)
         {
             var b0 = Vector512.Load(b);
-            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[p]), b0, c0);
-            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a1[p]), b0, c1);
-            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a2[p]), b0, c2);
-            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a3[p]), b0, c3);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(*a0), b0, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(*a1), b0, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(*a2), b0, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(*a3), b0, c3);
         }
         Vector512.Store(c0, c); Vector512.Store(c1, c + ldc); Vector512.Store(c2, c + 2 * ldc); Vector512.Store(c3, c + 3 * ldc);
     }
 
-    /// <summary>One row, <paramref name="blocks"/> (1 or 2) 16-column blocks.</summary>
-    private static void Tile1x16(float* a, float* b, int ldb, float* c, int k, bool accumulate, int blocks)
+    /// <summary>One row (elements a + p·ps), <paramref name="blocks"/> (1 or 2) 16-column blocks.</summary>
+    private static void Tile1x16(float* a, int ps, float* b, int ldb, float* c, int k, bool accumulate, int blocks)
     {
         for (var blk = 0; blk < blocks; blk++)
         {
             var acc = accumulate ? Vector512.Load(c + 16 * blk) : Vector512<float>.Zero;
             var bp = b + 16 * blk;
-            for (var p = 0; p < k; p++, bp += ldb) acc = Vector512.FusedMultiplyAdd(Vector512.Create(a[p]), Vector512.Load(bp), acc);
+            var ap = a;
+            for (var p = 0; p < k; p++, bp += ldb, ap += ps) acc = Vector512.FusedMultiplyAdd(Vector512.Create(*ap), Vector512.Load(bp), acc);
             Vector512.Store(acc, c + 16 * blk);
         }
     }

@@ -119,12 +119,13 @@ public static unsafe class Sgemm
     private static void RunRows(float* a, float* b, float* c, int r0, int r1, int m, int k, int n, bool transposeB, bool accumulate, int width, bool transposeA = false)
     {
         if (r1 <= r0) return;
-        var buffer = ArrayPool<float>.Shared.Rent(KC * NC + 16);
+        var buffer = ArrayPool<float>.Shared.Rent(KC * NC + KC * MR + 32);
         try
         {
             fixed (float* raw = buffer)
             {
                 var packed = (float*)(((nint)raw + 63) & ~(nint)63);          // 64-byte aligned strips
+                var packedA = packed + KC * NC + 16;                             // one transposed-A panel [kc, MR]
                 for (var jc = 0; jc < n; jc += NC)
                 {
                     var nc = Math.Min(NC, n - jc);
@@ -136,9 +137,22 @@ public static unsafe class Sgemm
                         for (var i = r0; i < r1; i += MR)
                         {
                             var mr = Math.Min(MR, r1 - i);
-                            // A[i, p] is a[i·K + p] (row-major) or a[p·M + i] (transposeA: stored [K, M], read in place).
-                            var ap = transposeA ? a + (long)pc * m + i : a + (long)i * k + pc;
-                            int rs = transposeA ? 1 : k, ps = transposeA ? m : 1;
+                            // A[i, p] is a[i·K + p] (row-major), or a[p·M + i] (transposeA: stored [K, M]); a transposed panel is
+                            // first copied to [kc, MR] (eight consecutive floats per k) and reused by every column strip.
+                            var ap = a + (long)i * k + pc;
+                            int rs = k, ps = 1;
+                            if (transposeA)
+                            {
+                                var src = a + (long)pc * m + i;
+                                if (mr == MR)
+                                    for (var p = 0; p < kc; p++) Vector256.Store(Vector256.Load(src + (long)p * m), packedA + p * MR);
+                                else
+                                    for (var p = 0; p < kc; p++)
+                                        for (var r = 0; r < MR; r++) packedA[p * MR + r] = r < mr ? src[(long)p * m + r] : 0f;
+                                ap = packedA;
+                                rs = 1;
+                                ps = MR;
+                            }
                             for (var jr = 0; jr < nc; jr += NR)
                             {
                                 var nr = Math.Min(NR, nc - jr);

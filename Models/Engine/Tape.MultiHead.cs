@@ -100,14 +100,14 @@ public sealed partial class Tape<T>
         var dims = new AttentionKernel.Dims(b, tq, tk, dm, heads, 1f / MathF.Sqrt(dh), seed, CounterHash.Threshold(dropout),
             (float)(1.0 / (1.0 - dropout)), drop, ldq, ldkv, qOffset, kOffset, vOffset);
         var y = ReferenceEquals(q, k) ? Result([b, tq, dm], q) : Result([b, tq, dm], q, k, v);
-        var p = (float[])(object)Alloc(b * heads * tq * tk);
+        var p = y.RequiresGrad ? (float[])(object)Alloc(b * heads * tq * tk) : null;   // P is kept only for backward
         float[] qd = (float[])(object)q.Data, kd = (float[])(object)k.Data, vd = (float[])(object)v.Data, yd = (float[])(object)y.Data;
         RunChunks(b * heads, (start, end) => AttentionKernel.Forward(dims, qd, kd, vd, yd, p, maskAdd, start, end));
         Record(y, () =>
         {
             float[] gy = (float[])(object)y.Grad!;
             float[]? gq = (float[]?)(object?)q.Grad, gk = (float[]?)(object?)k.Grad, gv = (float[]?)(object?)v.Grad;
-            RunChunks(b * heads, (start, end) => AttentionKernel.Backward(dims, qd, kd, vd, p, gy, gq, gk, gv, start, end));
+            RunChunks(b * heads, (start, end) => AttentionKernel.Backward(dims, qd, kd, vd, p!, gy, gq, gk, gv, start, end));
         });
         return y;
     }

@@ -50,14 +50,15 @@ internal static unsafe class AttentionKernel
     }
 
     /// <summary>Forward for problems [start, end) of B·H. <paramref name="maskAdd"/> is [Tq, Tk_padded]: 0 where allowed, −∞
-    /// where masked or padding. <paramref name="p"/> receives the softmax weights [B·H, Tq, Tk] (before dropout).</summary>
-    public static void Forward(in Dims dims, float[] q, float[] k, float[] v, float[] y, float[] p, float[] maskAdd, int start, int end)
+    /// where masked or padding. <paramref name="p"/> receives the softmax weights [B·H, Tq, Tk] (before dropout), or is null
+    /// when nothing will be backpropagated (inference).</summary>
+    public static void Forward(in Dims dims, float[] q, float[] k, float[] v, float[] y, float[]? p, float[] maskAdd, int start, int end)
     {
         int tq = dims.Tq, tk = dims.Tk, dm = dims.Model, dh = dims.HeadWidth, tkp = dims.TkPadded;
-        var scratch = Scratch(dh * tkp + tq * tkp);
+        var scratch = Scratch(dh * tkp + tq * tkp + (p is null ? tq * tk : 0));
         fixed (float* pq = q, pk = k, pv = v, py = y, pp = p, pm = maskAdd, ps = scratch)
         {
-            float* kT = ps, s = ps + dh * tkp;
+            float* kT = ps, s = ps + dh * tkp, pScratch = s + tq * tkp;             // P goes to scratch when not kept
             for (var bh = start; bh < end; bh++)
             {
                 int bi = bh / dims.Heads, col = bh % dims.Heads * dh;
@@ -65,7 +66,7 @@ internal static unsafe class AttentionKernel
                 float* kh = pk + (long)bi * tk * dims.Ldkv + dims.KOffset + col, vh = pv + (long)bi * tk * dims.Ldkv + dims.VOffset + col;
                 PackTransposed(kh, dims.Ldkv, tk, dh, kT, tkp);
                 Mm(qh, dims.Ldq, 1, kT, tkp, s, tkp, tq, dh, tkp, accumulate: false);        // S = Q·Kᵀ
-                var pb = pp + (long)bh * tq * tk;
+                var pb = pp is null ? pScratch : pp + (long)bh * tq * tk;
                 var baseIndex = (uint)((long)bh * tq * tk);
                 for (var i = 0; i < tq; i++)
                     SoftmaxRow(s + i * tkp, pm + i * tkp, tk, tkp, dims, pb + i * tk, baseIndex + (uint)(i * tk));

@@ -108,6 +108,21 @@ public class AttentionKernelTests
     }
 
     [Test]
+    public void AttentionHeads_InferenceTape_SameOutputAsRecordingTape()
+    {
+        // Without recording the kernel keeps P in scratch instead of the cache; the output bits must not change.
+        var q = Input(1, 2, 40, 64);
+        var k = Input(2, 2, 40, 64);
+        using var train = new Tape<float>(training: false);
+        using var infer = new Tape<float>(training: false, recording: false);
+        var a = train.AttentionHeads(q, k, k, 4);
+        var b = infer.AttentionHeads(q, k, k, 4);
+        Assert.That(a.RequiresGrad, Is.True);
+        Assert.That(b.RequiresGrad, Is.False);
+        Assert.That(b.Data, Is.EqualTo(a.Data));
+    }
+
+    [Test]
     public void AttentionHeads_TwoThreadTeam_BitIdenticalToOneThread()
     {
         // Problems (batch, head) are split in fixed chunks and each writes only its own head's columns.

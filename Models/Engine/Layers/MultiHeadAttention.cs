@@ -9,7 +9,7 @@ namespace LeanModels.Models.Engine.Layers;
 /// then the output projection. Projections are Xavier-uniform with zero biases, as PyTorch's <c>nn.MultiheadAttention</c>
 /// (<c>_reset_parameters</c>). Dropout applies to the attention weights, as PyTorch's.
 /// With <c>probSparseFactor</c> c &gt; 0 the core is Informer's ProbSparse attention (Zhou et al. 2021, §3.1, see
-/// <see cref="Tape{T}.ProbSparseAttention(Tensor{T}, Tensor{T}, Tensor{T}, int, Xoshiro256StarStar, double, double)"/>):
+/// <see cref="Tape{T}.ProbSparseAttention(Tensor{T}, Tensor{T}, Tensor{T}, int, Xoshiro256StarStar, double, double, bool)"/>):
 /// only the c·⌈ln Tq⌉ most "active" queries per head attend, the others output the mean of V; the key sample is drawn from
 /// <see cref="Tape{T}.Rng"/>. The default is full attention, although ProbSparse measured faster (1.3× at T = 64, 3.1× at
 /// T = 256, engine README): full is exact, supports masks and matches the PyTorch peer's model; ProbSparse is an approximation.

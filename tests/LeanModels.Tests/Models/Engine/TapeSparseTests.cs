@@ -16,6 +16,64 @@ public class TapeSparseTests
     }
 
     [Test]
+    public void ProbSparseAttentionCausal_FixedSelectionWithDropout_MatchesFiniteDifferences()
+    {
+        // Causal: selected queries attend keys j ≤ i (dropout on), lazy rows get cumulative means of v.
+        var (q, k, v) = (Normal(1, 2, 5, 3), Normal(2, 2, 5, 3), Normal(3, 2, 5, 2));
+        int[] selected = [1, 3, 0, 4];
+        AssertGradCheck(t => t.ProbSparseAttention(q, k, v, selected, dropout: 0.25, causal: true), q, k, v);
+    }
+
+    [Test]
+    public void ProbSparseAttentionCausal_AllQueriesSelected_BitIdenticalToCausalFull()
+    {
+        var (q, k, v) = (Normal(1, 3, 4, 3), Normal(2, 3, 4, 3), Normal(3, 3, 4, 2));
+        var mask = new bool[16];
+        for (var i = 0; i < 4; i++)
+            for (var j = 0; j <= i; j++) mask[i * 4 + j] = true;
+        var full = new Tape<double>().Attention(q, k, v, mask);
+        var sparse = new Tape<double>().ProbSparseAttention(q, k, v, 5, new Xoshiro256StarStar(7), causal: true);
+        Assert.That(sparse.Data, Is.EqualTo(full.Data));
+    }
+
+    [Test]
+    public void ProbSparseAttentionCausal_LazyRows_CumulativeMeanAndReverseSumGradient()
+    {
+        // B = 1, T = 3, d = dv = 1, v = [2, 4, 9]; only query 0 is selected: it attends key 0 alone, so y0 = v0 = 2.
+        // Lazy rows: y1 = (2 + 4)/2 = 3, y2 = (2 + 4 + 9)/3 = 5. Backward with seed (0, 1, 1): dv_j = Σ_{i ≥ j, lazy} 1/(i+1):
+        // dv0 = 1/2 + 1/3 = 5/6, dv1 = 5/6, dv2 = 1/3.
+        var q = Tensor<double>.From([1, 0, 0], [1, 3, 1], requiresGrad: true);
+        var k = Tensor<double>.From([1, 0, 0], [1, 3, 1], requiresGrad: true);
+        var v = Tensor<double>.From([2, 4, 9], [1, 3, 1], requiresGrad: true);
+        var tape = new Tape<double>();
+        var y = tape.ProbSparseAttention(q, k, v, [0], causal: true);
+        Assert.That(y.Data, Is.EqualTo(new[] { 2.0, 3.0, 5.0 }).Within(1e-12));
+        tape.Backward(y, [0.0, 1.0, 1.0]);
+        Assert.That(v.Grad, Is.EqualTo(new[] { 5.0 / 6, 5.0 / 6, 1.0 / 3 }).Within(1e-12));
+    }
+
+    [Test]
+    public void ProbSparseAttentionCausal_SelectionLooksAhead_AsDocumented()
+    {
+        // Informer's top-u choice compares all positions, so changing only the last query can change which earlier queries
+        // attend — and so earlier outputs. The doc says the causal variant is not look-ahead-free; this pins that down.
+        var rng = new Xoshiro256StarStar(3);
+        var q = Tensor<double>.Normal(rng, 1.0, [1, 8, 2]);
+        var k = Tensor<double>.Normal(rng, 1.0, [1, 8, 2]);
+        var v = Tensor<double>.Normal(rng, 1.0, [1, 8, 2]);
+        q.Data[14] = 0; q.Data[15] = 0;                                     // a zero query has M = 0: never chosen over others
+        var before = new Tape<double>().ProbSparseAttention(q, k, v, 1, new Xoshiro256StarStar(1), causal: true).Data;
+        q.Data[14] = 50; q.Data[15] = -50;                                  // a very "peaky" last query takes a top-u slot
+        var after = new Tape<double>().ProbSparseAttention(q, k, v, 1, new Xoshiro256StarStar(1), causal: true).Data;
+        Assert.That(after.AsSpan(0, 14).ToArray(), Is.Not.EqualTo(before.AsSpan(0, 14).ToArray()));
+    }
+
+    [Test]
+    public void ProbSparseAttentionCausal_DifferentLengths_Throws() =>
+        Assert.That(() => new Tape<double>().ProbSparseAttention(Normal(1, 1, 3, 2), Normal(2, 1, 4, 2), Normal(3, 1, 4, 2), [0], causal: true),
+            Throws.ArgumentException.With.Message.Contains("Tq = Tk"));
+
+    [Test]
     public void ProbSparseAttention_AllQueriesSelected_BitIdenticalToFull()
     {
         var (q, k, v) = (Normal(1, 3, 4, 3), Normal(2, 3, 6, 3), Normal(3, 3, 6, 2));

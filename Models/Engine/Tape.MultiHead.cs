@@ -35,7 +35,7 @@ public sealed partial class Tape<T>
         int dm = q.Dims[2];
         if (!FusedHeads(dm / heads, q.Dims[1], k.Dims[1]))
             return ComposedHeads(q, k, v, heads, allowed, dropout);
-        return FusedAttentionHeads(q, k, v, heads, allowed, dropout, dm, dm, dm, 0, 0, 0);
+        return FusedAttentionHeads(q, k, v, heads, allowed, dropout, dm, dm, dm, 0, 0, 0, q.Dims[0], q.Dims[1], k.Dims[1], 1, [q.Dims[0], q.Dims[1], dm]);
     }
 
     /// <summary>
@@ -59,7 +59,38 @@ public sealed partial class Tape<T>
         int t = qkv.Dims[1], dm = qkv.Dims[2] / 3;
         if (!FusedHeads(dm / heads, t, t))
             return ComposedHeads(Slice(qkv, 2, 0, dm), Slice(qkv, 2, dm, dm), Slice(qkv, 2, 2 * dm, dm), heads, allowed, dropout);
-        return FusedAttentionHeads(qkv, qkv, qkv, heads, allowed, dropout, dm, 3 * dm, 3 * dm, 0, dm, 2 * dm);
+        return FusedAttentionHeads(qkv, qkv, qkv, heads, allowed, dropout, dm, 3 * dm, 3 * dm, 0, dm, 2 * dm, qkv.Dims[0], t, t, 1, [qkv.Dims[0], t, dm]);
+    }
+
+    /// <summary>
+    /// Multi-head self-attention across axis 1 of a packed projection: for every (n, i), the S rows qkv[n, :, i, :] attend to
+    /// each other (q, k, v are the column blocks [0, D), [D, 2D), [2D, 3D)), e.g. the Stockformer's cross-asset attention on
+    /// [B, A, T, 3D] at each time step. Equal to permuting to [N, I, S, 3D], calling
+    /// <see cref="AttentionHeads(Tensor{T}, int, ReadOnlySpan{bool}, double)"/> on [N·I, S, 3D] and permuting back — what
+    /// the composed path does — but the fused float kernel reads and writes the strided rows in place (no permutes), with the
+    /// same dropout decisions (problem n·I + i, as after the permute).
+    /// </summary>
+    /// <param name="qkv">[N, S, I, 3D].</param>
+    /// <param name="heads">H ≥ 1, dividing D.</param>
+    /// <param name="allowed">Empty, or [S, S] flags shared by every (n, i) and head.</param>
+    /// <param name="dropout">Dropout on the attention weights in training, in [0, 1).</param>
+    /// <returns>[N, S, I, D].</returns>
+    /// <exception cref="ArgumentException">qkv is not [N, S, I, 3D] with D a multiple of H, or a mask row allows no key.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Dropout outside [0, 1).</exception>
+    public Tensor<T> AttentionHeadsAcross(Tensor<T> qkv, int heads, ReadOnlySpan<bool> allowed = default, double dropout = 0)
+    {
+        ArgumentNullException.ThrowIfNull(qkv);
+        if (qkv.Rank != 4 || heads < 1 || qkv.Dims[3] % (3 * heads) != 0)
+            throw new ArgumentException($"AttentionHeadsAcross: qkv is {ShapeUtil.Format(qkv.Dims)}, heads {heads}; expected [N, S, I, 3D] with D a multiple of the heads.", nameof(qkv));
+        int n = qkv.Dims[0], sLen = qkv.Dims[1], inner = qkv.Dims[2], dm = qkv.Dims[3] / 3;
+        if (!FusedHeads(dm / heads, sLen, sLen) || inner == 0 || n == 0)
+        {
+            var packed = Reshape(Permute(qkv, 0, 2, 1, 3), n * inner, sLen, 3 * dm);
+            var o = AttentionHeads(packed, heads, allowed, dropout);                              // [N·I, S, D]
+            return Permute(Reshape(o, n, inner, sLen, dm), 0, 2, 1, 3);
+        }
+        return FusedAttentionHeads(qkv, qkv, qkv, heads, allowed, dropout, dm, 3 * dm, 3 * dm, 0, dm, 2 * dm, n * inner, sLen, sLen, inner,
+            [n, sLen, inner, dm]);
     }
 
     private static bool FusedHeads(int dh, int tq, int tk) =>
@@ -73,9 +104,8 @@ public sealed partial class Tape<T>
     }
 
     private Tensor<T> FusedAttentionHeads(Tensor<T> q, Tensor<T> k, Tensor<T> v, int heads, ReadOnlySpan<bool> allowed, double dropout,
-        int dm, int ldq, int ldkv, int qOffset, int kOffset, int vOffset)
+        int dm, int ldq, int ldkv, int qOffset, int kOffset, int vOffset, int b, int tq, int tk, int inner, int[] outShape)
     {
-        int b = q.Dims[0], tq = q.Dims[1], tk = k.Dims[1];
         var dh = dm / heads;
         if (!allowed.IsEmpty && allowed.Length != tq * tk)
             throw new ArgumentException($"AttentionHeads: the mask has {allowed.Length} flags; expected [Tq={tq}, Tk={tk}] = {tq * tk}.", nameof(allowed));
@@ -98,8 +128,8 @@ public sealed partial class Tape<T>
         if (drop)
             seed = (Rng ?? throw new InvalidOperationException("Dropout: the tape is in training mode with p > 0 but has no random generator; pass one to the Tape constructor.")).NextUInt64();
         var dims = new AttentionKernel.Dims(b, tq, tk, dm, heads, 1f / MathF.Sqrt(dh), seed, CounterHash.Threshold(dropout),
-            (float)(1.0 / (1.0 - dropout)), drop, ldq, ldkv, qOffset, kOffset, vOffset);
-        var y = ReferenceEquals(q, k) ? Result([b, tq, dm], q) : Result([b, tq, dm], q, k, v);
+            (float)(1.0 / (1.0 - dropout)), drop, ldq, ldkv, qOffset, kOffset, vOffset, inner);
+        var y = ReferenceEquals(q, k) ? Result(outShape, q) : Result(outShape, q, k, v);
         var p = y.RequiresGrad ? (float[])(object)Alloc(b * heads * tq * tk) : null;   // P is kept only for backward
         float[] qd = (float[])(object)q.Data, kd = (float[])(object)k.Data, vd = (float[])(object)v.Data, yd = (float[])(object)y.Data;
         RunChunks(b * heads, (start, end) => AttentionKernel.Forward(dims, qd, kd, vd, yd, p, maskAdd, start, end));

@@ -52,7 +52,7 @@ def engine_results():
     for path in glob.glob(os.path.join(ART, "results", "*-report-full*.json")):
         for b in json.load(open(path))["Benchmarks"]:
             params = dict(p.split("=") for p in b["Parameters"].split("&")) if b.get("Parameters") else {}
-            res[(b["Method"], params.get("Threads", "1"), params.get("Shape", ""))] = b["Statistics"]["Mean"] / 1e9   # seconds
+            res[(b["Method"], params.get("Threads", "1"), params.get("Shape", ""))] = b["Statistics"]["Median"] / 1e9   # seconds, median as the peer
     return res
 
 
@@ -88,7 +88,7 @@ def main():
             add("GRU train B=64 (samples/s)", t, ps("gru_train"), 64 / g if g else None, "samples/s")
         for shape in ("32768x64x64", "32768x64x256", "32768x256x64", "512x512x512"):
             m, k, n = map(int, shape.split("x"))
-            r = pk.get(("gemm", "torch.mm", m, k, n)); s = eng.get(("Packed", str(t), shape))
+            r = pk.get(("gemm", "torch.mm", m, k, n)); s = eng.get(("PackedTeam" if t > 1 else "Packed", str(t), shape))
             add(f"sgemm {shape} (GFLOP/s)", t, r["gflops"] if r else None, 2 * m * k * n / s / 1e9 if s else None, "GFLOP/s")
     print(f"{'measurement':42} {'thr':>3} {'peer':>10} {'engine':>10} {'speed-up':>11}")
     for name, t, p, e, unit, ratio in rows:

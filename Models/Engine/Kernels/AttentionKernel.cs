@@ -35,9 +35,15 @@ internal static unsafe class AttentionKernel
     /// <param name="QOffset">Column of head 0 in q.</param>
     /// <param name="KOffset">Column of head 0 in k.</param>
     /// <param name="VOffset">Column of head 0 in v.</param>
+    /// <param name="Inner">1 when problem b's rows are rows b·T … b·T + T − 1 (a [B, T, ·] layout). For attention across axis 1
+    /// of an [N, S, I, ·] tensor (one problem per (n, i), rows s = 0 … S − 1) it is I: problem b = n·I + i starts at row
+    /// n·S·I + i and its rows are I apart, so no permute is needed.</param>
     internal readonly record struct Dims(int B, int Tq, int Tk, int Model, int Heads, float Scale, ulong Seed, uint Threshold, float KeepScale, bool Dropout,
-        int Ldq, int Ldkv, int QOffset, int KOffset, int VOffset)
+        int Ldq, int Ldkv, int QOffset, int KOffset, int VOffset, int Inner = 1)
     {
+        /// <summary>First row of problem <paramref name="b"/> in a tensor whose problems have <paramref name="length"/> rows.</summary>
+        public long RowBase(int b, int length) => (long)(b / Inner) * length * Inner + b % Inner;
+
         public int HeadWidth => Model / Heads;
         public int TkPadded => (Tk + 15) & ~15;
     }
@@ -55,6 +61,7 @@ internal static unsafe class AttentionKernel
     public static void Forward(in Dims dims, float[] q, float[] k, float[] v, float[] y, float[]? p, float[] maskAdd, int start, int end)
     {
         int tq = dims.Tq, tk = dims.Tk, dm = dims.Model, dh = dims.HeadWidth, tkp = dims.TkPadded;
+        int sq = dims.Ldq * dims.Inner, skv = dims.Ldkv * dims.Inner, sy = dm * dims.Inner;   // row strides in floats
         var scratch = Scratch(dh * tkp + tq * tkp + (p is null ? tq * tk : 0));
         fixed (float* pq = q, pk = k, pv = v, py = y, pp = p, pm = maskAdd, ps = scratch)
         {
@@ -62,15 +69,15 @@ internal static unsafe class AttentionKernel
             for (var bh = start; bh < end; bh++)
             {
                 int bi = bh / dims.Heads, col = bh % dims.Heads * dh;
-                float* qh = pq + (long)bi * tq * dims.Ldq + dims.QOffset + col;
-                float* kh = pk + (long)bi * tk * dims.Ldkv + dims.KOffset + col, vh = pv + (long)bi * tk * dims.Ldkv + dims.VOffset + col;
-                PackTransposed(kh, dims.Ldkv, tk, dh, kT, tkp);
-                Mm(qh, dims.Ldq, 1, kT, tkp, s, tkp, tq, dh, tkp, accumulate: false);        // S = Q·Kᵀ
+                float* qh = pq + dims.RowBase(bi, tq) * dims.Ldq + dims.QOffset + col;
+                float* kh = pk + dims.RowBase(bi, tk) * dims.Ldkv + dims.KOffset + col, vh = pv + dims.RowBase(bi, tk) * dims.Ldkv + dims.VOffset + col;
+                PackTransposed(kh, skv, tk, dh, kT, tkp);
+                Mm(qh, sq, 1, kT, tkp, s, tkp, tq, dh, tkp, accumulate: false);        // S = Q·Kᵀ
                 var pb = pp is null ? pScratch : pp + (long)bh * tq * tk;
                 var baseIndex = (uint)((long)bh * tq * tk);
                 for (var i = 0; i < tq; i++)
                     SoftmaxRow(s + i * tkp, pm + i * tkp, tk, tkp, dims, pb + i * tk, baseIndex + (uint)(i * tk));
-                Mm(s, tkp, 1, vh, dims.Ldkv, py + (long)bi * tq * dm + col, dm, tq, tk, dh, accumulate: false);   // O = Pᵈ·V
+                Mm(s, tkp, 1, vh, skv, py + dims.RowBase(bi, tq) * dm + col, sy, tq, tk, dh, accumulate: false);   // O = Pᵈ·V
             }
         }
     }
@@ -80,6 +87,7 @@ internal static unsafe class AttentionKernel
         int start, int end)
     {
         int tq = dims.Tq, tk = dims.Tk, dm = dims.Model, dh = dims.HeadWidth, tkp = dims.TkPadded;
+        int sq = dims.Ldq * dims.Inner, skv = dims.Ldkv * dims.Inner, sy = dm * dims.Inner;   // row strides in floats
         var scratch = Scratch(dh * tkp + 3 * tq * tkp);
         var dummy = gq ?? gk ?? gv ?? gy;
         fixed (float* pq = q, pk = k, pv = v, pp = p, pgy = gy, pgq = gq ?? dummy, pgk = gk ?? dummy, pgv = gv ?? dummy, ps = scratch)
@@ -88,9 +96,9 @@ internal static unsafe class AttentionKernel
             for (var bh = start; bh < end; bh++)
             {
                 int bi = bh / dims.Heads, col = bh % dims.Heads * dh;
-                long qo = (long)bi * tq * dims.Ldq + dims.QOffset + col;
-                long ko = (long)bi * tk * dims.Ldkv + dims.KOffset + col, vo = (long)bi * tk * dims.Ldkv + dims.VOffset + col;
-                float* gyh = pgy + (long)bi * tq * dm + col;
+                long qo = dims.RowBase(bi, tq) * dims.Ldq + dims.QOffset + col;
+                long ko = dims.RowBase(bi, tk) * dims.Ldkv + dims.KOffset + col, vo = dims.RowBase(bi, tk) * dims.Ldkv + dims.VOffset + col;
+                float* gyh = pgy + dims.RowBase(bi, tq) * dm + col;
                 var pb = pp + (long)bh * tq * tk;
                 if (dims.Dropout)                                                    // keep-scale rows regenerated from the seed
                 {
@@ -114,16 +122,16 @@ internal static unsafe class AttentionKernel
                                 Vector512.Store(Vector512.Load(pb + i * tk + j) * Vector512.Load(keep + i * tkp + j), tr + i * tkp + j);
                             for (; j < tk; j++) tr[i * tkp + j] = pb[i * tk + j] * keep[i * tkp + j];
                         }
-                        Mm(tr, 1, tkp, gyh, dm, pgv + vo, dims.Ldkv, tk, tq, dh, accumulate: true);
+                        Mm(tr, 1, tkp, gyh, sy, pgv + vo, skv, tk, tq, dh, accumulate: true);
                     }
-                    else Mm(pb, 1, tk, gyh, dm, pgv + vo, dims.Ldkv, tk, tq, dh, accumulate: true);
+                    else Mm(pb, 1, tk, gyh, sy, pgv + vo, skv, tk, tq, dh, accumulate: true);
                 }
                 if (gq is null && gk is null) continue;
-                PackTransposed(pv + vo, dims.Ldkv, tk, dh, vT, tkp);
-                Mm(gyh, dm, 1, vT, tkp, ds, tkp, tq, dh, tkp, accumulate: false);             // dPᵈ = dO·Vᵀ
+                PackTransposed(pv + vo, skv, tk, dh, vT, tkp);
+                Mm(gyh, sy, 1, vT, tkp, ds, tkp, tq, dh, tkp, accumulate: false);             // dPᵈ = dO·Vᵀ
                 for (var i = 0; i < tq; i++) SoftmaxBackwardRow(ds + i * tkp, pb + i * tk, dims.Dropout ? keep + i * tkp : null, tk, dims.Scale);
-                if (gq is not null) Mm(ds, tkp, 1, pk + ko, dims.Ldkv, pgq + qo, dims.Ldq, tq, tk, dh, accumulate: true);   // dQ += dS·K
-                if (gk is not null) Mm(ds, 1, tkp, pq + qo, dims.Ldq, pgk + ko, dims.Ldkv, tk, tq, dh, accumulate: true);   // dK += dSᵀ·Q
+                if (gq is not null) Mm(ds, tkp, 1, pk + ko, skv, pgq + qo, sq, tq, tk, dh, accumulate: true);   // dQ += dS·K
+                if (gk is not null) Mm(ds, 1, tkp, pq + qo, sq, pgk + ko, skv, tk, tq, dh, accumulate: true);   // dK += dSᵀ·Q
             }
         }
     }

@@ -109,6 +109,33 @@ public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloa
         return _wo.Forward(tape, merged);
     }
 
+    /// <summary>Self-attention across axis 1 of <paramref name="x"/>: for every (n, i) the S rows x[n, :, i, :] attend to each
+    /// other (the Stockformer's cross-asset attention on [B, A, T, D] at each time step). Equal to permuting to [N, I, S, D],
+    /// <see cref="Forward(Tape{T}, Tensor{T}, ReadOnlySpan{bool})"/> on [N·I, S, D] and permuting back; full attention runs
+    /// <see cref="Tape{T}.AttentionHeadsAcross"/> on the strided rows without permutes.</summary>
+    /// <param name="tape">The step's tape.</param>
+    /// <param name="x">[N, S, I, D].</param>
+    /// <param name="allowed">Empty, or [S, S] flags.</param>
+    /// <returns>[N, S, I, D].</returns>
+    /// <exception cref="ArgumentException">x is not [N, S, I, D]; in ProbSparse mode as <see cref="Forward(Tape{T}, Tensor{T}, Tensor{T}, ReadOnlySpan{bool})"/>.</exception>
+    public Tensor<T> ForwardAcross(Tape<T> tape, Tensor<T> x, ReadOnlySpan<bool> allowed = default)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank != 4 || x.Dims[3] != Model)
+            throw new ArgumentException($"MultiHeadAttention: x is {ShapeUtil.Format(x.Dims)}; expected [N, S, I, {Model}].", nameof(x));
+        int n = x.Dims[0], s = x.Dims[1], inner = x.Dims[2];
+        if (ProbSparseFactor > 0)
+        {
+            var seq = tape.Reshape(tape.Permute(x, 0, 2, 1, 3), n * inner, s, Model);
+            return tape.Permute(tape.Reshape(Forward(tape, seq, allowed), n, inner, s, Model), 0, 2, 1, 3);
+        }
+        var w = tape.Concat([_wq.Weight, _wk.Weight, _wv.Weight], 1);
+        var bias = tape.Concat([_wq.Bias!, _wk.Bias!, _wv.Bias!], 0);
+        var qkv = tape.Add(tape.MatMul(x, w), bias);                                      // [N, S, I, 3D]
+        return _wo.Forward(tape, tape.AttentionHeadsAcross(qkv, Heads, allowed, Dropout));
+    }
+
     // [B, T, D] → [B, T, K, dh] → [B, K, T, dh] → [B·K, T, dh]
     private Tensor<T> SplitHeads(Tape<T> tape, Tensor<T> x, int b, int t, int dh) =>
         Heads == 1 ? x : tape.Reshape(tape.Permute(tape.Reshape(x, b, t, Heads, dh), 0, 2, 1, 3), b * Heads, t, dh);

@@ -46,9 +46,8 @@ public sealed class StockformerReplica : Module<float>
         {
             var seq = tape.Reshape(layer.LnT.Forward(tape, h), b * a, t, d);                      // temporal attention per asset
             h = tape.Add(h, tape.Reshape(tape.Dropout(layer.AttnT.Forward(tape, seq), _dropout), b, a, t, d));
-            var cross = tape.Reshape(tape.Permute(layer.LnA.Forward(tape, h), 0, 2, 1, 3), b * t, a, d);   // cross-asset attention per time
-            var back = tape.Permute(tape.Reshape(layer.AttnA.Forward(tape, cross), b, t, a, d), 0, 2, 1, 3);
-            h = tape.Add(h, tape.Dropout(back, _dropout));
+            // cross-asset attention at each time step: across axis 1 (A) of [B, A, T, D], no transposes
+            h = tape.Add(h, tape.Dropout(layer.AttnA.ForwardAcross(tape, layer.LnA.Forward(tape, h)), _dropout));
             h = tape.Add(h, tape.Dropout(layer.Ff.Forward(tape, layer.LnF.Forward(tape, h)), _dropout));
         }
         var last = tape.Reshape(tape.Slice(_lnOut.Forward(tape, h), 2, t - 1, 1), b, a, d);       // [B, A, D]

@@ -123,6 +123,28 @@ public class AttentionKernelTests
     }
 
     [Test]
+    public void AttentionHeadsAcross_StridedRows_BitIdenticalToPermutedPackedAttention()
+    {
+        // Across axis 1 of [N, S, I, 3D] in place against permute → AttentionHeads(packed) → permute back: the same kernel on
+        // the same problems (n·I + i) with the same dropout indices, so values and gradients are bit-identical.
+        const int n = 2, s = 16, inner = 5, d = 64;
+        (float[] Y, float[] G) Run(bool across)
+        {
+            var qkv = Input(21, n, s, inner, 3 * d);
+            using var tape = new Tape<float>(training: true, rng: new Xoshiro256StarStar(8));
+            var y = across
+                ? tape.AttentionHeadsAcross(qkv, 4, default, 0.1)
+                : tape.Permute(tape.Reshape(tape.AttentionHeads(tape.Reshape(tape.Permute(qkv, 0, 2, 1, 3), n * inner, s, 3 * d), 4, default, 0.1), n, inner, s, d), 0, 2, 1, 3);
+            tape.Backward(y, Tensor<float>.Normal(new Xoshiro256StarStar(4), 1.0, [y.Length]).Data);
+            return ((float[])y.Data.Clone(), qkv.Grad!);
+        }
+        var a = Run(true);
+        var b = Run(false);
+        Assert.That(a.Y, Is.EqualTo(b.Y));
+        Assert.That(a.G, Is.EqualTo(b.G));
+    }
+
+    [Test]
     public void AttentionHeads_TwoThreadTeam_BitIdenticalToOneThread()
     {
         // Problems (batch, head) are split in fixed chunks and each writes only its own head's columns.

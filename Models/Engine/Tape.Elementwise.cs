@@ -207,14 +207,20 @@ public sealed partial class Tape<T>
         var y = Result(x.Dims, x);
         var xd = x.Data;
         var yd = y.Data;
-        if (!TOp.TryApply(xd, yd))
-            for (var i = 0; i < xd.Length; i++) yd[i] = TOp.F(xd[i]);
+        ParallelFor(xd.Length, ParallelGrain, (s, e) =>                   // independent elements, fixed blocks
+        {
+            if (!TOp.TryApply(xd.AsSpan(s, e - s), yd.AsSpan(s, e - s)))
+                for (var i = s; i < e; i++) yd[i] = TOp.F(xd[i]);
+        });
         Record(y, () =>
         {
             var gx = x.Grad!;
             var gy = y.Grad!;
-            if (TOp.TryBackward(xd, gy, gx)) return;
-            for (var i = 0; i < gx.Length; i++) gx[i] += gy[i] * TOp.D(xd[i], yd[i]);
+            ParallelFor(gx.Length, ParallelGrain, (s, e) =>
+            {
+                if (TOp.TryBackward(xd.AsSpan(s, e - s), gy.AsSpan(s, e - s), gx.AsSpan(s, e - s))) return;
+                for (var i = s; i < e; i++) gx[i] += gy[i] * TOp.D(xd[i], yd[i]);
+            });
         });
         return y;
     }
@@ -236,8 +242,11 @@ public sealed partial class Tape<T>
         T[] ad = a.Data, bd = b.Data, yd = y.Data;
         if (ia is null && ib is null && aMod == 0 && bMod == 0)
         {
-            if (!TOp.TryApply(ad, bd, yd))
-                for (var i = 0; i < yd.Length; i++) yd[i] = TOp.F(ad[i], bd[i]);
+            ParallelFor(yd.Length, ParallelGrain, (s, e) =>
+            {
+                if (!TOp.TryApply(ad.AsSpan(s, e - s), bd.AsSpan(s, e - s), yd.AsSpan(s, e - s)))
+                    for (var i = s; i < e; i++) yd[i] = TOp.F(ad[i], bd[i]);
+            });
         }
         else if (ia is null && ib is null && aMod == 0 && bMod > 0 && yd.Length > 0)
         {
@@ -252,6 +261,14 @@ public sealed partial class Tape<T>
         {
             var gy = y.Grad!;
             T[]? ga = a.Grad, gb = b.Grad;
+            if (ia is null && ib is null && aMod == 0 && bMod == 0 && gy.Length >= 2 * ParallelGrain && Threads > 1
+                && TOp.TryBackward(default, default, default, default, default))
+            {
+                // Same shape with a vectorised backward: independent elements, fixed blocks on the tape's threads.
+                ParallelFor(gy.Length, ParallelGrain, (s, e) => TOp.TryBackward(ad.AsSpan(s, e - s), bd.AsSpan(s, e - s), gy.AsSpan(s, e - s),
+                    ga is null ? default : ga.AsSpan(s, e - s), gb is null ? default : gb.AsSpan(s, e - s)));
+                return;
+            }
             if (ia is null && ib is null && aMod == 0 && (bMod == 0 || gy.Length % bMod == 0))
             {
                 var width = bMod == 0 ? gy.Length : bMod;                   // identity, or b repeated per row: no index arithmetic

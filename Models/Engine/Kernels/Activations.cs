@@ -70,6 +70,100 @@ public static class Activations
             dx[i] += dy[i] * (0.5f + 0.5f * Erf(x[i] * InvSqrt2) + x[i] * MathF.Exp(-0.5f * x[i] * x[i]) * InvSqrt2Pi);
     }
 
+    // ---- dropout with counter-based masks (CounterHash): the keep decision of element i is regenerated from (seed, i), so no
+    // mask is stored and any split of the index range gives the same bits. m = scale where kept, 0 where dropped; products
+    // are written x·m (not a select) so NaN/∞ propagate exactly as the stored-mask multiply did. `start` is the global index of
+    // element 0 of the spans and must be a multiple of 16 for the vector/scalar split to match an unsplit call.
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Mask16(ulong seed, uint index, Vector512<uint> threshold, Vector512<float> scale)
+        => Vector512.GreaterThanOrEqual(Vector512.ShiftRightLogical(CounterHash.Bits16(seed, index), 8), threshold).AsSingle() & scale;
+
+    private static float Mask1(ulong seed, uint index, uint threshold, float scale) => CounterHash.Keep(seed, index, threshold) ? scale : 0f;
+
+    /// <summary>y = x ⊙ m (inverted dropout forward).</summary>
+    internal static void DropoutForward(ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> x, Span<float> y)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<uint> th = Vector512.Create(threshold);
+            var sc = Vector512.Create(scale);
+            for (; i <= x.Length - 16; i += 16)
+                (Vector512.Create(x[i..]) * Mask16(seed, start + (uint)i, th, sc)).CopyTo(y[i..]);
+        }
+        for (; i < x.Length; i++) y[i] = x[i] * Mask1(seed, start + (uint)i, threshold, scale);
+    }
+
+    /// <summary>gx += gy ⊙ m (inverted dropout backward, FMA as the stored-mask version).</summary>
+    internal static void DropoutBackwardAccumulate(ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> gy, Span<float> gx)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<uint> th = Vector512.Create(threshold);
+            var sc = Vector512.Create(scale);
+            for (; i <= gy.Length - 16; i += 16)
+                Vector512.FusedMultiplyAdd(Vector512.Create(gy[i..]), Mask16(seed, start + (uint)i, th, sc), Vector512.Create(gx[i..])).CopyTo(gx[i..]);
+        }
+        for (; i < gy.Length; i++) gx[i] = MathF.FusedMultiplyAdd(gy[i], Mask1(seed, start + (uint)i, threshold, scale), gx[i]);
+    }
+
+    /// <summary>y = r + x ⊙ m (residual add of a dropped-out branch; rounded as the composed Add(r, Dropout(x))).</summary>
+    internal static void AddDropoutForward(ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> r, ReadOnlySpan<float> x, Span<float> y)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<uint> th = Vector512.Create(threshold);
+            var sc = Vector512.Create(scale);
+            for (; i <= x.Length - 16; i += 16)
+                (Vector512.Create(r[i..]) + Vector512.Create(x[i..]) * Mask16(seed, start + (uint)i, th, sc)).CopyTo(y[i..]);
+        }
+        for (; i < x.Length; i++) y[i] = r[i] + x[i] * Mask1(seed, start + (uint)i, threshold, scale);
+    }
+
+    /// <summary>y = GELU(x) ⊙ m (rounded as the composed Dropout(Gelu(x))).</summary>
+    internal static void GeluDropoutForward(ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> x, Span<float> y)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<uint> th = Vector512.Create(threshold);
+            var sc = Vector512.Create(scale);
+            for (; i <= x.Length - 16; i += 16)
+            {
+                var v = Vector512.Create(x[i..]);
+                var g = v * (Vector512.Create(0.5f) + Vector512.Create(0.5f) * Erf(v * InvSqrt2));
+                (g * Mask16(seed, start + (uint)i, th, sc)).CopyTo(y[i..]);
+            }
+        }
+        for (; i < x.Length; i++) y[i] = x[i] * (0.5f + 0.5f * Erf(x[i] * InvSqrt2)) * Mask1(seed, start + (uint)i, threshold, scale);
+    }
+
+    /// <summary>gx += (gy ⊙ m) ⊙ GELU′(x) (rounded as the composed backward).</summary>
+    internal static void GeluDropoutBackwardAccumulate(ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gx)
+    {
+        var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<uint> th = Vector512.Create(threshold);
+            var sc = Vector512.Create(scale);
+            for (; i <= x.Length - 16; i += 16)
+            {
+                var v = Vector512.Create(x[i..]);
+                var d = Vector512.Create(0.5f) + Vector512.Create(0.5f) * Erf(v * InvSqrt2) + v * Vector512.Exp(v * v * -0.5f) * InvSqrt2Pi;
+                var g = Vector512.Create(gy[i..]) * Mask16(seed, start + (uint)i, th, sc);
+                Vector512.FusedMultiplyAdd(g, d, Vector512.Create(gx[i..])).CopyTo(gx[i..]);
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            var g = gy[i] * Mask1(seed, start + (uint)i, threshold, scale);
+            gx[i] += g * (0.5f + 0.5f * Erf(x[i] * InvSqrt2) + x[i] * MathF.Exp(-0.5f * x[i] * x[i]) * InvSqrt2Pi);
+        }
+    }
+
     /// <summary>Scalar A&amp;S 7.1.26 erf (the reference the vector paths are tested against).</summary>
     /// <param name="x">Argument.</param>
     /// <returns>erf(x) to within 1.5e-7 plus float rounding.</returns>

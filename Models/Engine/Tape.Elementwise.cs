@@ -313,28 +313,53 @@ public sealed partial class Tape<T>
     /// of D elements instead of one index per element.</summary>
     private Tensor<T> RowBroadcast<TOp>(Tensor<T> a, Tensor<T> b, Tensor<T> y, int width) where TOp : IBinaryOp
     {
-        var ra = ShapeUtil.RowOffsets(y.Dims, ShapeUtil.BroadcastStrides(a.Dims, y.Dims));
-        var rb = ShapeUtil.RowOffsets(y.Dims, ShapeUtil.BroadcastStrides(b.Dims, y.Dims));
+        var sa = ShapeUtil.BroadcastStrides(a.Dims, y.Dims);          // row offsets are computed per row: no rows-long index array
+        var sb = ShapeUtil.BroadcastStrides(b.Dims, y.Dims);
+        var dims = y.Dims;
+        var rows = y.Length / width;
         T[] ad = a.Data, bd = b.Data, yd = y.Data;
-        for (var r = 0; r < ra.Length; r++)
+        ParallelRows(rows, width, (r0, r1) =>                          // output rows are independent
         {
-            ReadOnlySpan<T> sa = ad.AsSpan(ra[r], width), sb = bd.AsSpan(rb[r], width);
-            var yo = yd.AsSpan(r * width, width);
-            if (!TOp.TryApply(sa, sb, yo))
-                for (var i = 0; i < width; i++) yo[i] = TOp.F(sa[i], sb[i]);
-        }
+            for (var r = r0; r < r1; r++)
+            {
+                ReadOnlySpan<T> xa = ad.AsSpan(RowOffset(r, dims, sa), width), xb = bd.AsSpan(RowOffset(r, dims, sb), width);
+                var yo = yd.AsSpan(r * width, width);
+                if (!TOp.TryApply(xa, xb, yo))
+                    for (var i = 0; i < width; i++) yo[i] = TOp.F(xa[i], xb[i]);
+            }
+        });
         Record(y, () =>
         {
             var gy = y.Grad!;
             T[]? ga = a.Grad, gb = b.Grad;
-            for (var r = 0; r < ra.Length; r++)
+            for (var r = 0; r < rows; r++)                               // serial, rows in order: broadcast gradients sum in a fixed order
+            {
+                int oa = RowOffset(r, dims, sa), ob = RowOffset(r, dims, sb), o = r * width;
+                if (TOp.TryBackward(ad.AsSpan(oa, width), bd.AsSpan(ob, width), gy.AsSpan(o, width),
+                        ga is null ? default : ga.AsSpan(oa, width), gb is null ? default : gb.AsSpan(ob, width)))
+                    continue;
                 for (var i = 0; i < width; i++)
                 {
-                    int j = ra[r] + i, k = rb[r] + i, o = r * width + i;
-                    if (ga is not null) ga[j] += gy[o] * TOp.Da(ad[j], bd[k], yd[o]);
-                    if (gb is not null) gb[k] += gy[o] * TOp.Db(ad[j], bd[k], yd[o]);
+                    int j = oa + i, k = ob + i;
+                    if (ga is not null) ga[j] += gy[o + i] * TOp.Da(ad[j], bd[k], yd[o + i]);
+                    if (gb is not null) gb[k] += gy[o + i] * TOp.Db(ad[j], bd[k], yd[o + i]);
                 }
+            }
         });
         return y;
+    }
+
+    /// <summary>Offset of the input element that output row <paramref name="row"/> (all axes but the last) starts from, given
+    /// the input's stride per output axis (0 on broadcast axes).</summary>
+    private static int RowOffset(int row, int[] outShape, int[] strides)
+    {
+        var offset = 0;
+        for (var ax = outShape.Length - 2; ax >= 0 && row > 0; ax--)
+        {
+            var d = outShape[ax];
+            offset += row % d * strides[ax];
+            row /= d;
+        }
+        return offset;
     }
 }

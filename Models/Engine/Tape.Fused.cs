@@ -27,45 +27,40 @@ public sealed partial class Tape<T>
         var c = x.Dims[^1];
         var rows = x.Length / c;
         var y = Result(x.Dims, x);
-        for (var r = 0; r < rows; r++)
+        ParallelRows(rows, c, (r0, r1) =>                               // rows are independent: fixed blocks on the tape's threads
         {
-            var xr = x.Data.AsSpan(r * c, c);
-            var yr = y.Data.AsSpan(r * c, c);
-            var max = xr[0];
-            for (var i = 1; i < c; i++) if (xr[i] > max) max = xr[i];
-            var sum = T.Zero;
-            for (var i = 0; i < c; i++) { yr[i] = T.Exp(xr[i] - max); sum += yr[i]; }
-            if (log)
+            for (var r = r0; r < r1; r++)
             {
-                var lse = max + T.Log(sum);
-                for (var i = 0; i < c; i++) yr[i] = xr[i] - lse;
+                var xr = x.Data.AsSpan(r * c, c);
+                var yr = y.Data.AsSpan(r * c, c);
+                var max = xr[0];
+                for (var i = 1; i < c; i++) if (xr[i] > max) max = xr[i];
+                TensorPrimitives.Subtract(xr, max, yr);
+                TensorPrimitives.Exp(yr, yr);
+                var sum = TensorPrimitives.Sum<T>(yr);
+                if (log) TensorPrimitives.Subtract(xr, max + T.Log(sum), yr);
+                else TensorPrimitives.Multiply(yr, T.One / sum, yr);
             }
-            else
-            {
-                var inv = T.One / sum;
-                for (var i = 0; i < c; i++) yr[i] *= inv;
-            }
-        }
-        Record(y, () =>
+        });
+        Record(y, () => ParallelRows(rows, c, (r0, r1) =>
         {
-            for (var r = 0; r < rows; r++)
+            for (var r = r0; r < r1; r++)
             {
                 var yr = y.Data.AsSpan(r * c, c);
                 var gy = y.Grad.AsSpan(r * c, c);
                 var gx = x.Grad.AsSpan(r * c, c);
-                var dot = T.Zero;
                 if (log)
                 {
-                    for (var i = 0; i < c; i++) dot += gy[i];
+                    var dot = TensorPrimitives.Sum<T>(gy);
                     for (var i = 0; i < c; i++) gx[i] += gy[i] - T.Exp(yr[i]) * dot;
                 }
                 else
                 {
-                    for (var i = 0; i < c; i++) dot += gy[i] * yr[i];
+                    var dot = TensorPrimitives.Dot<T>(gy, yr);
                     for (var i = 0; i < c; i++) gx[i] += yr[i] * (gy[i] - dot);
                 }
             }
-        });
+        }));
         return y;
     }
 

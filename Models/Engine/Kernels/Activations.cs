@@ -56,18 +56,18 @@ public static class Activations
             for (; i <= x.Length - 16; i += 16)
             {
                 var v = Vector512.Create(x[i..]);
-                var d = Vector512.Create(0.5f) + Vector512.Create(0.5f) * Erf(v * InvSqrt2) + v * Vector512.Exp(v * v * -0.5f) * InvSqrt2Pi;
+                var d = GeluDerivative(v);
                 Vector512.FusedMultiplyAdd(Vector512.Create(dy[i..]), d, Vector512.Create(dx[i..])).CopyTo(dx[i..]);
             }
         else if (width >= 256 && Vector256.IsHardwareAccelerated)
             for (; i <= x.Length - 8; i += 8)
             {
                 var v = Vector256.Create(x[i..]);
-                var d = Vector256.Create(0.5f) + Vector256.Create(0.5f) * Erf(v * InvSqrt2) + v * Vector256.Exp(v * v * -0.5f) * InvSqrt2Pi;
+                var d = GeluDerivative(v);
                 Vector256.FusedMultiplyAdd(Vector256.Create(dy[i..]), d, Vector256.Create(dx[i..])).CopyTo(dx[i..]);
             }
         for (; i < x.Length; i++)
-            dx[i] += dy[i] * (0.5f + 0.5f * Erf(x[i] * InvSqrt2) + x[i] * MathF.Exp(-0.5f * x[i] * x[i]) * InvSqrt2Pi);
+            dx[i] += dy[i] * GeluDerivative(x[i]);
     }
 
     // ---- dropout with counter-based masks (CounterHash): the keep decision of element i is regenerated from (seed, i), so no
@@ -152,7 +152,7 @@ public static class Activations
             for (; i <= x.Length - 16; i += 16)
             {
                 var v = Vector512.Create(x[i..]);
-                var d = Vector512.Create(0.5f) + Vector512.Create(0.5f) * Erf(v * InvSqrt2) + v * Vector512.Exp(v * v * -0.5f) * InvSqrt2Pi;
+                var d = GeluDerivative(v);
                 var g = Vector512.Create(gy[i..]) * Mask16(seed, start + (uint)i, th, sc);
                 Vector512.FusedMultiplyAdd(g, d, Vector512.Create(gx[i..])).CopyTo(gx[i..]);
             }
@@ -160,8 +160,38 @@ public static class Activations
         for (; i < x.Length; i++)
         {
             var g = gy[i] * Mask1(seed, start + (uint)i, threshold, scale);
-            gx[i] += g * (0.5f + 0.5f * Erf(x[i] * InvSqrt2) + x[i] * MathF.Exp(-0.5f * x[i] * x[i]) * InvSqrt2Pi);
+            gx[i] += g * GeluDerivative(x[i]);
         }
+    }
+
+    // GELU′(x) = Φ(x) + x·φ(x) with one exponential: for a = |x|/√2, erf's e^(−a²) is e^(−x²/2), the unnormalised φ(x).
+    private static float GeluDerivative(float x)
+    {
+        var a = MathF.Abs(x * InvSqrt2);
+        var e = MathF.Exp(-(a * a));
+        var t = 1f / (1f + P * a);
+        var erf = 1f - t * (A1 + t * (A2 + t * (A3 + t * (A4 + t * A5)))) * e;
+        return 0.5f + 0.5f * (x < 0 ? -erf : erf) + x * e * InvSqrt2Pi;
+    }
+
+    private static Vector512<float> GeluDerivative(Vector512<float> x)
+    {
+        var a = Vector512.Abs(x * InvSqrt2);
+        var e = Vector512.Exp(-(a * a));
+        var t = Vector512<float>.One / (Vector512<float>.One + a * P);
+        var erf = Vector512<float>.One - t * (Vector512.Create(A1) + t * (Vector512.Create(A2) + t * (Vector512.Create(A3) + t * (Vector512.Create(A4) + t * A5)))) * e;
+        erf = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), -erf, erf);
+        return Vector512.Create(0.5f) + Vector512.Create(0.5f) * erf + x * e * InvSqrt2Pi;
+    }
+
+    private static Vector256<float> GeluDerivative(Vector256<float> x)
+    {
+        var a = Vector256.Abs(x * InvSqrt2);
+        var e = Vector256.Exp(-(a * a));
+        var t = Vector256<float>.One / (Vector256<float>.One + a * P);
+        var erf = Vector256<float>.One - t * (Vector256.Create(A1) + t * (Vector256.Create(A2) + t * (Vector256.Create(A3) + t * (Vector256.Create(A4) + t * A5)))) * e;
+        erf = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), -erf, erf);
+        return Vector256.Create(0.5f) + Vector256.Create(0.5f) * erf + x * e * InvSqrt2Pi;
     }
 
     /// <summary>Scalar A&amp;S 7.1.26 erf (the reference the vector paths are tested against).</summary>

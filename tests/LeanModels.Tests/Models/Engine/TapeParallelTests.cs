@@ -135,6 +135,9 @@ public class TapeParallelTests
     [Test] public void Gelu_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Gelu(v[0]), [40001]);
     [Test] public void Tanh_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Tanh(v[0]), [40001]);
     [Test] public void MulSameShape_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Mul(v[0], v[1]), [40001], [40001]);
+    [Test] public void Softmax_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Softmax(v[0]), [2000, 33]);
+    [Test] public void LogSoftmax_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.LogSoftmax(v[0]), [2000, 33]);
+    [Test] public void AddRowBroadcast_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Add(v[0], v[1]), [4, 5, 40, 64], [5, 1, 64]);
     [Test] public void SwapMiddleAxes_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Permute(v[0], 0, 2, 1, 3), [4, 40, 16, 16]);
 
     /// <summary>Runs f on fresh copies of the same inputs with a 1-thread tape and with a 2-thread team, backpropagates the same

@@ -36,7 +36,9 @@ public sealed partial class Tape<T>
                 var max = xr[0];
                 for (var i = 1; i < c; i++) if (xr[i] > max) max = xr[i];
                 TensorPrimitives.Subtract(xr, max, yr);
-                TensorPrimitives.Exp(yr, yr);
+                if (typeof(T) == typeof(float))
+                    Activations.Exp(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(yr), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(yr));
+                else TensorPrimitives.Exp(yr, yr);
                 var sum = TensorPrimitives.Sum<T>(yr);
                 if (log) TensorPrimitives.Subtract(xr, max + T.Log(sum), yr);
                 else TensorPrimitives.Multiply(yr, T.One / sum, yr);

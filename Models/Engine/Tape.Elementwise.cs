@@ -155,7 +155,7 @@ public sealed partial class Tape<T>
     /// <returns>Same shape.</returns>
     public Tensor<T> Pow(Tensor<T> x, double p)
     {
-        var y = Result(x.Dims, x);
+        var y = ResultOverwritten(x.Dims, x);
         var pt = C(p);
         for (var i = 0; i < x.Length; i++) y.Data[i] = T.Pow(x.Data[i], pt);
         Record(y, () =>
@@ -173,7 +173,7 @@ public sealed partial class Tape<T>
     /// <returns>Same shape.</returns>
     public Tensor<T> Scale(Tensor<T> x, double s)
     {
-        var y = Result(x.Dims, x);
+        var y = ResultOverwritten(x.Dims, x);
         var st = C(s);
         for (var i = 0; i < x.Length; i++) y.Data[i] = x.Data[i] * st;
         Record(y, () =>
@@ -190,7 +190,7 @@ public sealed partial class Tape<T>
     /// <returns>Same shape.</returns>
     public Tensor<T> AddScalar(Tensor<T> x, double s)
     {
-        var y = Result(x.Dims, x);
+        var y = ResultOverwritten(x.Dims, x);
         var st = C(s);
         for (var i = 0; i < x.Length; i++) y.Data[i] = x.Data[i] + st;
         Record(y, () =>
@@ -204,7 +204,7 @@ public sealed partial class Tape<T>
     private Tensor<T> Unary<TOp>(Tensor<T> x) where TOp : IUnaryOp
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = Result(x.Dims, x);
+        var y = ResultOverwritten(x.Dims, x);
         var xd = x.Data;
         var yd = y.Data;
         ParallelFor(xd.Length, ParallelGrain, (s, e) =>                   // independent elements, fixed blocks
@@ -231,7 +231,7 @@ public sealed partial class Tape<T>
         ArgumentNullException.ThrowIfNull(b);
         var same = ShapeUtil.SameShape(a.Dims, b.Dims);
         var shape = same ? a.Dims : ShapeUtil.Broadcast(a.Dims, b.Dims, op);
-        var y = Result(shape, a, b);
+        var y = ResultOverwritten(shape, a, b);
         // How each output element finds its input element: identity (same shape), modulo (the input's shape is a suffix of the
         // output's, e.g. a bias [C] on [N, C]), or a precomputed index map for general broadcasting.
         int aMod = 0, bMod = 0;

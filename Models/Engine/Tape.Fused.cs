@@ -26,7 +26,7 @@ public sealed partial class Tape<T>
         if (x.Rank == 0 || x.Dims[^1] == 0) throw new ArgumentException($"{op}: x is {ShapeUtil.Format(x.Dims)}; needs a non-empty last axis.", nameof(x));
         var c = x.Dims[^1];
         var rows = x.Length / c;
-        var y = Result(x.Dims, x);
+        var y = ResultOverwritten(x.Dims, x);
         ParallelRows(rows, c, (r0, r1) =>                               // rows are independent: fixed blocks on the tape's threads
         {
             for (var r = r0; r < r1; r++)
@@ -87,7 +87,7 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"LayerNorm: x is {ShapeUtil.Format(x.Dims)}, gamma {ShapeUtil.Format(gamma.Dims)}, beta {ShapeUtil.Format(beta.Dims)}; gamma and beta must be [C] with C = x's last axis.");
         var c = x.Dims[^1];
         var rows = x.Length / c;
-        var y = Result(x.Dims, x, gamma, beta);
+        var y = ResultOverwritten(x.Dims, x, gamma, beta);
         var stats = IsRecording && y.RequiresGrad ? Alloc(2 * rows) : null;     // μ in [0, rows), 1/σ in [rows, 2·rows)
         var invC = T.One / C(c);
         var e = C(eps);

@@ -85,7 +85,8 @@ public sealed partial class Tape<T>
         var rows = k == 0 ? ShapeUtil.Product(x.Dims.AsSpan(0, x.Rank - 1), nameof(Linear)) : x.Length / k;
         var outShape = (int[])x.Dims.Clone();
         outShape[^1] = n;
-        var y = bias is null ? Result(outShape, x, weight) : Result(outShape, x, weight, bias);
+        var y = k == 0 && bias is null ? Result(outShape, x, weight)                  // bias rows or the GEMM overwrite every output
+            : bias is null ? ResultOverwritten(outShape, x, weight) : ResultOverwritten(outShape, x, weight, bias);
         if (bias is not null)
         {
             var yd = y.Data;

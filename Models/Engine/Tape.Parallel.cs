@@ -65,4 +65,32 @@ public sealed partial class Tape<T>
         if (parallel && Threads > 1) RunChunks(count, body);
         else if (count > 0) body(0, count);
     }
+
+    /// <summary>Like <see cref="Alloc"/> but a reused pooled array is not zeroed: only for outputs the op overwrites entirely
+    /// (saves one write pass over every such output).</summary>
+    internal T[] AllocOverwritten(int length)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_pool is null) return new T[length];
+        var a = _pool.Rent(length, clear: false);
+        _rented.Add(a);
+        return a;
+    }
+
+    /// <summary>An op's result whose data the op overwrites entirely (not zeroed when pooled); the gradient, when there is one,
+    /// is zeroed as usual.</summary>
+    internal Tensor<T> ResultOverwritten(int[] shape, Tensor<T> a) => ResultOverwritten(shape, a.RequiresGrad);
+
+    internal Tensor<T> ResultOverwritten(int[] shape, Tensor<T> a, Tensor<T> b) => ResultOverwritten(shape, a.RequiresGrad || b.RequiresGrad);
+
+    internal Tensor<T> ResultOverwritten(int[] shape, Tensor<T> a, Tensor<T> b, Tensor<T> c) => ResultOverwritten(shape, a.RequiresGrad || b.RequiresGrad || c.RequiresGrad);
+
+    internal Tensor<T> ResultOverwritten(int[] shape, IReadOnlyList<Tensor<T>> inputs) => ResultOverwritten(shape, inputs.Any(t => t.RequiresGrad));
+
+    internal Tensor<T> ResultOverwritten(int[] shape, bool requiresGrad)
+    {
+        var n = ShapeUtil.Product(shape, "Result");
+        var grad = IsRecording && requiresGrad;
+        return new Tensor<T>(AllocOverwritten(n), grad ? Alloc(n) : null, shape);
+    }
 }

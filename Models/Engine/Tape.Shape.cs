@@ -45,7 +45,7 @@ public sealed partial class Tape<T>
         for (var i = rank - 1; i >= 0; i--) { inStrides[i] = s; s *= x.Dims[i]; }
         var strides = new int[rank];                     // input stride of each output axis
         for (var i = 0; i < rank; i++) { outShape[i] = x.Dims[axes[i]]; strides[i] = inStrides[axes[i]]; }
-        var y = Result(outShape, x);
+        var y = ResultOverwritten(outShape, x);
         if (rank == 4 && axes[0] == 0 && axes[1] == 2 && axes[2] == 1 && axes[3] == 3 && y.Length > 0)
             return SwapMiddleAxes(x, y);
         if (rank >= 1 && axes[^1] == rank - 1 && y.Length > 0)
@@ -170,7 +170,7 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"Slice: x is {ShapeUtil.Format(x.Dims)}; [{start}, {start + length}) is outside axis {axis} of size {size}.");
         var outShape = (int[])x.Dims.Clone();
         outShape[ax] = length;
-        var y = Result(outShape, x);
+        var y = ResultOverwritten(outShape, x);
         var block = length * inner;
         for (var o = 0; o < outer; o++) Array.Copy(x.Data, (o * size + start) * inner, y.Data, o * block, block);
         Record(y, () =>
@@ -208,7 +208,7 @@ public sealed partial class Tape<T>
         }
         var outShape = (int[])first.Dims.Clone();
         outShape[ax] = total;
-        var y = Result(outShape, xs);
+        var y = ResultOverwritten(outShape, xs);
         var (outer, _, inner) = ShapeUtil.Split(outShape, ax);
         var offset = 0;
         var offsets = new int[xs.Count];
@@ -256,7 +256,7 @@ public sealed partial class Tape<T>
         var idx = indices.ToArray();
         var outShape = (int[])x.Dims.Clone();
         outShape[ax] = idx.Length;
-        var y = Result(outShape, x);
+        var y = ResultOverwritten(outShape, x);
         for (var o = 0; o < outer; o++)
             for (var j = 0; j < idx.Length; j++)
                 Array.Copy(x.Data, (o * size + idx[j]) * inner, y.Data, (o * idx.Length + j) * inner, inner);
@@ -287,7 +287,7 @@ public sealed partial class Tape<T>
         if (!ShapeUtil.SameShape(a.Dims, b.Dims) || condition.Length != a.Length)
             throw new ArgumentException($"Where: a is {ShapeUtil.Format(a.Dims)}, b is {ShapeUtil.Format(b.Dims)}, condition has {condition.Length} flags; all must agree.");
         var cond = condition.ToArray();
-        var y = Result(a.Dims, a, b);
+        var y = ResultOverwritten(a.Dims, a, b);
         for (var i = 0; i < cond.Length; i++) y.Data[i] = cond[i] ? a.Data[i] : b.Data[i];
         Record(y, () =>
         {
@@ -315,7 +315,7 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"MaskedFill: x is {ShapeUtil.Format(x.Dims)} ({x.Length} elements); the mask's {mask.Length} flags must divide it.");
         var m = mask.ToArray();
         var v = C(value);
-        var y = Result(x.Dims, x);
+        var y = ResultOverwritten(x.Dims, x);
         for (var i = 0; i < x.Length; i++) y.Data[i] = m[i % m.Length] ? v : x.Data[i];
         Record(y, () =>
         {
@@ -342,7 +342,7 @@ public sealed partial class Tape<T>
         if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: p must be in [0, 1).");
         if (!IsTraining || p == 0) return x;
         var (seed, threshold, scale) = DropoutSeed(p);
-        var y = Result(x.Dims, x);
+        var y = ResultOverwritten(x.Dims, x);
         T[] xd = x.Data, yd = y.Data;
         ParallelFor(xd.Length, ParallelGrain, (s, e) => DropoutApply(seed, s, threshold, scale, xd.AsSpan(s, e - s), yd.AsSpan(s, e - s)));
         Record(y, () =>
@@ -372,7 +372,7 @@ public sealed partial class Tape<T>
         if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "AddDropout: p must be in [0, 1).");
         if (!IsTraining || p == 0) return Add(residual, x);
         var (seed, threshold, scale) = DropoutSeed(p);
-        var y = Result(x.Dims, residual, x);
+        var y = ResultOverwritten(x.Dims, residual, x);
         T[] rd = residual.Data, xd = x.Data, yd = y.Data;
         ParallelFor(yd.Length, ParallelGrain, (s, e) =>
         {
@@ -408,7 +408,7 @@ public sealed partial class Tape<T>
         if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "GeluDropout: p must be in [0, 1).");
         if (!IsTraining || p == 0) return Gelu(x);
         var (seed, threshold, scale) = DropoutSeed(p);
-        var y = Result(x.Dims, x);
+        var y = ResultOverwritten(x.Dims, x);
         T[] xd = x.Data, yd = y.Data;
         ParallelFor(xd.Length, ParallelGrain, (s, e) =>
         {

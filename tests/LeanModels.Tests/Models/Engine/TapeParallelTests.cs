@@ -140,6 +140,33 @@ public class TapeParallelTests
     [Test] public void AddRowBroadcast_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Add(v[0], v[1]), [4, 5, 40, 64], [5, 1, 64]);
     [Test] public void SwapMiddleAxes_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Permute(v[0], 0, 2, 1, 3), [4, 40, 16, 16]);
 
+    [Test]
+    public void PooledTape_ReusedUnclearedOutputs_BitIdenticalToUnpooled()
+    {
+        // Outputs of these ops are rented without zeroing: three steps on one pool (steps 2–3 reuse dirty arrays) must equal
+        // fresh unpooled tapes.
+        float[] Train(BufferPool<float>? pool)
+        {
+            var (w, b, g, be) = (FloatNormal(1, 8, 8), FloatNormal(2, 8), FloatNormal(3, 8), FloatNormal(4, 8));
+            var rng = new Xoshiro256StarStar(5);
+            var losses = new List<float>();
+            for (var step = 0; step < 3; step++)
+            {
+                var x = FloatNormal((ulong)(10 + step), 2, 3, 4, 8);
+                using var t = new Tape<float>(true, rng, pool: pool);
+                var h = t.LayerNorm(t.Permute(x, 0, 2, 1, 3), g, be);
+                var f = t.GeluDropout(t.Linear(h, w, b), 0.2);
+                var r = t.AddDropout(h, t.Tanh(t.Mul(f, t.Softmax(f))), 0.2);
+                var loss = t.Sum(t.Mul(r, r));
+                t.Backward(loss);
+                losses.Add(loss.Item());
+                foreach (var p in new[] { w, b, g, be }) { for (var i = 0; i < p.Length; i++) p.Data[i] -= 0.01f * p.Grad![i]; p.ZeroGrad(); }
+            }
+            return [.. losses, .. w.Data, .. b.Data, .. g.Data, .. be.Data];
+        }
+        Assert.That(Train(new BufferPool<float>()), Is.EqualTo(Train(null)));
+    }
+
     /// <summary>Runs f on fresh copies of the same inputs with a 1-thread tape and with a 2-thread team, backpropagates the same
     /// upstream gradient, and asserts outputs and every input gradient are bit-identical.</summary>
     private static void AssertSameAtOneAndTwoThreads(Func<Tape<float>, Tensor<float>[], Tensor<float>> f, params int[][] shapes)

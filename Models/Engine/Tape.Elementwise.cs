@@ -175,11 +175,12 @@ public sealed partial class Tape<T>
     {
         var y = ResultOverwritten(x.Dims, x);
         var st = C(s);
-        for (var i = 0; i < x.Length; i++) y.Data[i] = x.Data[i] * st;
+        T[] xd = x.Data, yd = y.Data;
+        ParallelFor(xd.Length, ParallelGrain, (s0, e) => TensorPrimitives.Multiply(xd.AsSpan(s0, e - s0), st, yd.AsSpan(s0, e - s0)));
         Record(y, () =>
         {
-            var gx = x.Grad!;
-            for (var i = 0; i < gx.Length; i++) gx[i] += y.Grad![i] * st;
+            T[] gx = x.Grad!, gy = y.Grad!;
+            ParallelFor(gx.Length, ParallelGrain, (s0, e) => TensorPrimitives.MultiplyAdd(gy.AsSpan(s0, e - s0), st, gx.AsSpan(s0, e - s0), gx.AsSpan(s0, e - s0)));
         });
         return y;
     }
@@ -192,11 +193,12 @@ public sealed partial class Tape<T>
     {
         var y = ResultOverwritten(x.Dims, x);
         var st = C(s);
-        for (var i = 0; i < x.Length; i++) y.Data[i] = x.Data[i] + st;
+        T[] xd = x.Data, yd = y.Data;
+        ParallelFor(xd.Length, ParallelGrain, (s0, e) => TensorPrimitives.Add(xd.AsSpan(s0, e - s0), st, yd.AsSpan(s0, e - s0)));
         Record(y, () =>
         {
-            var gx = x.Grad!;
-            for (var i = 0; i < gx.Length; i++) gx[i] += y.Grad![i];
+            T[] gx = x.Grad!, gy = y.Grad!;
+            ParallelFor(gx.Length, ParallelGrain, (s0, e) => TensorPrimitives.Add(gx.AsSpan(s0, e - s0), gy.AsSpan(s0, e - s0), gx.AsSpan(s0, e - s0)));
         });
         return y;
     }

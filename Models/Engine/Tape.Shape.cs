@@ -179,9 +179,8 @@ public sealed partial class Tape<T>
             var gy = y.Grad!;
             for (var o = 0; o < outer; o++)
             {
-                var src = o * block;
-                var dst = (o * size + start) * inner;
-                for (var i = 0; i < block; i++) gx[dst + i] += gy[src + i];
+                var dst = gx.AsSpan((o * size + start) * inner, block);
+                System.Numerics.Tensors.TensorPrimitives.Add(dst, gy.AsSpan(o * block, block), dst);
             }
         });
         return y;
@@ -230,8 +229,8 @@ public sealed partial class Tape<T>
                 var block = inputs[j].Dims[ax] * inner;
                 for (var o = 0; o < outer; o++)
                 {
-                    var src = o * total * inner + offsets[j] * inner;
-                    for (var i = 0; i < block; i++) gx[o * block + i] += gy[src + i];
+                    var dst = gx.AsSpan(o * block, block);
+                    System.Numerics.Tensors.TensorPrimitives.Add(dst, gy.AsSpan(o * total * inner + offsets[j] * inner, block), dst);
                 }
             }
         });

@@ -137,6 +137,8 @@ public class TapeParallelTests
     [Test] public void MulSameShape_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Mul(v[0], v[1]), [40001], [40001]);
     [Test] public void Softmax_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Softmax(v[0]), [2000, 33]);
     [Test] public void LogSoftmax_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.LogSoftmax(v[0]), [2000, 33]);
+    [Test] public void Conv1d_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Conv1d(v[0], v[1], v[2]), [300, 20, 8], [3, 8, 16], [16]);
+    [Test] public void ScaleAddScalar_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.AddScalar(t.Scale(v[0], 0.7), 0.1), [40001]);
     [Test] public void AddRowBroadcast_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Add(v[0], v[1]), [4, 5, 40, 64], [5, 1, 64]);
     [Test] public void SwapMiddleAxes_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Permute(v[0], 0, 2, 1, 3), [4, 40, 16, 16]);
 

@@ -1,5 +1,7 @@
 using LeanModels.Models.Engine;
 using LeanModels.Models.Engine.Kernels;
+using LeanModels.Models.Engine.Layers;
+using LeanModels.Models.Engine.Optimizers;
 using LeanModels.Models.Numerics;
 using static LeanModels.Tests.Models.Engine.EngineTestData;
 
@@ -167,6 +169,46 @@ public class TapeParallelTests
             return [.. losses, .. w.Data, .. b.Data, .. g.Data, .. be.Data];
         }
         Assert.That(Train(new BufferPool<float>()), Is.EqualTo(Train(null)));
+    }
+
+    [Test]
+    public void EncoderLayerTraining_TwoThreads_BitIdentical()
+    {
+        // A Stockformer-style pre-LN layer (temporal MHA, cross-asset MHA through the middle-axes swap, GELU feed-forward, fused
+        // residual dropouts) at sizes where every element-wise op splits (B·A·T·D = 65536): two Adam steps give the same weights
+        // at 1 and 2 threads.
+        float[] Train(ThreadTeam? team)
+        {
+            var rng = new Xoshiro256StarStar(3);
+            int b = 4, a = 8, t = 32, d = 64;
+            var ln1 = new LayerNorm<float>(d);
+            var ln2 = new LayerNorm<float>(d);
+            var ln3 = new LayerNorm<float>(d);
+            var att = new MultiHeadAttention<float>(d, 4, 0.1, rng);
+            var cross = new MultiHeadAttention<float>(d, 4, 0.1, rng);
+            var ff = new FeedForward<float>(d, 4 * d, 0.1, rng);
+            var modules = new Module<float>[] { ln1, ln2, ln3, att, cross, ff };
+            var parameters = modules.SelectMany(m => m.Parameters()).ToList();
+            var opt = new Adam<float>(parameters, 1e-3);
+            var x = Tensor<float>.Normal(new Xoshiro256StarStar(4), 1.0, [b, a, t, d]);
+            var drop = new Xoshiro256StarStar(5);
+            var pool = new BufferPool<float>();
+            for (var step = 0; step < 2; step++)
+            {
+                opt.ZeroGrad();
+                using var tape = new Tape<float>(true, drop, pool: pool, team: team);
+                var h = tape.AddDropout(x, tape.Reshape(att.Forward(tape, tape.Reshape(ln1.Forward(tape, x), b * a, t, d)), b, a, t, d), 0.1);
+                var c = tape.Reshape(tape.Permute(ln2.Forward(tape, h), 0, 2, 1, 3), b * t, a, d);
+                h = tape.AddDropout(h, tape.Permute(tape.Reshape(cross.Forward(tape, c), b, t, a, d), 0, 2, 1, 3), 0.1);
+                h = tape.AddDropout(h, ff.Forward(tape, ln3.Forward(tape, h)), 0.1);
+                tape.Backward(tape.Mean(tape.Mul(h, h)));
+                opt.Step();
+            }
+            return parameters.SelectMany(p => p.Value.Data).ToArray();
+        }
+        var one = Train(null);
+        using var team = new ThreadTeam(2);
+        Assert.That(Train(team), Is.EqualTo(one));
     }
 
     /// <summary>Runs f on fresh copies of the same inputs with a 1-thread tape and with a 2-thread team, backpropagates the same

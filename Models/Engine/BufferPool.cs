@@ -23,12 +23,19 @@ public sealed class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>A zero-filled array of exactly <paramref name="length"/> elements, reused when one is free.</summary>
     /// <param name="length">Element count, ≥ 0.</param>
     /// <returns>The array.</returns>
-    public T[] Rent(int length)
+    public T[] Rent(int length) => Rent(length, clear: true);
+
+    /// <summary>An array of exactly <paramref name="length"/> elements, reused when one is free; a reused array keeps its old
+    /// contents unless <paramref name="clear"/> (for outputs the caller overwrites entirely). New arrays are always zero.</summary>
+    /// <param name="length">Element count, ≥ 0.</param>
+    /// <param name="clear">True to zero a reused array.</param>
+    /// <returns>The array.</returns>
+    internal T[] Rent(int length, bool clear)
     {
         if (_free.TryGetValue(length, out var stack) && stack.Count > 0)
         {
             var reused = stack.Pop();
-            Array.Clear(reused);
+            if (clear) Array.Clear(reused);
             return reused;
         }
         Created++;
@@ -37,7 +44,7 @@ public sealed class BufferPool<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>Gives an array back for reuse.</summary>
-    /// <param name="array">An array from <see cref="Rent"/>, no longer referenced by live tensors.</param>
+    /// <param name="array">An array from <see cref="Rent(int)"/>, no longer referenced by live tensors.</param>
     public void Return(T[] array)
     {
         ArgumentNullException.ThrowIfNull(array);

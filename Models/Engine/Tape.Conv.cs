@@ -30,21 +30,22 @@ public sealed partial class Tape<T>
         var left = causal ? total : total / 2;
         var b = bias ?? Tensor<T>.Zeros(cout);
         var y = Result([n, t, cout], x, weight, b);
-        for (var i = 0; i < n * t; i++) b.Data.AsSpan().CopyTo(y.Data.AsSpan(i * cout, cout));
-        for (var ni = 0; ni < n; ni++)
-            for (var k = 0; k < kk; k++)
-            {
-                var (t0, t1, shift) = TapRange(k, dilation, left, t);
-                if (t1 <= t0) continue;
-                Gemm.Multiply<T>(x.Data.AsSpan((ni * t + t0 + shift) * cin, (t1 - t0) * cin), weight.Data.AsSpan(k * cin * cout, cin * cout),
-                    y.Data.AsSpan((ni * t + t0) * cout, (t1 - t0) * cout), t1 - t0, cin, cout, accumulate: true);
-            }
+        ParallelRows(n, t * cout, (n0, n1) =>                          // samples are independent: fixed blocks on the tape's threads
+        {
+            for (var i = n0 * t; i < n1 * t; i++) b.Data.AsSpan().CopyTo(y.Data.AsSpan(i * cout, cout));
+            for (var ni = n0; ni < n1; ni++)
+                for (var k = 0; k < kk; k++)
+                {
+                    var (t0, t1, shift) = TapRange(k, dilation, left, t);
+                    if (t1 <= t0) continue;
+                    Gemm.Multiply<T>(x.Data.AsSpan((ni * t + t0 + shift) * cin, (t1 - t0) * cin), weight.Data.AsSpan(k * cin * cout, cin * cout),
+                        y.Data.AsSpan((ni * t + t0) * cout, (t1 - t0) * cout), t1 - t0, cin, cout, accumulate: true);
+                }
+        });
         Record(y, () =>
         {
             var gy = y.Grad!;
-            if (b.Grad is not null)
-                for (var i = 0; i < n * t; i++)
-                    for (var c = 0; c < cout; c++) b.Grad[c] += gy[i * cout + c];
+            if (b.Grad is not null) ColumnSumAccumulate(gy, n * t, cout, b.Grad);   // fixed row blocks, block order
             for (var ni = 0; ni < n; ni++)
                 for (var k = 0; k < kk; k++)
                 {

@@ -155,7 +155,7 @@ public sealed partial class Tape<T>
     /// <returns>Same shape.</returns>
     public Tensor<T> Pow(Tensor<T> x, double p)
     {
-        var y = Result(x.Dims, x);
+        var y = ResultOverwritten(x.Dims, x);
         var pt = C(p);
         for (var i = 0; i < x.Length; i++) y.Data[i] = T.Pow(x.Data[i], pt);
         Record(y, () =>
@@ -173,13 +173,14 @@ public sealed partial class Tape<T>
     /// <returns>Same shape.</returns>
     public Tensor<T> Scale(Tensor<T> x, double s)
     {
-        var y = Result(x.Dims, x);
+        var y = ResultOverwritten(x.Dims, x);
         var st = C(s);
-        for (var i = 0; i < x.Length; i++) y.Data[i] = x.Data[i] * st;
+        T[] xd = x.Data, yd = y.Data;
+        ParallelFor(xd.Length, ParallelGrain, (s0, e) => TensorPrimitives.Multiply(xd.AsSpan(s0, e - s0), st, yd.AsSpan(s0, e - s0)));
         Record(y, () =>
         {
-            var gx = x.Grad!;
-            for (var i = 0; i < gx.Length; i++) gx[i] += y.Grad![i] * st;
+            T[] gx = x.Grad!, gy = y.Grad!;
+            ParallelFor(gx.Length, ParallelGrain, (s0, e) => TensorPrimitives.MultiplyAdd(gy.AsSpan(s0, e - s0), st, gx.AsSpan(s0, e - s0), gx.AsSpan(s0, e - s0)));
         });
         return y;
     }
@@ -190,13 +191,14 @@ public sealed partial class Tape<T>
     /// <returns>Same shape.</returns>
     public Tensor<T> AddScalar(Tensor<T> x, double s)
     {
-        var y = Result(x.Dims, x);
+        var y = ResultOverwritten(x.Dims, x);
         var st = C(s);
-        for (var i = 0; i < x.Length; i++) y.Data[i] = x.Data[i] + st;
+        T[] xd = x.Data, yd = y.Data;
+        ParallelFor(xd.Length, ParallelGrain, (s0, e) => TensorPrimitives.Add(xd.AsSpan(s0, e - s0), st, yd.AsSpan(s0, e - s0)));
         Record(y, () =>
         {
-            var gx = x.Grad!;
-            for (var i = 0; i < gx.Length; i++) gx[i] += y.Grad![i];
+            T[] gx = x.Grad!, gy = y.Grad!;
+            ParallelFor(gx.Length, ParallelGrain, (s0, e) => TensorPrimitives.Add(gx.AsSpan(s0, e - s0), gy.AsSpan(s0, e - s0), gx.AsSpan(s0, e - s0)));
         });
         return y;
     }
@@ -204,17 +206,23 @@ public sealed partial class Tape<T>
     private Tensor<T> Unary<TOp>(Tensor<T> x) where TOp : IUnaryOp
     {
         ArgumentNullException.ThrowIfNull(x);
-        var y = Result(x.Dims, x);
+        var y = ResultOverwritten(x.Dims, x);
         var xd = x.Data;
         var yd = y.Data;
-        if (!TOp.TryApply(xd, yd))
-            for (var i = 0; i < xd.Length; i++) yd[i] = TOp.F(xd[i]);
+        ParallelFor(xd.Length, ParallelGrain, (s, e) =>                   // independent elements, fixed blocks
+        {
+            if (!TOp.TryApply(xd.AsSpan(s, e - s), yd.AsSpan(s, e - s)))
+                for (var i = s; i < e; i++) yd[i] = TOp.F(xd[i]);
+        });
         Record(y, () =>
         {
             var gx = x.Grad!;
             var gy = y.Grad!;
-            if (TOp.TryBackward(xd, gy, gx)) return;
-            for (var i = 0; i < gx.Length; i++) gx[i] += gy[i] * TOp.D(xd[i], yd[i]);
+            ParallelFor(gx.Length, ParallelGrain, (s, e) =>
+            {
+                if (TOp.TryBackward(xd.AsSpan(s, e - s), gy.AsSpan(s, e - s), gx.AsSpan(s, e - s))) return;
+                for (var i = s; i < e; i++) gx[i] += gy[i] * TOp.D(xd[i], yd[i]);
+            });
         });
         return y;
     }
@@ -225,7 +233,7 @@ public sealed partial class Tape<T>
         ArgumentNullException.ThrowIfNull(b);
         var same = ShapeUtil.SameShape(a.Dims, b.Dims);
         var shape = same ? a.Dims : ShapeUtil.Broadcast(a.Dims, b.Dims, op);
-        var y = Result(shape, a, b);
+        var y = ResultOverwritten(shape, a, b);
         // How each output element finds its input element: identity (same shape), modulo (the input's shape is a suffix of the
         // output's, e.g. a bias [C] on [N, C]), or a precomputed index map for general broadcasting.
         int aMod = 0, bMod = 0;
@@ -236,8 +244,11 @@ public sealed partial class Tape<T>
         T[] ad = a.Data, bd = b.Data, yd = y.Data;
         if (ia is null && ib is null && aMod == 0 && bMod == 0)
         {
-            if (!TOp.TryApply(ad, bd, yd))
-                for (var i = 0; i < yd.Length; i++) yd[i] = TOp.F(ad[i], bd[i]);
+            ParallelFor(yd.Length, ParallelGrain, (s, e) =>
+            {
+                if (!TOp.TryApply(ad.AsSpan(s, e - s), bd.AsSpan(s, e - s), yd.AsSpan(s, e - s)))
+                    for (var i = s; i < e; i++) yd[i] = TOp.F(ad[i], bd[i]);
+            });
         }
         else if (ia is null && ib is null && aMod == 0 && bMod > 0 && yd.Length > 0)
         {
@@ -252,6 +263,14 @@ public sealed partial class Tape<T>
         {
             var gy = y.Grad!;
             T[]? ga = a.Grad, gb = b.Grad;
+            if (ia is null && ib is null && aMod == 0 && bMod == 0 && gy.Length >= 2 * ParallelGrain && Threads > 1
+                && TOp.TryBackward(default, default, default, default, default))
+            {
+                // Same shape with a vectorised backward: independent elements, fixed blocks on the tape's threads.
+                ParallelFor(gy.Length, ParallelGrain, (s, e) => TOp.TryBackward(ad.AsSpan(s, e - s), bd.AsSpan(s, e - s), gy.AsSpan(s, e - s),
+                    ga is null ? default : ga.AsSpan(s, e - s), gb is null ? default : gb.AsSpan(s, e - s)));
+                return;
+            }
             if (ia is null && ib is null && aMod == 0 && (bMod == 0 || gy.Length % bMod == 0))
             {
                 var width = bMod == 0 ? gy.Length : bMod;                   // identity, or b repeated per row: no index arithmetic
@@ -296,28 +315,53 @@ public sealed partial class Tape<T>
     /// of D elements instead of one index per element.</summary>
     private Tensor<T> RowBroadcast<TOp>(Tensor<T> a, Tensor<T> b, Tensor<T> y, int width) where TOp : IBinaryOp
     {
-        var ra = ShapeUtil.RowOffsets(y.Dims, ShapeUtil.BroadcastStrides(a.Dims, y.Dims));
-        var rb = ShapeUtil.RowOffsets(y.Dims, ShapeUtil.BroadcastStrides(b.Dims, y.Dims));
+        var sa = ShapeUtil.BroadcastStrides(a.Dims, y.Dims);          // row offsets are computed per row: no rows-long index array
+        var sb = ShapeUtil.BroadcastStrides(b.Dims, y.Dims);
+        var dims = y.Dims;
+        var rows = y.Length / width;
         T[] ad = a.Data, bd = b.Data, yd = y.Data;
-        for (var r = 0; r < ra.Length; r++)
+        ParallelRows(rows, width, (r0, r1) =>                          // output rows are independent
         {
-            ReadOnlySpan<T> sa = ad.AsSpan(ra[r], width), sb = bd.AsSpan(rb[r], width);
-            var yo = yd.AsSpan(r * width, width);
-            if (!TOp.TryApply(sa, sb, yo))
-                for (var i = 0; i < width; i++) yo[i] = TOp.F(sa[i], sb[i]);
-        }
+            for (var r = r0; r < r1; r++)
+            {
+                ReadOnlySpan<T> xa = ad.AsSpan(RowOffset(r, dims, sa), width), xb = bd.AsSpan(RowOffset(r, dims, sb), width);
+                var yo = yd.AsSpan(r * width, width);
+                if (!TOp.TryApply(xa, xb, yo))
+                    for (var i = 0; i < width; i++) yo[i] = TOp.F(xa[i], xb[i]);
+            }
+        });
         Record(y, () =>
         {
             var gy = y.Grad!;
             T[]? ga = a.Grad, gb = b.Grad;
-            for (var r = 0; r < ra.Length; r++)
+            for (var r = 0; r < rows; r++)                               // serial, rows in order: broadcast gradients sum in a fixed order
+            {
+                int oa = RowOffset(r, dims, sa), ob = RowOffset(r, dims, sb), o = r * width;
+                if (TOp.TryBackward(ad.AsSpan(oa, width), bd.AsSpan(ob, width), gy.AsSpan(o, width),
+                        ga is null ? default : ga.AsSpan(oa, width), gb is null ? default : gb.AsSpan(ob, width)))
+                    continue;
                 for (var i = 0; i < width; i++)
                 {
-                    int j = ra[r] + i, k = rb[r] + i, o = r * width + i;
-                    if (ga is not null) ga[j] += gy[o] * TOp.Da(ad[j], bd[k], yd[o]);
-                    if (gb is not null) gb[k] += gy[o] * TOp.Db(ad[j], bd[k], yd[o]);
+                    int j = oa + i, k = ob + i;
+                    if (ga is not null) ga[j] += gy[o + i] * TOp.Da(ad[j], bd[k], yd[o + i]);
+                    if (gb is not null) gb[k] += gy[o + i] * TOp.Db(ad[j], bd[k], yd[o + i]);
                 }
+            }
         });
         return y;
+    }
+
+    /// <summary>Offset of the input element that output row <paramref name="row"/> (all axes but the last) starts from, given
+    /// the input's stride per output axis (0 on broadcast axes).</summary>
+    private static int RowOffset(int row, int[] outShape, int[] strides)
+    {
+        var offset = 0;
+        for (var ax = outShape.Length - 2; ax >= 0 && row > 0; ax--)
+        {
+            var d = outShape[ax];
+            offset += row % d * strides[ax];
+            row /= d;
+        }
+        return offset;
     }
 }

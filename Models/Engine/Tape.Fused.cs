@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using LeanModels.Models.Engine.Kernels;
 
@@ -25,46 +26,43 @@ public sealed partial class Tape<T>
         if (x.Rank == 0 || x.Dims[^1] == 0) throw new ArgumentException($"{op}: x is {ShapeUtil.Format(x.Dims)}; needs a non-empty last axis.", nameof(x));
         var c = x.Dims[^1];
         var rows = x.Length / c;
-        var y = Result(x.Dims, x);
-        for (var r = 0; r < rows; r++)
+        var y = ResultOverwritten(x.Dims, x);
+        ParallelRows(rows, c, (r0, r1) =>                               // rows are independent: fixed blocks on the tape's threads
         {
-            var xr = x.Data.AsSpan(r * c, c);
-            var yr = y.Data.AsSpan(r * c, c);
-            var max = xr[0];
-            for (var i = 1; i < c; i++) if (xr[i] > max) max = xr[i];
-            var sum = T.Zero;
-            for (var i = 0; i < c; i++) { yr[i] = T.Exp(xr[i] - max); sum += yr[i]; }
-            if (log)
+            for (var r = r0; r < r1; r++)
             {
-                var lse = max + T.Log(sum);
-                for (var i = 0; i < c; i++) yr[i] = xr[i] - lse;
+                var xr = x.Data.AsSpan(r * c, c);
+                var yr = y.Data.AsSpan(r * c, c);
+                var max = xr[0];
+                for (var i = 1; i < c; i++) if (xr[i] > max) max = xr[i];
+                TensorPrimitives.Subtract(xr, max, yr);
+                if (typeof(T) == typeof(float))
+                    Activations.Exp(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(yr), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(yr));
+                else TensorPrimitives.Exp(yr, yr);
+                var sum = TensorPrimitives.Sum<T>(yr);
+                if (log) TensorPrimitives.Subtract(xr, max + T.Log(sum), yr);
+                else TensorPrimitives.Multiply(yr, T.One / sum, yr);
             }
-            else
-            {
-                var inv = T.One / sum;
-                for (var i = 0; i < c; i++) yr[i] *= inv;
-            }
-        }
-        Record(y, () =>
+        });
+        Record(y, () => ParallelRows(rows, c, (r0, r1) =>
         {
-            for (var r = 0; r < rows; r++)
+            for (var r = r0; r < r1; r++)
             {
                 var yr = y.Data.AsSpan(r * c, c);
                 var gy = y.Grad.AsSpan(r * c, c);
                 var gx = x.Grad.AsSpan(r * c, c);
-                var dot = T.Zero;
                 if (log)
                 {
-                    for (var i = 0; i < c; i++) dot += gy[i];
+                    var dot = TensorPrimitives.Sum<T>(gy);
                     for (var i = 0; i < c; i++) gx[i] += gy[i] - T.Exp(yr[i]) * dot;
                 }
                 else
                 {
-                    for (var i = 0; i < c; i++) dot += gy[i] * yr[i];
+                    var dot = TensorPrimitives.Dot<T>(gy, yr);
                     for (var i = 0; i < c; i++) gx[i] += yr[i] * (gy[i] - dot);
                 }
             }
-        });
+        }));
         return y;
     }
 
@@ -89,46 +87,147 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"LayerNorm: x is {ShapeUtil.Format(x.Dims)}, gamma {ShapeUtil.Format(gamma.Dims)}, beta {ShapeUtil.Format(beta.Dims)}; gamma and beta must be [C] with C = x's last axis.");
         var c = x.Dims[^1];
         var rows = x.Length / c;
-        var y = Result(x.Dims, x, gamma, beta);
-        var mean = new T[rows];
-        var rstd = new T[rows];
+        var y = ResultOverwritten(x.Dims, x, gamma, beta);
+        var stats = IsRecording && y.RequiresGrad ? Alloc(2 * rows) : null;     // μ in [0, rows), 1/σ in [rows, 2·rows)
         var invC = T.One / C(c);
         var e = C(eps);
-        for (var r = 0; r < rows; r++)                                  // vectorised per row (TensorPrimitives)
+        T[] xd = x.Data, yd = y.Data, gd = gamma.Data, bd = beta.Data;
+        ParallelRows(rows, c, (r0, r1) =>                                        // rows are independent
         {
-            var xr = x.Data.AsSpan(r * c, c);
-            var yr = y.Data.AsSpan(r * c, c);
-            var mu = TensorPrimitives.Sum<T>(xr) * invC;
-            TensorPrimitives.Subtract(xr, mu, yr);                            // x − μ
-            var rs = T.One / T.Sqrt(TensorPrimitives.SumOfSquares<T>(yr) * invC + e);
-            mean[r] = mu;
-            rstd[r] = rs;
-            TensorPrimitives.Multiply(yr, rs, yr);                            // x̂
-            TensorPrimitives.FusedMultiplyAdd(yr, gamma.Data, beta.Data, yr); // γ ⊙ x̂ + β
-        }
+            for (var r = r0; r < r1; r++)
+            {
+                var (mu, rs) = LayerNormRow(xd.AsSpan(r * c, c), yd.AsSpan(r * c, c), gd, bd, invC, e);
+                if (stats is null) continue;
+                stats[r] = mu;
+                stats[rows + r] = rs;
+            }
+        });
         Record(y, () =>
         {
-            var xhat = new T[c];
-            var g = new T[c];
-            for (var r = 0; r < rows; r++)
+            // Rows split into fixed blocks of ReduceBlockRows: dx rows are independent; dγ/dβ partials per block start at zero
+            // and are added in block order below, so the bits do not depend on the thread count.
+            var blocks = (rows + ReduceBlockRows - 1) / ReduceBlockRows;
+            var wantParams = gamma.Grad is not null || beta.Grad is not null;
+            var partial = wantParams ? Alloc(blocks * 2 * c) : null;            // per block: dγ [c], dβ [c]
+            var scratch = typeof(T) == typeof(float) && c % 16 == 0 ? null : Alloc(blocks * 2 * c);
+            T[]? gx = x.Grad;
+            var gy = y.Grad!;
+            RunChunksIf(blocks, (long)rows * c >= 2 * ParallelGrain, (b0, b1) =>
             {
-                var xr = x.Data.AsSpan(r * c, c);
-                var gy = y.Grad.AsSpan(r * c, c);
-                TensorPrimitives.Subtract(xr, mean[r], xhat);
-                TensorPrimitives.Multiply(xhat, rstd[r], xhat);
-                if (gamma.Grad is not null) TensorPrimitives.FusedMultiplyAdd(gy, xhat, gamma.Grad, gamma.Grad);
-                if (beta.Grad is not null) TensorPrimitives.Add(beta.Grad, gy, beta.Grad);
-                if (x.Grad is null) continue;
-                TensorPrimitives.Multiply(gy, gamma.Data, g);                      // g = dy ⊙ γ
-                var meanG = TensorPrimitives.Sum<T>(g) * invC;
-                var meanGx = TensorPrimitives.Dot<T>(g, xhat) * invC;
-                TensorPrimitives.Subtract(g, meanG, g);
-                TensorPrimitives.MultiplyAdd(xhat, -meanGx, g, g);                 // g − mean(g) − x̂·mean(g ⊙ x̂)
-                var gx = x.Grad.AsSpan(r * c, c);
-                TensorPrimitives.MultiplyAdd(g, rstd[r], gx, gx);                  // dx += r · (…)
+                for (var blk = b0; blk < b1; blk++)
+                {
+                    var dg = partial is null ? default : partial.AsSpan(blk * 2 * c, c);
+                    var db = partial is null ? default : partial.AsSpan(blk * 2 * c + c, c);
+                    var sc = scratch is null ? default : scratch.AsSpan(blk * 2 * c, 2 * c);
+                    var end = Math.Min(rows, (blk + 1) * ReduceBlockRows);
+                    for (var r = blk * ReduceBlockRows; r < end; r++)
+                        LayerNormRowBackward(xd.AsSpan(r * c, c), gy.AsSpan(r * c, c), gx is null ? default : gx.AsSpan(r * c, c), gd,
+                            stats![r], stats[rows + r], invC, dg, db, sc);
+                }
+            });
+            if (partial is null) return;
+            for (var blk = 0; blk < blocks; blk++)
+            {
+                if (gamma.Grad is not null) TensorPrimitives.Add(gamma.Grad, partial.AsSpan(blk * 2 * c, c), gamma.Grad);
+                if (beta.Grad is not null) TensorPrimitives.Add(beta.Grad, partial.AsSpan(blk * 2 * c + c, c), beta.Grad);
             }
         });
         return y;
+    }
+
+    /// <summary>One row of the layer-norm forward: y = γ ⊙ (x − μ)·r + β; returns (μ, r). Float rows of a multiple of 16
+    /// run fused Vector512 passes (sum, centred sum of squares, normalise + affine).</summary>
+    private static (T Mean, T Rstd) LayerNormRow(ReadOnlySpan<T> xr, Span<T> yr, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, T invC, T eps)
+    {
+        var c = xr.Length;
+        if (typeof(T) == typeof(float) && c % 16 == 0 && Vector512.IsHardwareAccelerated)
+        {
+            var x = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(xr);
+            var y = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(yr);
+            var g = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gamma);
+            var b = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(beta);
+            var inv = float.CreateTruncating(invC);
+            var s = Vector512<float>.Zero;
+            for (var j = 0; j < c; j += 16) s += Vector512.Create(x[j..]);
+            var mu = Vector512.Sum(s) * inv;
+            var vmu = Vector512.Create(mu);
+            var q = Vector512<float>.Zero;
+            for (var j = 0; j < c; j += 16)
+            {
+                var d = Vector512.Create(x[j..]) - vmu;
+                q = Vector512.FusedMultiplyAdd(d, d, q);
+            }
+            var rs = 1f / MathF.Sqrt(Vector512.Sum(q) * inv + float.CreateTruncating(eps));
+            var vrs = Vector512.Create(rs);
+            for (var j = 0; j < c; j += 16)
+            {
+                var xh = (Vector512.Create(x[j..]) - vmu) * vrs;
+                Vector512.FusedMultiplyAdd(xh, Vector512.Create(g[j..]), Vector512.Create(b[j..])).CopyTo(y[j..]);
+            }
+            return (T.CreateTruncating(mu), T.CreateTruncating(rs));
+        }
+        var m = TensorPrimitives.Sum(xr) * invC;
+        TensorPrimitives.Subtract(xr, m, yr);                                    // x − μ
+        var r = T.One / T.Sqrt(TensorPrimitives.SumOfSquares<T>(yr) * invC + eps);
+        TensorPrimitives.Multiply(yr, r, yr);                                    // x̂
+        TensorPrimitives.FusedMultiplyAdd(yr, gamma, beta, yr);                  // γ ⊙ x̂ + β
+        return (m, r);
+    }
+
+    /// <summary>One row of the layer-norm backward: dγ += dy ⊙ x̂ and dβ += dy into the block partials (either may be empty),
+    /// dx += r·(g − mean(g) − x̂·mean(g ⊙ x̂)) with g = dy ⊙ γ (dx may be empty). <paramref name="scratch"/> holds 2·C
+    /// elements for the generic path (empty on the float Vector512 path, which keeps everything in registers).</summary>
+    private static void LayerNormRowBackward(ReadOnlySpan<T> xr, ReadOnlySpan<T> gy, Span<T> gx, ReadOnlySpan<T> gamma, T mean, T rstd, T invC,
+        Span<T> dGamma, Span<T> dBeta, Span<T> scratch)
+    {
+        var c = xr.Length;
+        if (typeof(T) == typeof(float) && c % 16 == 0 && Vector512.IsHardwareAccelerated)
+        {
+            var x = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(xr);
+            var dy = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gy);
+            var g = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gamma);
+            var dgm = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dGamma);
+            var dbt = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dBeta);
+            var vmu = Vector512.Create(float.CreateTruncating(mean));
+            var vrs = Vector512.Create(float.CreateTruncating(rstd));
+            Vector512<float> sg = default, sgx = default;
+            for (var j = 0; j < c; j += 16)
+            {
+                var d = Vector512.Create(dy[j..]);
+                var xh = (Vector512.Create(x[j..]) - vmu) * vrs;
+                if (!dgm.IsEmpty) Vector512.FusedMultiplyAdd(d, xh, Vector512.Create(dgm[j..])).CopyTo(dgm[j..]);
+                if (!dbt.IsEmpty) (Vector512.Create(dbt[j..]) + d).CopyTo(dbt[j..]);
+                var gg = d * Vector512.Create(g[j..]);
+                sg += gg;
+                sgx = Vector512.FusedMultiplyAdd(gg, xh, sgx);
+            }
+            if (gx.IsEmpty) return;
+            var dx = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gx);
+            var inv = float.CreateTruncating(invC);
+            var meanG = Vector512.Create(Vector512.Sum(sg) * inv);
+            var meanGx = Vector512.Create(Vector512.Sum(sgx) * inv);
+            for (var j = 0; j < c; j += 16)
+            {
+                var xh = (Vector512.Create(x[j..]) - vmu) * vrs;
+                var gg = Vector512.Create(dy[j..]) * Vector512.Create(g[j..]);
+                var t = gg - meanG - xh * meanGx;
+                Vector512.FusedMultiplyAdd(t, vrs, Vector512.Create(dx[j..])).CopyTo(dx[j..]);
+            }
+            return;
+        }
+        var xhat = scratch[..c];
+        var gs = scratch.Slice(c, c);
+        TensorPrimitives.Subtract(xr, mean, xhat);
+        TensorPrimitives.Multiply(xhat, rstd, xhat);
+        if (!dGamma.IsEmpty) TensorPrimitives.FusedMultiplyAdd(gy, xhat, dGamma, dGamma);
+        if (!dBeta.IsEmpty) TensorPrimitives.Add(dBeta, gy, dBeta);
+        if (gx.IsEmpty) return;
+        TensorPrimitives.Multiply(gy, gamma, gs);                                // g = dy ⊙ γ
+        var meanGs = TensorPrimitives.Sum<T>(gs) * invC;
+        var meanGxs = TensorPrimitives.Dot<T>(gs, xhat) * invC;
+        TensorPrimitives.Subtract(gs, meanGs, gs);
+        TensorPrimitives.MultiplyAdd(xhat, -meanGxs, gs, gs);                    // g − mean(g) − x̂·mean(g ⊙ x̂)
+        TensorPrimitives.MultiplyAdd(gs, rstd, gx, gx);                          // dx += r · (…)
     }
 
     /// <summary>

@@ -50,14 +50,75 @@ public sealed partial class Tape<T>
                 if (b.Grad is not null)
                 {
                     var gb = b.Grad.AsSpan(s * k * n, k * n);
-                    var asl = a.Data.AsSpan(s * rows * k, rows * k);
-                    int th = shared ? Threads : 1;
-                    var team = shared ? Team : null;                                         // C's rows split: same bits
-                    if (transposeB) Gemm.Multiply<T>(gys, asl, gb, n, rows, k, transposeA: true, accumulate: true, threads: th, team: team);   // dB[N, K] += dYᵀ · A
-                    else Gemm.Multiply<T>(asl, gys, gb, k, rows, n, transposeA: true, accumulate: true, threads: th, team: team);              // dB[K, N] += Aᵀ · dY
+                    if (shared && transposeB) AccumulateAtB(gy, 0, a.Data, 0, b.Grad, 0, n, rows, k);     // dB[N, K] += dYᵀ · A
+                    else if (shared) AccumulateAtB(a.Data, 0, gy, 0, b.Grad, 0, k, rows, n);               // dB[K, N] += Aᵀ · dY
+                    else
+                    {
+                        var asl = a.Data.AsSpan(s * rows * k, rows * k);
+                        if (transposeB) Gemm.Multiply<T>(gys, asl, gb, n, rows, k, transposeA: true, accumulate: true);
+                        else Gemm.Multiply<T>(asl, gys, gb, k, rows, n, transposeA: true, accumulate: true);
+                    }
                 }
             }
         });
         return y;
+    }
+
+    /// <summary>
+    /// Affine map y = x·W + b over the last axis, fused: the output rows start as copies of b and the GEMM accumulates into
+    /// them (no separate bias pass; bit-identical to <c>Add(MatMul(x, W), b)</c> when the inner size is at most 256). Backward:
+    /// dx += dy·Wᵀ, dW += xᵀ·dy (a transpose-free register-blocked kernel for float, rows of dW split over the tape's threads),
+    /// db += column sums of dy in fixed blocks of 1024 rows added in block order (the same bits at any thread count).
+    /// </summary>
+    /// <param name="x">[..., in], rank ≥ 1.</param>
+    /// <param name="weight">[in, out].</param>
+    /// <param name="bias">[out], or null for none.</param>
+    /// <returns>[..., out].</returns>
+    /// <exception cref="ArgumentException">x's last axis is not in, or the bias is not [out]; the message gives the shapes.</exception>
+    public Tensor<T> Linear(Tensor<T> x, Tensor<T> weight, Tensor<T>? bias)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(weight);
+        if (x.Rank < 1 || weight.Rank != 2 || x.Dims[^1] != weight.Dims[0] || (bias is not null && (bias.Rank != 1 || bias.Length != weight.Dims[1])))
+            throw new ArgumentException($"Linear: x is {ShapeUtil.Format(x.Dims)}, weight {ShapeUtil.Format(weight.Dims)}, bias {(bias is null ? "none" : ShapeUtil.Format(bias.Dims))}; expected [..., in], [in, out], [out].");
+        int k = weight.Dims[0], n = weight.Dims[1];
+        var rows = k == 0 ? ShapeUtil.Product(x.Dims.AsSpan(0, x.Rank - 1), nameof(Linear)) : x.Length / k;
+        var outShape = (int[])x.Dims.Clone();
+        outShape[^1] = n;
+        var y = k == 0 && bias is null ? Result(outShape, x, weight)                  // bias rows or the GEMM overwrite every output
+            : bias is null ? ResultOverwritten(outShape, x, weight) : ResultOverwritten(outShape, x, weight, bias);
+        if (bias is not null)
+        {
+            var yd = y.Data;
+            var bd = bias.Data;
+            ParallelRows(rows, n, (r0, r1) => { for (var r = r0; r < r1; r++) bd.AsSpan().CopyTo(yd.AsSpan(r * n, n)); });
+        }
+        Gemm.Multiply<T>(x.Data, weight.Data, y.Data, rows, k, n, accumulate: bias is not null, threads: Threads, team: Team);
+        Record(y, () =>
+        {
+            var gy = y.Grad!;
+            if (x.Grad is not null) Gemm.Multiply<T>(gy, weight.Data, x.Grad, rows, n, k, transposeB: true, accumulate: true, threads: Threads, team: Team);
+            if (weight.Grad is not null) AccumulateAtB(x.Data, 0, gy, 0, weight.Grad, 0, k, rows, n);
+            if (bias?.Grad is not null) ColumnSumAccumulate(gy, rows, n, bias.Grad);
+        });
+        return y;
+    }
+
+    /// <summary>c[M, N] += aᵀ·b with a stored [K, M] and b [K, N] (weight gradients). Float above the small-GEMM size runs
+    /// <see cref="WeightGradient"/> with C's 8-row tiles split over the tape's threads (bit-identical for any count); otherwise
+    /// <see cref="Gemm.Multiply{T}"/> with a transposed A.</summary>
+    private void AccumulateAtB(T[] a, int aOffset, T[] b, int bOffset, T[] c, int cOffset, int m, int k, int n)
+    {
+        if (typeof(T) == typeof(float) && (long)m * k * n > SmallGemm.Threshold)
+        {
+            var tiles = (m + WeightGradient.MR - 1) / WeightGradient.MR;
+            RunChunks(tiles, (t0, t1) => WeightGradient.Accumulate(
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(a.AsSpan(aOffset, m * k)),
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(b.AsSpan(bOffset, k * n)),
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c.AsSpan(cOffset, m * n)), m, k, n,
+                t0 * WeightGradient.MR, Math.Min(m, t1 * WeightGradient.MR)));
+            return;
+        }
+        Gemm.Multiply<T>(a.AsSpan(aOffset, k * m), b.AsSpan(bOffset, k * n), c.AsSpan(cOffset, m * n), m, k, n, transposeA: true, accumulate: true);
     }
 }

@@ -45,7 +45,9 @@ public sealed partial class Tape<T>
         for (var i = rank - 1; i >= 0; i--) { inStrides[i] = s; s *= x.Dims[i]; }
         var strides = new int[rank];                     // input stride of each output axis
         for (var i = 0; i < rank; i++) { outShape[i] = x.Dims[axes[i]]; strides[i] = inStrides[axes[i]]; }
-        var y = Result(outShape, x);
+        var y = ResultOverwritten(outShape, x);
+        if (rank == 4 && axes[0] == 0 && axes[1] == 2 && axes[2] == 1 && axes[3] == 3 && y.Length > 0)
+            return SwapMiddleAxes(x, y);
         if (rank >= 1 && axes[^1] == rank - 1 && y.Length > 0)
         {
             // Last axis kept: copy whole contiguous rows; only one offset per row is computed.
@@ -89,6 +91,53 @@ public sealed partial class Tape<T>
         return y;
     }
 
+    /// <summary>Permute(x, 0, 2, 1, 3) — [N, I, J, W] → [N, J, I, W], the head split/merge and the [B, A, T, D] ↔ [B, T, A, D]
+    /// swap — as contiguous W-element row copies with no index map, over the tape's threads in fixed blocks of output rows.
+    /// Backward adds each gradient row back to its source row (distinct per output row, so blocks are independent).</summary>
+    private Tensor<T> SwapMiddleAxes(Tensor<T> x, Tensor<T> y)
+    {
+        int n1 = x.Dims[1], n2 = x.Dims[2], w = x.Dims[3];
+        T[] xd = x.Data, yd = y.Data;
+        var outer = x.Dims[0] * n2;                                  // output (n, j) pairs, each n1 rows of w
+        ParallelRows(outer, n1 * w, (o0, o1) =>
+        {
+            for (var o = o0; o < o1; o++)
+            {
+                int a = o / n2, j = o % n2;
+                for (var i = 0; i < n1; i++)
+                    xd.AsSpan(((a * n1 + i) * n2 + j) * w, w).CopyTo(yd.AsSpan((o * n1 + i) * w, w));
+            }
+        });
+        Record(y, () =>
+        {
+            T[] gx = x.Grad!, gy = y.Grad!;
+            ParallelRows(outer, n1 * w, (o0, o1) =>
+            {
+                for (var o = o0; o < o1; o++)
+                {
+                    int a = o / n2, j = o % n2;
+                    for (var i = 0; i < n1; i++)
+                        AddRow(gy.AsSpan((o * n1 + i) * w, w), gx.AsSpan(((a * n1 + i) * n2 + j) * w, w));
+                }
+            });
+        });
+        return y;
+    }
+
+    /// <summary>dst += src for one row (Vector512 for float rows of a multiple of 16).</summary>
+    private static void AddRow(ReadOnlySpan<T> src, Span<T> dst)
+    {
+        if (typeof(T) == typeof(float) && src.Length % 16 == 0 && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            var s = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(src);
+            var d = AsFloat(dst);
+            for (var j = 0; j < s.Length; j += 16)
+                System.Runtime.Intrinsics.Vector512.StoreUnsafe(System.Runtime.Intrinsics.Vector512.Create(d[j..]) + System.Runtime.Intrinsics.Vector512.Create(s[j..]), ref d[j]);
+            return;
+        }
+        System.Numerics.Tensors.TensorPrimitives.Add(dst, src, dst);
+    }
+
     /// <summary>Swaps two axes (a <see cref="Permute"/>).</summary>
     /// <param name="x">Any shape of rank ≥ 2.</param>
     /// <param name="axis1">First axis; negative counts from the end.</param>
@@ -121,7 +170,7 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"Slice: x is {ShapeUtil.Format(x.Dims)}; [{start}, {start + length}) is outside axis {axis} of size {size}.");
         var outShape = (int[])x.Dims.Clone();
         outShape[ax] = length;
-        var y = Result(outShape, x);
+        var y = ResultOverwritten(outShape, x);
         var block = length * inner;
         for (var o = 0; o < outer; o++) Array.Copy(x.Data, (o * size + start) * inner, y.Data, o * block, block);
         Record(y, () =>
@@ -130,9 +179,8 @@ public sealed partial class Tape<T>
             var gy = y.Grad!;
             for (var o = 0; o < outer; o++)
             {
-                var src = o * block;
-                var dst = (o * size + start) * inner;
-                for (var i = 0; i < block; i++) gx[dst + i] += gy[src + i];
+                var dst = gx.AsSpan((o * size + start) * inner, block);
+                System.Numerics.Tensors.TensorPrimitives.Add(dst, gy.AsSpan(o * block, block), dst);
             }
         });
         return y;
@@ -159,7 +207,7 @@ public sealed partial class Tape<T>
         }
         var outShape = (int[])first.Dims.Clone();
         outShape[ax] = total;
-        var y = Result(outShape, xs);
+        var y = ResultOverwritten(outShape, xs);
         var (outer, _, inner) = ShapeUtil.Split(outShape, ax);
         var offset = 0;
         var offsets = new int[xs.Count];
@@ -181,8 +229,8 @@ public sealed partial class Tape<T>
                 var block = inputs[j].Dims[ax] * inner;
                 for (var o = 0; o < outer; o++)
                 {
-                    var src = o * total * inner + offsets[j] * inner;
-                    for (var i = 0; i < block; i++) gx[o * block + i] += gy[src + i];
+                    var dst = gx.AsSpan(o * block, block);
+                    System.Numerics.Tensors.TensorPrimitives.Add(dst, gy.AsSpan(o * total * inner + offsets[j] * inner, block), dst);
                 }
             }
         });
@@ -207,7 +255,7 @@ public sealed partial class Tape<T>
         var idx = indices.ToArray();
         var outShape = (int[])x.Dims.Clone();
         outShape[ax] = idx.Length;
-        var y = Result(outShape, x);
+        var y = ResultOverwritten(outShape, x);
         for (var o = 0; o < outer; o++)
             for (var j = 0; j < idx.Length; j++)
                 Array.Copy(x.Data, (o * size + idx[j]) * inner, y.Data, (o * idx.Length + j) * inner, inner);
@@ -238,7 +286,7 @@ public sealed partial class Tape<T>
         if (!ShapeUtil.SameShape(a.Dims, b.Dims) || condition.Length != a.Length)
             throw new ArgumentException($"Where: a is {ShapeUtil.Format(a.Dims)}, b is {ShapeUtil.Format(b.Dims)}, condition has {condition.Length} flags; all must agree.");
         var cond = condition.ToArray();
-        var y = Result(a.Dims, a, b);
+        var y = ResultOverwritten(a.Dims, a, b);
         for (var i = 0; i < cond.Length; i++) y.Data[i] = cond[i] ? a.Data[i] : b.Data[i];
         Record(y, () =>
         {
@@ -266,7 +314,7 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"MaskedFill: x is {ShapeUtil.Format(x.Dims)} ({x.Length} elements); the mask's {mask.Length} flags must divide it.");
         var m = mask.ToArray();
         var v = C(value);
-        var y = Result(x.Dims, x);
+        var y = ResultOverwritten(x.Dims, x);
         for (var i = 0; i < x.Length; i++) y.Data[i] = m[i % m.Length] ? v : x.Data[i];
         Record(y, () =>
         {
@@ -278,8 +326,10 @@ public sealed partial class Tape<T>
     }
 
     /// <summary>Inverted dropout (Srivastava et al. 2014): in training each element is zeroed with probability p and the
-    /// survivors scaled by 1/(1 − p), so evaluation is the identity. Masks come from <see cref="Rng"/>, one uniform per element
-    /// in row-major order.</summary>
+    /// survivors scaled by 1/(1 − p), so evaluation is the identity. One 64-bit seed is drawn from <see cref="Rng"/> per call;
+    /// element i is dropped when the top 24 bits of the counter-based hash (<see cref="Kernels.CounterHash"/>) of (seed, i) are
+    /// below ⌊p·2²⁴⌉. No mask is stored: backward regenerates the keep decisions from the seed, so the op is the same at any
+    /// thread count and runs on the tape's threads in fixed element blocks.</summary>
     /// <param name="x">Any shape.</param>
     /// <param name="p">Drop probability in [0, 1).</param>
     /// <returns>x itself when not training or p = 0; otherwise a new tensor of x's shape.</returns>
@@ -290,15 +340,130 @@ public sealed partial class Tape<T>
         ArgumentNullException.ThrowIfNull(x);
         if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "Dropout: p must be in [0, 1).");
         if (!IsTraining || p == 0) return x;
-        var keep = DropoutMask(x.Length, p);
-        var y = Result(x.Dims, x);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(x.Data, keep, y.Data);
+        var (seed, threshold, scale) = DropoutSeed(p);
+        var y = ResultOverwritten(x.Dims, x);
+        T[] xd = x.Data, yd = y.Data;
+        ParallelFor(xd.Length, ParallelGrain, (s, e) => DropoutApply(seed, s, threshold, scale, xd.AsSpan(s, e - s), yd.AsSpan(s, e - s)));
         Record(y, () =>
         {
-            var gx = x.Grad!;
-            System.Numerics.Tensors.TensorPrimitives.FusedMultiplyAdd(y.Grad!, keep, gx, gx);   // gx += gy ⊙ keep
+            T[] gx = x.Grad!, gy = y.Grad!;
+            ParallelFor(gy.Length, ParallelGrain, (s, e) => DropoutBackward(seed, s, threshold, scale, gy.AsSpan(s, e - s), gx.AsSpan(s, e - s)));
         });
         return y;
+    }
+
+    /// <summary>Residual add of a dropped-out branch, fused: residual + <see cref="Dropout"/>(x, p) in one pass, with no stored
+    /// mask (backward regenerates it from the seed). Draws the same single seed as <see cref="Dropout"/>, so the result is
+    /// bit-identical to <c>Add(residual, Dropout(x, p))</c> on the same generator.</summary>
+    /// <param name="residual">Any shape.</param>
+    /// <param name="x">The branch, same shape as <paramref name="residual"/>.</param>
+    /// <param name="p">Drop probability in [0, 1).</param>
+    /// <returns>residual's shape; <c>Add(residual, x)</c> when not training or p = 0.</returns>
+    /// <exception cref="ArgumentException">The shapes differ; the message gives both.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">p is outside [0, 1).</exception>
+    /// <exception cref="InvalidOperationException">Training with p &gt; 0 on a tape without a generator.</exception>
+    public Tensor<T> AddDropout(Tensor<T> residual, Tensor<T> x, double p)
+    {
+        ArgumentNullException.ThrowIfNull(residual);
+        ArgumentNullException.ThrowIfNull(x);
+        if (!ShapeUtil.SameShape(residual.Dims, x.Dims))
+            throw new ArgumentException($"AddDropout: residual is {ShapeUtil.Format(residual.Dims)}, x is {ShapeUtil.Format(x.Dims)}; they must have the same shape.");
+        if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "AddDropout: p must be in [0, 1).");
+        if (!IsTraining || p == 0) return Add(residual, x);
+        var (seed, threshold, scale) = DropoutSeed(p);
+        var y = ResultOverwritten(x.Dims, residual, x);
+        T[] rd = residual.Data, xd = x.Data, yd = y.Data;
+        ParallelFor(yd.Length, ParallelGrain, (s, e) =>
+        {
+            if (typeof(T) == typeof(float))
+                Kernels.Activations.AddDropoutForward(seed, (uint)s, threshold, float.CreateTruncating(scale), AsFloat(rd.AsSpan(s, e - s)),
+                    AsFloat(xd.AsSpan(s, e - s)), AsFloat(yd.AsSpan(s, e - s)));
+            else
+                for (var i = s; i < e; i++) yd[i] = rd[i] + xd[i] * DropoutMaskValue(seed, i, threshold, scale);
+        });
+        Record(y, () =>
+        {
+            T[]? gr = residual.Grad, gx = x.Grad;
+            var gy = y.Grad!;
+            ParallelFor(gy.Length, ParallelGrain, (s, e) =>
+            {
+                if (gr is not null) System.Numerics.Tensors.TensorPrimitives.Add(gr.AsSpan(s, e - s), gy.AsSpan(s, e - s), gr.AsSpan(s, e - s));
+                if (gx is not null) DropoutBackward(seed, s, threshold, scale, gy.AsSpan(s, e - s), gx.AsSpan(s, e - s));
+            });
+        });
+        return y;
+    }
+
+    /// <summary>GELU followed by inverted dropout, fused: <see cref="Dropout"/>(<see cref="Gelu"/>(x), p) in one pass with no
+    /// stored mask; draws the same seed as <see cref="Dropout"/>, so it is bit-identical to the composed ops.</summary>
+    /// <param name="x">Any shape.</param>
+    /// <param name="p">Drop probability in [0, 1).</param>
+    /// <returns>x's shape; <c>Gelu(x)</c> when not training or p = 0.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">p is outside [0, 1).</exception>
+    /// <exception cref="InvalidOperationException">Training with p &gt; 0 on a tape without a generator.</exception>
+    public Tensor<T> GeluDropout(Tensor<T> x, double p)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (!(p >= 0 && p < 1)) throw new ArgumentOutOfRangeException(nameof(p), p, "GeluDropout: p must be in [0, 1).");
+        if (!IsTraining || p == 0) return Gelu(x);
+        var (seed, threshold, scale) = DropoutSeed(p);
+        var y = ResultOverwritten(x.Dims, x);
+        T[] xd = x.Data, yd = y.Data;
+        ParallelFor(xd.Length, ParallelGrain, (s, e) =>
+        {
+            if (typeof(T) == typeof(float))
+                Kernels.Activations.GeluDropoutForward(seed, (uint)s, threshold, float.CreateTruncating(scale), AsFloat(xd.AsSpan(s, e - s)), AsFloat(yd.AsSpan(s, e - s)));
+            else
+                for (var i = s; i < e; i++) yd[i] = GeluOp.F(xd[i]) * DropoutMaskValue(seed, i, threshold, scale);
+        });
+        Record(y, () =>
+        {
+            T[] gx = x.Grad!, gy = y.Grad!;
+            ParallelFor(gy.Length, ParallelGrain, (s, e) =>
+            {
+                if (typeof(T) == typeof(float))
+                    Kernels.Activations.GeluDropoutBackwardAccumulate(seed, (uint)s, threshold, float.CreateTruncating(scale), AsFloat(xd.AsSpan(s, e - s)),
+                        AsFloat(gy.AsSpan(s, e - s)), AsFloat(gx.AsSpan(s, e - s)));
+                else
+                    for (var i = s; i < e; i++) gx[i] += gy[i] * DropoutMaskValue(seed, i, threshold, scale) * GeluOp.D(xd[i], yd[i]);
+            });
+        });
+        return y;
+    }
+
+    /// <summary>Draws one dropout seed from <see cref="Rng"/> and returns it with the hash threshold and the survivor scale 1/(1 − p).</summary>
+    private (ulong Seed, uint Threshold, T Scale) DropoutSeed(double p)
+    {
+        var rng = Rng ?? throw new InvalidOperationException("Dropout: the tape is in training mode with p > 0 but has no random generator; pass one to the Tape constructor.");
+        return (rng.NextUInt64(), Kernels.CounterHash.Threshold(p), C(1.0 / (1.0 - p)));
+    }
+
+    private static T DropoutMaskValue(ulong seed, int index, uint threshold, T scale) => Kernels.CounterHash.Keep(seed, (uint)index, threshold) ? scale : T.Zero;
+
+    private static Span<float> AsFloat(Span<T> s) => System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(s);
+
+    /// <summary>y = x ⊙ m over elements [start, start + x.Length).</summary>
+    private static void DropoutApply(ulong seed, int start, uint threshold, T scale, ReadOnlySpan<T> x, Span<T> y)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Kernels.Activations.DropoutForward(seed, (uint)start, threshold, float.CreateTruncating(scale),
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x), AsFloat(y));
+            return;
+        }
+        for (var i = 0; i < x.Length; i++) y[i] = x[i] * DropoutMaskValue(seed, start + i, threshold, scale);
+    }
+
+    /// <summary>gx += gy ⊙ m over elements [start, start + gy.Length).</summary>
+    private static void DropoutBackward(ulong seed, int start, uint threshold, T scale, ReadOnlySpan<T> gy, Span<T> gx)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Kernels.Activations.DropoutBackwardAccumulate(seed, (uint)start, threshold, float.CreateTruncating(scale),
+                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gy), AsFloat(gx));
+            return;
+        }
+        for (var i = 0; i < gy.Length; i++) gx[i] = T.FusedMultiplyAdd(gy[i], DropoutMaskValue(seed, start + i, threshold, scale), gx[i]);
     }
 
     /// <summary>Mask of 0 or 1/(1 − p) per element, from one 64-bit seed drawn from <see cref="Rng"/> and the counter-based

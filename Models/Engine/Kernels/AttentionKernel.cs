@@ -158,7 +158,7 @@ internal static unsafe class AttentionKernel
         {
             var x = Vector512.FusedMultiplyAdd(Vector512.Load(row + j), scale, Vector512.Load(mask + j));
             Vector512.Store(x, row + j);
-            max = Vector512.Max(max, x);
+            max = Vector512.MaxNative(max, x);
         }
         var m = Vector512.Create(HorizontalMax(max));
         var sum = Vector512<float>.Zero;

@@ -17,7 +17,8 @@ internal static class VectorMath
     public static Vector512<float> Exp(Vector512<float> x)
     {
         var under = Vector512.LessThan(x, Vector512.Create(-87.33654f));
-        x = Vector512.Min(Vector512.Max(x, Vector512.Create(-87.33654f)), Vector512.Create(88.3762626647949f));
+        // vmaxps/vminps return their second operand when either is NaN, so x goes second: NaN propagates.
+        x = Vector512.MinNative(Vector512.Create(88.3762626647949f), Vector512.MaxNative(Vector512.Create(-87.33654f), x));
         var n = Vector512.Round(x * Vector512.Create(1.44269504088896341f));
         var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), x);
         r = Vector512.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), r);

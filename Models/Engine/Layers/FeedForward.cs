@@ -31,6 +31,6 @@ public sealed class FeedForward<T> : Module<T> where T : unmanaged, IFloatingPoi
     public Tensor<T> Forward(Tape<T> tape, Tensor<T> x)
     {
         ArgumentNullException.ThrowIfNull(tape);
-        return _down.Forward(tape, tape.Dropout(tape.Gelu(_up.Forward(tape, x)), _dropout));
+        return _down.Forward(tape, tape.GeluDropout(_up.Forward(tape, x), _dropout));   // fused GELU + dropout (same bits as composed)
     }
 }

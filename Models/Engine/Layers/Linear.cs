@@ -50,7 +50,6 @@ public sealed class Linear<T> : Module<T> where T : unmanaged, IFloatingPointIee
     public Tensor<T> Forward(Tape<T> tape, Tensor<T> x)
     {
         ArgumentNullException.ThrowIfNull(tape);
-        var y = tape.MatMul(x, Weight);
-        return Bias is null ? y : tape.Add(y, Bias);
+        return tape.Linear(x, Weight, Bias);
     }
 }

@@ -145,6 +145,19 @@ public class AttentionKernelTests
     }
 
     [Test]
+    public void AttentionHeads_NaNQuery_NaNOutputRow()
+    {
+        // A NaN score must propagate through the max, exp and sum, not become a finite attention weight.
+        var q = Input(1, 1, 16, 16);
+        var k = Input(2, 1, 16, 16);
+        q.Data[3 * 16] = float.NaN;                                          // query 3
+        using var tape = new Tape<float>(training: false);
+        var y = tape.AttentionHeads(q, k, k, 1);
+        Assert.That(float.IsNaN(y.Data[3 * 16]), Is.True);
+        Assert.That(float.IsNaN(y.Data[2 * 16]), Is.False);
+    }
+
+    [Test]
     public void AttentionHeads_TwoThreadTeam_BitIdenticalToOneThread()
     {
         // Problems (batch, head) are split in fixed chunks and each writes only its own head's columns.

@@ -37,4 +37,12 @@ public class VectorMathTests
         Assert.That(e[3], Is.EqualTo(0f));
         Assert.That(e[4], Is.EqualTo(MathF.E).Within(3e-7f));
     }
+
+    [Test]
+    public void Exp_NaN_StaysNaN()
+    {
+        // Nothing is silently NaN-free either: a NaN score must not turn into a finite weight.
+        var e = VectorMath.Exp(Vector512.Create(float.NaN));
+        Assert.That(float.IsNaN(e[0]) && float.IsNaN(e[15]), Is.True);
+    }
 }

@@ -1,0 +1,96 @@
+using System.Runtime.Intrinsics;
+namespace LeanModels.Models.Engine;
+
+public sealed partial class Tape<T>
+{
+    /// <summary>Elements per parallel block of the element-wise ops: below two blocks an op runs inline on the caller.</summary>
+    internal const int ParallelGrain = 16384;
+
+    /// <summary>Rows per fixed reduction block of row-reducing parameter gradients (LayerNorm dγ/dβ, bias gradients): each block's
+    /// partial sum starts from zero and the partials are added in block order, so the result does not depend on the thread count.</summary>
+    internal const int ReduceBlockRows = 1024;
+
+    /// <summary>Runs body(start, end) over the element range [0, length): inline when the range is small or the tape has one
+    /// thread, otherwise over fixed blocks of <paramref name="grain"/> elements split by <see cref="RunChunks"/>. Only for
+    /// element-wise work whose elements are independent (the result must not depend on the split).</summary>
+    internal void ParallelFor(int length, int grain, Action<int, int> body)
+    {
+        if (Threads <= 1 || length < 2 * grain)
+        {
+            if (length > 0) body(0, length);
+            return;
+        }
+        var blocks = (length + grain - 1) / grain;
+        RunChunks(blocks, (b0, b1) => body(b0 * grain, Math.Min(length, b1 * grain)));
+    }
+
+    /// <summary><see cref="ParallelFor"/> over rows of <paramref name="width"/> elements: body(firstRow, endRow), blocks of about
+    /// <see cref="ParallelGrain"/> elements.</summary>
+    internal void ParallelRows(int rows, int width, Action<int, int> body) => ParallelFor(rows, Math.Max(1, ParallelGrain / Math.Max(1, width)), body);
+
+    /// <summary>dst[j] += Σ_r src[r·width + j] over rows [0, rows), in fixed blocks of <see cref="ReduceBlockRows"/> rows: each
+    /// block's partial starts at zero (rows added in order), blocks run in parallel, and the partials are added to dst in block
+    /// order, so the bits do not depend on the thread count.</summary>
+    internal void ColumnSumAccumulate(T[] src, int rows, int width, Span<T> dst)
+    {
+        var blocks = (rows + ReduceBlockRows - 1) / ReduceBlockRows;
+        if (blocks == 0 || width == 0) return;
+        var partial = Alloc(blocks * width);
+        RunChunksIf(blocks, (long)rows * width >= 2 * ParallelGrain, (b0, b1) =>
+        {
+            for (var blk = b0; blk < b1; blk++)
+            {
+                var acc = partial.AsSpan(blk * width, width);
+                var end = Math.Min(rows, (blk + 1) * ReduceBlockRows);
+                if (typeof(T) == typeof(float) && width % 16 == 0 && Vector512.IsHardwareAccelerated)
+                {
+                    var fa = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(acc);
+                    var fs = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(src.AsSpan());
+                    for (var r = blk * ReduceBlockRows; r < end; r++)
+                        for (var j = 0; j < width; j += 16)
+                            (Vector512.Create(fa[j..]) + Vector512.Create(fs[(r * width + j)..])).CopyTo(fa[j..]);
+                }
+                else
+                    for (var r = blk * ReduceBlockRows; r < end; r++)
+                        System.Numerics.Tensors.TensorPrimitives.Add(acc, src.AsSpan(r * width, width), acc);
+            }
+        });
+        for (var blk = 0; blk < blocks; blk++)
+            System.Numerics.Tensors.TensorPrimitives.Add(dst, partial.AsSpan(blk * width, width), dst);
+    }
+
+    /// <summary><see cref="RunChunks"/> when <paramref name="parallel"/> and the tape has more than one thread, else body(0, count) inline.</summary>
+    internal void RunChunksIf(int count, bool parallel, Action<int, int> body)
+    {
+        if (parallel && Threads > 1) RunChunks(count, body);
+        else if (count > 0) body(0, count);
+    }
+
+    /// <summary>Like <see cref="Alloc"/> but a reused pooled array is not zeroed: only for outputs the op overwrites entirely
+    /// (saves one write pass over every such output).</summary>
+    internal T[] AllocOverwritten(int length)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_pool is null) return new T[length];
+        var a = _pool.Rent(length, clear: false);
+        _rented.Add(a);
+        return a;
+    }
+
+    /// <summary>An op's result whose data the op overwrites entirely (not zeroed when pooled); the gradient, when there is one,
+    /// is zeroed as usual.</summary>
+    internal Tensor<T> ResultOverwritten(int[] shape, Tensor<T> a) => ResultOverwritten(shape, a.RequiresGrad);
+
+    internal Tensor<T> ResultOverwritten(int[] shape, Tensor<T> a, Tensor<T> b) => ResultOverwritten(shape, a.RequiresGrad || b.RequiresGrad);
+
+    internal Tensor<T> ResultOverwritten(int[] shape, Tensor<T> a, Tensor<T> b, Tensor<T> c) => ResultOverwritten(shape, a.RequiresGrad || b.RequiresGrad || c.RequiresGrad);
+
+    internal Tensor<T> ResultOverwritten(int[] shape, IReadOnlyList<Tensor<T>> inputs) => ResultOverwritten(shape, inputs.Any(t => t.RequiresGrad));
+
+    internal Tensor<T> ResultOverwritten(int[] shape, bool requiresGrad)
+    {
+        var n = ShapeUtil.Product(shape, "Result");
+        var grad = IsRecording && requiresGrad;
+        return new Tensor<T>(AllocOverwritten(n), grad ? Alloc(n) : null, shape);
+    }
+}

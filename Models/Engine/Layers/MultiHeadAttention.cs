@@ -96,7 +96,7 @@ public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloa
             // Self-attention: one GEMM x·[W_q | W_k | W_v] + [b_q | b_k | b_v] → [B, T, 3D], heads read in place.
             var w = tape.Concat([_wq.Weight, _wk.Weight, _wv.Weight], 1);
             var bias = tape.Concat([_wq.Bias!, _wk.Bias!, _wv.Bias!], 0);
-            var qkv = tape.Add(tape.MatMul(query, w), bias);
+            var qkv = tape.Linear(query, w, bias);
             return _wo.Forward(tape, tape.AttentionHeads(qkv, Heads, allowed, Dropout));
         }
         if (ProbSparseFactor == 0)                                                // fused heads: no split/merge copies
@@ -132,7 +132,7 @@ public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloa
         }
         var w = tape.Concat([_wq.Weight, _wk.Weight, _wv.Weight], 1);
         var bias = tape.Concat([_wq.Bias!, _wk.Bias!, _wv.Bias!], 0);
-        var qkv = tape.Add(tape.MatMul(x, w), bias);                                      // [N, S, I, 3D]
+        var qkv = tape.Linear(x, w, bias);                                                // [N, S, I, 3D]
         return _wo.Forward(tape, tape.AttentionHeadsAcross(qkv, Heads, allowed, Dropout));
     }
 

@@ -45,10 +45,10 @@ public sealed class StockformerReplica : Module<float>
         foreach (var layer in _layers)
         {
             var seq = tape.Reshape(layer.LnT.Forward(tape, h), b * a, t, d);                      // temporal attention per asset
-            h = tape.Add(h, tape.Reshape(tape.Dropout(layer.AttnT.Forward(tape, seq), _dropout), b, a, t, d));
+            h = tape.AddDropout(h, tape.Reshape(layer.AttnT.Forward(tape, seq), b, a, t, d), _dropout);
             // cross-asset attention at each time step: across axis 1 (A) of [B, A, T, D], no transposes
-            h = tape.Add(h, tape.Dropout(layer.AttnA.ForwardAcross(tape, layer.LnA.Forward(tape, h)), _dropout));
-            h = tape.Add(h, tape.Dropout(layer.Ff.Forward(tape, layer.LnF.Forward(tape, h)), _dropout));
+            h = tape.AddDropout(h, layer.AttnA.ForwardAcross(tape, layer.LnA.Forward(tape, h)), _dropout);
+            h = tape.AddDropout(h, layer.Ff.Forward(tape, layer.LnF.Forward(tape, h)), _dropout);
         }
         var last = tape.Reshape(tape.Slice(_lnOut.Forward(tape, h), 2, t - 1, 1), b, a, d);       // [B, A, D]
         return tape.Reshape(tape.Tanh(_head.Forward(tape, last)), b, a);

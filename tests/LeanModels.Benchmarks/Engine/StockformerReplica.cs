@@ -50,7 +50,7 @@ public sealed class StockformerReplica : Module<float>
             h = tape.AddDropout(h, layer.AttnA.ForwardAcross(tape, layer.LnA.Forward(tape, h)), _dropout);
             h = tape.AddDropout(h, layer.Ff.Forward(tape, layer.LnF.Forward(tape, h)), _dropout);
         }
-        var last = tape.Reshape(tape.Slice(_lnOut.Forward(tape, h), 2, t - 1, 1), b, a, d);       // [B, A, D]
+        var last = _lnOut.Forward(tape, tape.Reshape(tape.Slice(h, 2, t - 1, 1), b, a, d));       // [B, A, D]; LN is per row, so slicing first is the same
         return tape.Reshape(tape.Tanh(_head.Forward(tape, last)), b, a);
     }
 

@@ -39,7 +39,7 @@ internal static unsafe class RecurrentKernels
     // ───────────────────────────── per-step product ─────────────────────────────
 
     /// <summary>
-    /// C[r, :] (=, +=, = bias +) A[r, :]·B for rows r &lt; <paramref name="rows"/>: A rows at a + r·lda ([K] each), B [K, N]
+    /// C[r, :] (=, +=, = bias +) A[r, :]·B (Accumulate adds C to the finished product) for rows r &lt; <paramref name="rows"/>: A rows at a + r·lda ([K] each), B [K, N]
     /// row-major, C rows at c + r·ldc ([N] each). Columns in strips of 32 (B strip ≤ 32 KB stays in L1) outer, blocks of
     /// 8, 4, 1 rows inner; a 16-column strip, then scalar columns finish N.
     /// </summary>
@@ -65,15 +65,23 @@ internal static unsafe class RecurrentKernels
             {
                 var crow = c + r * ldc;
                 var arow = a + r * lda;
-                var s = mode == Accumulate ? crow[col] : mode == BiasInit ? bias[col] : 0f;
+                var s = mode == BiasInit ? bias[col] : 0f;
                 for (var p = 0; p < k; p++) s = MathF.FusedMultiplyAdd(arow[p], b[(long)p * n + col], s);
-                crow[col] = s;
+                crow[col] = mode == Accumulate ? crow[col] + s : s;
             }
     }
 
+    /// <summary>Accumulators start at the bias (BiasInit) or zero; in Accumulate mode C is added after the K loop
+    /// (C + Σ, so the loop never waits on C's cache misses).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Init(int mode, float* c, float* bias) =>
-        mode == Accumulate ? Vector512.Load(c) : mode == BiasInit ? Vector512.Load(bias) : Vector512<float>.Zero;
+    private static Vector512<float> Init(int mode, float* bias) => mode == BiasInit ? Vector512.Load(bias) : Vector512<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(Vector512<float> v, int mode, float* c)
+    {
+        if (mode == Accumulate) v = Vector512.Load(c) + v;
+        v.Store(c);
+    }
 
     /// <summary>TR rows × TV vectors of C in registers over the whole K loop.</summary>
     private static void Block<TR, TV>(float* a, long lda, float* b, long ldb, float* c, long ldc, int k, int mode, float* bias)
@@ -82,27 +90,27 @@ internal static unsafe class RecurrentKernels
         int rr = TR.Value, vv = TV.Value;
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-        c00 = Init(mode, c, bias);
-        if (vv > 1) c01 = Init(mode, c + 16, bias + 16);
+        c00 = Init(mode, bias);
+        if (vv > 1) c01 = Init(mode, bias + 16);
         if (rr > 1)
         {
-            c10 = Init(mode, c + ldc, bias);
-            if (vv > 1) c11 = Init(mode, c + ldc + 16, bias + 16);
-            c20 = Init(mode, c + 2 * ldc, bias);
-            if (vv > 1) c21 = Init(mode, c + 2 * ldc + 16, bias + 16);
-            c30 = Init(mode, c + 3 * ldc, bias);
-            if (vv > 1) c31 = Init(mode, c + 3 * ldc + 16, bias + 16);
+            c10 = Init(mode, bias);
+            if (vv > 1) c11 = Init(mode, bias + 16);
+            c20 = Init(mode, bias);
+            if (vv > 1) c21 = Init(mode, bias + 16);
+            c30 = Init(mode, bias);
+            if (vv > 1) c31 = Init(mode, bias + 16);
         }
         if (rr > 4)
         {
-            c40 = Init(mode, c + 4 * ldc, bias);
-            if (vv > 1) c41 = Init(mode, c + 4 * ldc + 16, bias + 16);
-            c50 = Init(mode, c + 5 * ldc, bias);
-            if (vv > 1) c51 = Init(mode, c + 5 * ldc + 16, bias + 16);
-            c60 = Init(mode, c + 6 * ldc, bias);
-            if (vv > 1) c61 = Init(mode, c + 6 * ldc + 16, bias + 16);
-            c70 = Init(mode, c + 7 * ldc, bias);
-            if (vv > 1) c71 = Init(mode, c + 7 * ldc + 16, bias + 16);
+            c40 = Init(mode, bias);
+            if (vv > 1) c41 = Init(mode, bias + 16);
+            c50 = Init(mode, bias);
+            if (vv > 1) c51 = Init(mode, bias + 16);
+            c60 = Init(mode, bias);
+            if (vv > 1) c61 = Init(mode, bias + 16);
+            c70 = Init(mode, bias);
+            if (vv > 1) c71 = Init(mode, bias + 16);
         }
         var bp = b;
         for (var p = 0; p < k; p++, bp += ldb)
@@ -140,27 +148,27 @@ internal static unsafe class RecurrentKernels
                 if (vv > 1) c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
             }
         }
-        c00.Store(c);
-        if (vv > 1) c01.Store(c + 16);
+        Put(c00, mode, c);
+        if (vv > 1) Put(c01, mode, c + 16);
         if (rr > 1)
         {
-            c10.Store(c + ldc);
-            if (vv > 1) c11.Store(c + ldc + 16);
-            c20.Store(c + 2 * ldc);
-            if (vv > 1) c21.Store(c + 2 * ldc + 16);
-            c30.Store(c + 3 * ldc);
-            if (vv > 1) c31.Store(c + 3 * ldc + 16);
+            Put(c10, mode, c + ldc);
+            if (vv > 1) Put(c11, mode, c + ldc + 16);
+            Put(c20, mode, c + 2 * ldc);
+            if (vv > 1) Put(c21, mode, c + 2 * ldc + 16);
+            Put(c30, mode, c + 3 * ldc);
+            if (vv > 1) Put(c31, mode, c + 3 * ldc + 16);
         }
         if (rr > 4)
         {
-            c40.Store(c + 4 * ldc);
-            if (vv > 1) c41.Store(c + 4 * ldc + 16);
-            c50.Store(c + 5 * ldc);
-            if (vv > 1) c51.Store(c + 5 * ldc + 16);
-            c60.Store(c + 6 * ldc);
-            if (vv > 1) c61.Store(c + 6 * ldc + 16);
-            c70.Store(c + 7 * ldc);
-            if (vv > 1) c71.Store(c + 7 * ldc + 16);
+            Put(c40, mode, c + 4 * ldc);
+            if (vv > 1) Put(c41, mode, c + 4 * ldc + 16);
+            Put(c50, mode, c + 5 * ldc);
+            if (vv > 1) Put(c51, mode, c + 5 * ldc + 16);
+            Put(c60, mode, c + 6 * ldc);
+            if (vv > 1) Put(c61, mode, c + 6 * ldc + 16);
+            Put(c70, mode, c + 7 * ldc);
+            if (vv > 1) Put(c71, mode, c + 7 * ldc + 16);
         }
     }
 
@@ -300,7 +308,25 @@ internal static unsafe class RecurrentKernels
         }
     }
 
-    // ───────────────────────────── LSTM cell ─────────────────────────────
+    // ───────────────────────────── cells ─────────────────────────────
+    // Each forward cell runs in two passes over the row: first every gate activation (independent, so the out-of-order core
+    // overlaps the long σ / tanh chains), then the state update. When H is not a multiple of 16 the last partial vector is
+    // staged through zero-padded stack copies and run through the same code with H = 16 (Tail* methods), so the main loops
+    // stay branch-free.
+
+    /// <summary>Copies <paramref name="count"/> floats of each of <paramref name="blocks"/> blocks (stride <paramref name="h"/>
+    /// at <paramref name="src"/>, stride 16 at <paramref name="dst"/>).</summary>
+    private static void Gather(float* src, int h, float* dst, int blocks, int count)
+    {
+        for (var q = 0; q < blocks; q++)
+            for (var i = 0; i < count; i++) dst[q * 16 + i] = src[q * h + i];
+    }
+
+    private static void Scatter(float* src, float* dst, int h, int blocks, int count)
+    {
+        for (var q = 0; q < blocks; q++)
+            for (var i = 0; i < count; i++) dst[q * h + i] = src[q * 16 + i];
+    }
 
     /// <summary>
     /// One row of one step: g [4H] holds a − b (x·W_ih + h·W_hh) and is overwritten with the activated gates i, f, g, o;
@@ -308,39 +334,39 @@ internal static unsafe class RecurrentKernels
     /// </summary>
     public static void LstmCellForward(float* g, float* bias, float* cPrev, float* c, float* tc, float* y, int h)
     {
-        var j = 0;
-        for (; j + 16 <= h; j += 16)
+        var full = h & ~15;
+        for (var j = 0; j < full; j += 16)
         {
-            var cp = cPrev is null ? Vector512<float>.Zero : Vector512.Load(cPrev + j);
-            LstmForwardLanes(Vector512.Load(g + j) + Vector512.Load(bias + j), Vector512.Load(g + h + j) + Vector512.Load(bias + h + j),
-                Vector512.Load(g + 2 * h + j) + Vector512.Load(bias + 2 * h + j), Vector512.Load(g + 3 * h + j) + Vector512.Load(bias + 3 * h + j), cp,
-                out var vi, out var vf, out var vg, out var vo, out var vc, out var vt, out var vy);
-            vi.Store(g + j); vf.Store(g + h + j); vg.Store(g + 2 * h + j); vo.Store(g + 3 * h + j);
-            vc.Store(c + j); vt.Store(tc + j); vy.Store(y + j);
+            Sigmoid(Vector512.Load(g + j) + Vector512.Load(bias + j)).Store(g + j);
+            Sigmoid(Vector512.Load(g + h + j) + Vector512.Load(bias + h + j)).Store(g + h + j);
+            Tanh(Vector512.Load(g + 2 * h + j) + Vector512.Load(bias + 2 * h + j)).Store(g + 2 * h + j);
+            Sigmoid(Vector512.Load(g + 3 * h + j) + Vector512.Load(bias + 3 * h + j)).Store(g + 3 * h + j);
         }
-        if (j < h)
+        for (var j = 0; j < full; j += 16)
         {
-            var m = h - j;
-            var cp = cPrev is null ? Vector512<float>.Zero : LoadPartial(cPrev + j, m);
-            LstmForwardLanes(LoadPartial(g + j, m) + LoadPartial(bias + j, m), LoadPartial(g + h + j, m) + LoadPartial(bias + h + j, m),
-                LoadPartial(g + 2 * h + j, m) + LoadPartial(bias + 2 * h + j, m), LoadPartial(g + 3 * h + j, m) + LoadPartial(bias + 3 * h + j, m), cp,
-                out var vi, out var vf, out var vg, out var vo, out var vc, out var vt, out var vy);
-            StorePartial(vi, g + j, m); StorePartial(vf, g + h + j, m); StorePartial(vg, g + 2 * h + j, m); StorePartial(vo, g + 3 * h + j, m);
-            StorePartial(vc, c + j, m); StorePartial(vt, tc + j, m); StorePartial(vy, y + j, m);
+            var ig = Vector512.Load(g + j) * Vector512.Load(g + 2 * h + j);
+            var vc = cPrev is null ? ig : Vector512.FusedMultiplyAdd(Vector512.Load(g + h + j), Vector512.Load(cPrev + j), ig);
+            var vt = Tanh(vc);
+            vc.Store(c + j);
+            vt.Store(tc + j);
+            (Vector512.Load(g + 3 * h + j) * vt).Store(y + j);
         }
+        if (full < h) TailLstmForward(g + full, bias + full, cPrev is null ? null : cPrev + full, c + full, tc + full, y + full, h, h - full);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LstmForwardLanes(Vector512<float> ai, Vector512<float> af, Vector512<float> ag, Vector512<float> ao, Vector512<float> cp,
-        out Vector512<float> i, out Vector512<float> f, out Vector512<float> g, out Vector512<float> o, out Vector512<float> c, out Vector512<float> tc, out Vector512<float> y)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TailLstmForward(float* g, float* bias, float* cPrev, float* c, float* tc, float* y, int h, int m)
     {
-        i = Sigmoid(ai);
-        f = Sigmoid(af);
-        g = Tanh(ag);
-        o = Sigmoid(ao);
-        c = Vector512.FusedMultiplyAdd(f, cp, i * g);
-        tc = Tanh(c);
-        y = o * tc;
+        float* tg = stackalloc float[64], tb = stackalloc float[64], tcp = stackalloc float[16], tcc = stackalloc float[16], ttc = stackalloc float[16], ty = stackalloc float[16];
+        new Span<float>(tg, 64).Clear(); new Span<float>(tb, 64).Clear(); new Span<float>(tcp, 16).Clear();
+        Gather(g, h, tg, 4, m);
+        Gather(bias, h, tb, 4, m);
+        if (cPrev is not null) Gather(cPrev, h, tcp, 1, m);
+        LstmCellForward(tg, tb, cPrev is null ? null : tcp, tcc, ttc, ty, 16);
+        Scatter(tg, g, h, 4, m);
+        Scatter(tcc, c, h, 1, m);
+        Scatter(ttc, tc, h, 1, m);
+        Scatter(ty, y, h, 1, m);
     }
 
     /// <summary>
@@ -350,8 +376,8 @@ internal static unsafe class RecurrentKernels
     public static void LstmCellBackward(float* g, float* cPrev, float* tc, float* gy, float* dhNext, float* dcNext, int h)
     {
         var one = Vector512<float>.One;
-        var j = 0;
-        for (; j + 16 <= h; j += 16)
+        var full = h & ~15;
+        for (var j = 0; j < full; j += 16)
         {
             Vector512<float> vi = Vector512.Load(g + j), vf = Vector512.Load(g + h + j), vg = Vector512.Load(g + 2 * h + j), vo = Vector512.Load(g + 3 * h + j);
             var vt = Vector512.Load(tc + j);
@@ -365,22 +391,26 @@ internal static unsafe class RecurrentKernels
             (dh * vt * vo * (one - vo)).Store(g + 3 * h + j);
             (dc * vf).Store(dcNext + j);
         }
-        for (; j < h; j++)
-        {
-            float vi = g[j], vf = g[h + j], vg = g[2 * h + j], vo = g[3 * h + j], vt = tc[j];
-            var cp = cPrev is null ? 0f : cPrev[j];
-            var dh = dhNext[j];
-            if (gy is not null) dh += gy[j];
-            var dc = MathF.FusedMultiplyAdd(dh * vo, 1f - vt * vt, dcNext[j]);
-            g[j] = dc * vg * vi * (1f - vi);
-            g[h + j] = dc * cp * vf * (1f - vf);
-            g[2 * h + j] = dc * vi * (1f - vg * vg);
-            g[3 * h + j] = dh * vt * vo * (1f - vo);
-            dcNext[j] = dc * vf;
-        }
+        if (full < h)
+            TailLstmBackward(g + full, cPrev is null ? null : cPrev + full, tc + full, gy is null ? null : gy + full, dhNext + full, dcNext + full, h, h - full);
     }
 
-    // ───────────────────────────── GRU cell ─────────────────────────────
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TailLstmBackward(float* g, float* cPrev, float* tc, float* gy, float* dhNext, float* dcNext, int h, int m)
+    {
+        float* tg = stackalloc float[64], tcp = stackalloc float[16], ttc = stackalloc float[16], tgy = stackalloc float[16], tdh = stackalloc float[16], tdc = stackalloc float[16];
+        new Span<float>(tg, 64).Clear(); new Span<float>(tcp, 16).Clear(); new Span<float>(ttc, 16).Clear();
+        new Span<float>(tgy, 16).Clear(); new Span<float>(tdh, 16).Clear(); new Span<float>(tdc, 16).Clear();
+        Gather(g, h, tg, 4, m);
+        if (cPrev is not null) Gather(cPrev, h, tcp, 1, m);
+        Gather(tc, h, ttc, 1, m);
+        if (gy is not null) Gather(gy, h, tgy, 1, m);
+        Gather(dhNext, h, tdh, 1, m);
+        Gather(dcNext, h, tdc, 1, m);
+        LstmCellBackward(tg, cPrev is null ? null : tcp, ttc, gy is null ? null : tgy, tdh, tdc, 16);
+        Scatter(tg, g, h, 4, m);
+        Scatter(tdc, dcNext, h, 1, m);
+    }
 
     /// <summary>
     /// One row of one step: g [3H] holds x·W_ih (without b_ih) and is overwritten with r, z, n; hh [3H] holds ĥ = b_hh + hPrev·W_hh;
@@ -388,36 +418,34 @@ internal static unsafe class RecurrentKernels
     /// </summary>
     public static void GruCellForward(float* g, float* biasIh, float* hh, float* hPrev, float* y, int h)
     {
-        var j = 0;
-        for (; j + 16 <= h; j += 16)
+        var full = h & ~15;
+        for (var j = 0; j < full; j += 16)
         {
+            Sigmoid(Vector512.Load(g + j) + Vector512.Load(biasIh + j) + Vector512.Load(hh + j)).Store(g + j);
+            Sigmoid(Vector512.Load(g + h + j) + Vector512.Load(biasIh + h + j) + Vector512.Load(hh + h + j)).Store(g + h + j);
+        }
+        for (var j = 0; j < full; j += 16)
+        {
+            var n = Tanh(Vector512.FusedMultiplyAdd(Vector512.Load(g + j), Vector512.Load(hh + 2 * h + j), Vector512.Load(g + 2 * h + j) + Vector512.Load(biasIh + 2 * h + j)));
+            n.Store(g + 2 * h + j);
             var hp = hPrev is null ? Vector512<float>.Zero : Vector512.Load(hPrev + j);
-            GruForwardLanes(Vector512.Load(g + j) + Vector512.Load(biasIh + j) + Vector512.Load(hh + j),
-                Vector512.Load(g + h + j) + Vector512.Load(biasIh + h + j) + Vector512.Load(hh + h + j),
-                Vector512.Load(g + 2 * h + j) + Vector512.Load(biasIh + 2 * h + j), Vector512.Load(hh + 2 * h + j), hp,
-                out var vr, out var vz, out var vn, out var vy);
-            vr.Store(g + j); vz.Store(g + h + j); vn.Store(g + 2 * h + j); vy.Store(y + j);
+            Vector512.FusedMultiplyAdd(Vector512.Load(g + h + j), hp - n, n).Store(y + j);
         }
-        if (j < h)
-        {
-            var m = h - j;
-            var hp = hPrev is null ? Vector512<float>.Zero : LoadPartial(hPrev + j, m);
-            GruForwardLanes(LoadPartial(g + j, m) + LoadPartial(biasIh + j, m) + LoadPartial(hh + j, m),
-                LoadPartial(g + h + j, m) + LoadPartial(biasIh + h + j, m) + LoadPartial(hh + h + j, m),
-                LoadPartial(g + 2 * h + j, m) + LoadPartial(biasIh + 2 * h + j, m), LoadPartial(hh + 2 * h + j, m), hp,
-                out var vr, out var vz, out var vn, out var vy);
-            StorePartial(vr, g + j, m); StorePartial(vz, g + h + j, m); StorePartial(vn, g + 2 * h + j, m); StorePartial(vy, y + j, m);
-        }
+        if (full < h) TailGruForward(g + full, biasIh + full, hh + full, hPrev is null ? null : hPrev + full, y + full, h, h - full);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GruForwardLanes(Vector512<float> ar, Vector512<float> az, Vector512<float> xn, Vector512<float> hn, Vector512<float> hp,
-        out Vector512<float> r, out Vector512<float> z, out Vector512<float> n, out Vector512<float> y)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TailGruForward(float* g, float* biasIh, float* hh, float* hPrev, float* y, int h, int m)
     {
-        r = Sigmoid(ar);
-        z = Sigmoid(az);
-        n = Tanh(Vector512.FusedMultiplyAdd(r, hn, xn));
-        y = Vector512.FusedMultiplyAdd(z, hp - n, n);
+        float* tg = stackalloc float[48], tb = stackalloc float[48], thh = stackalloc float[48], thp = stackalloc float[16], ty = stackalloc float[16];
+        new Span<float>(tg, 48).Clear(); new Span<float>(tb, 48).Clear(); new Span<float>(thh, 48).Clear(); new Span<float>(thp, 16).Clear();
+        Gather(g, h, tg, 3, m);
+        Gather(biasIh, h, tb, 3, m);
+        Gather(hh, h, thh, 3, m);
+        if (hPrev is not null) Gather(hPrev, h, thp, 1, m);
+        GruCellForward(tg, tb, thh, hPrev is null ? null : thp, ty, 16);
+        Scatter(tg, g, h, 3, m);
+        Scatter(ty, y, h, 1, m);
     }
 
     /// <summary>
@@ -427,8 +455,8 @@ internal static unsafe class RecurrentKernels
     public static void GruCellBackward(float* g, float* hh, float* hPrev, float* gy, float* dhNext, int h)
     {
         var one = Vector512<float>.One;
-        var j = 0;
-        for (; j + 16 <= h; j += 16)
+        var full = h & ~15;
+        for (var j = 0; j < full; j += 16)
         {
             Vector512<float> vr = Vector512.Load(g + j), vz = Vector512.Load(g + h + j), vn = Vector512.Load(g + 2 * h + j), hn = Vector512.Load(hh + 2 * h + j);
             var hp = hPrev is null ? Vector512<float>.Zero : Vector512.Load(hPrev + j);
@@ -441,18 +469,23 @@ internal static unsafe class RecurrentKernels
             dar.Store(hh + j); daz.Store(hh + h + j); (dan * vr).Store(hh + 2 * h + j);
             (dh * vz).Store(dhNext + j);
         }
-        for (; j < h; j++)
-        {
-            float vr = g[j], vz = g[h + j], vn = g[2 * h + j], hn = hh[2 * h + j];
-            var hp = hPrev is null ? 0f : hPrev[j];
-            var dh = dhNext[j];
-            if (gy is not null) dh += gy[j];
-            var dan = dh * (1f - vz) * (1f - vn * vn);
-            var dar = dan * hn * vr * (1f - vr);
-            var daz = dh * (hp - vn) * vz * (1f - vz);
-            g[j] = dar; g[h + j] = daz; g[2 * h + j] = dan;
-            hh[j] = dar; hh[h + j] = daz; hh[2 * h + j] = dan * vr;
-            dhNext[j] = dh * vz;
-        }
+        if (full < h) TailGruBackward(g + full, hh + full, hPrev is null ? null : hPrev + full, gy is null ? null : gy + full, dhNext + full, h, h - full);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TailGruBackward(float* g, float* hh, float* hPrev, float* gy, float* dhNext, int h, int m)
+    {
+        float* tg = stackalloc float[48], thh = stackalloc float[48], thp = stackalloc float[16], tgy = stackalloc float[16], tdh = stackalloc float[16];
+        new Span<float>(tg, 48).Clear(); new Span<float>(thh, 48).Clear(); new Span<float>(thp, 16).Clear();
+        new Span<float>(tgy, 16).Clear(); new Span<float>(tdh, 16).Clear();
+        Gather(g, h, tg, 3, m);
+        Gather(hh, h, thh, 3, m);
+        if (hPrev is not null) Gather(hPrev, h, thp, 1, m);
+        if (gy is not null) Gather(gy, h, tgy, 1, m);
+        Gather(dhNext, h, tdh, 1, m);
+        GruCellBackward(tg, thh, hPrev is null ? null : thp, gy is null ? null : tgy, tdh, 16);
+        Scatter(tg, g, h, 3, m);
+        Scatter(thh, hh, h, 3, m);
+        Scatter(tdh, dhNext, h, 1, m);
     }
 }

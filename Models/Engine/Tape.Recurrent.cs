@@ -179,6 +179,14 @@ public sealed partial class Tape<T>
             for (var t = 0; t < steps; t++)
             {
                 var gt = fg + (r0 * steps + t) * (long)g4;
+                if (t + 1 < steps)
+                {
+                    var next = (r0 * (long)steps + t + 1) * h;
+                    RecurrentKernels.Prefetch(gt + g4, sg, rows, g4);
+                    RecurrentKernels.Prefetch(fc + next, sh, rows, h);
+                    RecurrentKernels.Prefetch(ft + next, sh, rows, h);
+                    RecurrentKernels.Prefetch(fy + next, sh, rows, h);
+                }
                 if (t > 0) RecurrentKernels.StepGemm(fy + (r0 * steps + t - 1) * (long)h, sh, fw, gt, sg, rows, h, g4, RecurrentKernels.Accumulate, null);
                 for (var r = 0; r < rows; r++)
                 {
@@ -232,13 +240,21 @@ public sealed partial class Tape<T>
     private static unsafe void LstmBackwardFast(T[] gates, T[] cell, T[] tanhCell, T[] gy, T[] whhT, T[] dh, T[] dc, int r0, int r1, int steps, int h)
     {
         int g4 = 4 * h, rows = r1 - r0;
-        long sg = (long)steps * g4;
+        long sg = (long)steps * g4, sh = (long)steps * h;
         fixed (T* pg = gates, pc = cell, pt = tanhCell, py = gy, pw = whhT, pdh = dh, pdc = dc)
         {
             float* fg = (float*)pg, fc = (float*)pc, ft = (float*)pt, fy = (float*)py, fw = (float*)pw, fdh = (float*)pdh + r0 * h, fdc = (float*)pdc + r0 * h;
             for (var t = steps - 1; t >= 0; t--)
             {
                 var gt = fg + (r0 * steps + t) * (long)g4;
+                if (t > 0)
+                {
+                    var prev = (r0 * (long)steps + t - 1) * h;
+                    RecurrentKernels.Prefetch(gt - g4, sg, rows, g4);
+                    RecurrentKernels.Prefetch(ft + prev, sh, rows, h);
+                    RecurrentKernels.Prefetch(fy + prev, sh, rows, h);
+                    if (t > 1) RecurrentKernels.Prefetch(fc + prev - h, sh, rows, h);
+                }
                 for (var r = 0; r < rows; r++)
                 {
                     var o = ((r0 + r) * (long)steps + t) * h;
@@ -298,6 +314,12 @@ public sealed partial class Tape<T>
             for (var t = 0; t < steps; t++)
             {
                 var off = (r0 * steps + t) * (long)g3;
+                if (t + 1 < steps)
+                {
+                    RecurrentKernels.Prefetch(fg + off + g3, sg, rows, g3);
+                    RecurrentKernels.Prefetch(fhh + off + g3, sg, rows, g3);
+                    RecurrentKernels.Prefetch(fy + (r0 * (long)steps + t + 1) * h, sh, rows, h);
+                }
                 if (t > 0) RecurrentKernels.StepGemm(fy + (r0 * steps + t - 1) * (long)h, sh, fw, fhh + off, sg, rows, h, g3, RecurrentKernels.BiasInit, fbh);
                 else
                     for (var r = 0; r < rows; r++) new ReadOnlySpan<float>(fbh, g3).CopyTo(new Span<float>(fhh + off + r * sg, g3));
@@ -352,13 +374,21 @@ public sealed partial class Tape<T>
     private static unsafe void GruBackwardFast(T[] gates, T[] hidden, T[] y, T[] gy, T[] whhT, T[] dh, int r0, int r1, int steps, int h)
     {
         int g3 = 3 * h, rows = r1 - r0;
-        long sg = (long)steps * g3;
+        long sg = (long)steps * g3, sh = (long)steps * h;
         fixed (T* pg = gates, phh = hidden, py = y, pgy = gy, pw = whhT, pdh = dh)
         {
             float* fg = (float*)pg, fhh = (float*)phh, fy = (float*)py, fgy = (float*)pgy, fw = (float*)pw, fdh = (float*)pdh + r0 * h;
             for (var t = steps - 1; t >= 0; t--)
             {
                 var off = (r0 * steps + t) * (long)g3;
+                if (t > 0)
+                {
+                    var prev = (r0 * (long)steps + t - 1) * h;
+                    RecurrentKernels.Prefetch(fg + off - g3, sg, rows, g3);
+                    RecurrentKernels.Prefetch(fhh + off - g3, sg, rows, g3);
+                    RecurrentKernels.Prefetch(fgy + prev, sh, rows, h);
+                    if (t > 1) RecurrentKernels.Prefetch(fy + prev - h, sh, rows, h);
+                }
                 for (var r = 0; r < rows; r++)
                 {
                     var o = ((r0 + r) * (long)steps + t) * h;
@@ -417,6 +447,7 @@ public sealed partial class Tape<T>
         T[]? inputGatesGrad, T[] y, T[]? whhGrad, T[]? bhhGrad, int n0, int n1)
     {
         const int block = 32;                                                   // steps per pass: 32 rows of dInput (≤ 32 KB) stay in L1
+        long rows = (long)b * steps;
         fixed (T* pdi = dInput, pdr = dRec, px = x, pwi = wihGrad, pbi = bihGrad, pig = inputGatesGrad, py = y, pwh = whhGrad, pbh = bhhGrad)
         {
             float* di = (float*)pdi, dr = (float*)pdr, fx = (float*)px, fy = (float*)py, ig = (float*)pig;
@@ -427,6 +458,12 @@ public sealed partial class Tape<T>
                     var t1 = Math.Min(steps, t0 + block);
                     long i0 = (long)r * steps + t0;
                     var count = t1 - t0;
+                    if (i0 + count < rows)                                      // the next block's rows (this thread's columns)
+                    {
+                        var nextCount = (int)Math.Min(block, rows - i0 - count);
+                        RecurrentKernels.Prefetch(di + (i0 + count) * gw + n0, gw, nextCount, n1 - n0);
+                        if (dr != di) RecurrentKernels.Prefetch(dr + (i0 + count) * gw + n0, gw, nextCount, n1 - n0);
+                    }
                     if (wihGrad is not null) RecurrentKernels.WeightGradient(fx + i0 * f, f, di + i0 * gw, gw, count, (float*)pwi, gw, f, n0, n1);
                     if (bihGrad is not null) RecurrentKernels.ColumnSum(di + i0 * gw, gw, count, (float*)pbi, n0, n1);
                     if (inputGatesGrad is not null)

@@ -435,22 +435,35 @@ public sealed partial class Tape<T>
         T[]? inputGatesGrad, T[] y, T[]? whhGrad, T[]? bhhGrad)
     {
         var units = (gw + 15) / 16;
+        var kAll = f + h + 2;
+        // Each thread accumulates its columns of dW_ih, dW_hh, db_ih, db_hh in a private region of this scratch (regions 128 B
+        // apart, so the two threads never write the same cache line), copied in before and out after: same sums, no false sharing.
+        var scratch = RecurrentFast ? Alloc(units * 16 * kAll + units * 32) : null;
         RunChunks(units, (u0, u1) =>
         {
             int n0 = u0 * 16, n1 = Math.Min(gw, u1 * 16);
-            if (RecurrentFast) GradientsFast(dInput, dRec, b, steps, gw, h, x, f, wihGrad, bihGrad, inputGatesGrad, y, whhGrad, bhhGrad, n0, n1);
+            if (RecurrentFast)
+                GradientsFast(dInput, dRec, b, steps, gw, h, x, f, wihGrad, bihGrad, inputGatesGrad, y, whhGrad, bhhGrad, n0, n1, scratch!, u0 * 16 * kAll + u0 * 32);
             else GradientsGeneric(dInput, dRec, b, steps, gw, h, x, f, wihGrad, bihGrad, inputGatesGrad, y, whhGrad, bhhGrad, n0, n1);
         });
     }
 
     private static unsafe void GradientsFast(T[] dInput, T[] dRec, int b, int steps, int gw, int h, T[]? x, int f, T[]? wihGrad, T[]? bihGrad,
-        T[]? inputGatesGrad, T[] y, T[]? whhGrad, T[]? bhhGrad, int n0, int n1)
+        T[]? inputGatesGrad, T[] y, T[]? whhGrad, T[]? bhhGrad, int n0, int n1, T[] scratch, int region)
     {
         const int block = 32;                                                   // steps per pass: 32 rows of dInput (≤ 32 KB) stay in L1
         long rows = (long)b * steps;
-        fixed (T* pdi = dInput, pdr = dRec, px = x, pwi = wihGrad, pbi = bihGrad, pig = inputGatesGrad, py = y, pwh = whhGrad, pbh = bhhGrad)
+        var width = n1 - n0;
+        fixed (T* pdi = dInput, pdr = dRec, px = x, pwi = wihGrad, pbi = bihGrad, pig = inputGatesGrad, py = y, pwh = whhGrad, pbh = bhhGrad, ps = scratch)
         {
             float* di = (float*)pdi, dr = (float*)pdr, fx = (float*)px, fy = (float*)py, ig = (float*)pig;
+            // private accumulators, indexed by the global column (pointer − n0) with row stride = width
+            float* wi = (float*)ps + region, wh = wi + f * width, bi = wh + h * width, bh = bi + width;
+            Stage(wihGrad is null ? null : (float*)pwi, wi, f, gw, n0, width, toScratch: true);
+            Stage(whhGrad is null ? null : (float*)pwh, wh, h, gw, n0, width, toScratch: true);
+            Stage(bihGrad is null ? null : (float*)pbi, bi, 1, gw, n0, width, toScratch: true);
+            Stage(bhhGrad is null ? null : (float*)pbh, bh, 1, gw, n0, width, toScratch: true);
+            float* wiC = wi - n0, whC = wh - n0, biC = bi - n0, bhC = bh - n0;
             // Row-major over (row, step) blocks: every element is summed over i = r·T + t in increasing order, whatever [n0, n1).
             for (var r = 0; r < b; r++)
                 for (var t0 = 0; t0 < steps; t0 += block)
@@ -464,16 +477,33 @@ public sealed partial class Tape<T>
                         RecurrentKernels.Prefetch(di + (i0 + count) * gw + n0, gw, nextCount, n1 - n0);
                         if (dr != di) RecurrentKernels.Prefetch(dr + (i0 + count) * gw + n0, gw, nextCount, n1 - n0);
                     }
-                    if (wihGrad is not null) RecurrentKernels.WeightGradient(fx + i0 * f, f, di + i0 * gw, gw, count, (float*)pwi, gw, f, n0, n1);
-                    if (bihGrad is not null) RecurrentKernels.ColumnSum(di + i0 * gw, gw, count, (float*)pbi, n0, n1);
+                    if (wihGrad is not null) RecurrentKernels.WeightGradient(fx + i0 * f, f, di + i0 * gw, gw, count, wiC, width, f, n0, n1);
+                    if (bihGrad is not null) RecurrentKernels.ColumnSum(di + i0 * gw, gw, count, biC, n0, n1);
                     if (inputGatesGrad is not null)
                         for (var i = i0; i < i0 + count; i++)
                             for (var j = n0; j < n1; j++) ig[i * gw + j] += di[i * gw + j];
                     var ts = Math.Max(t0, 1);                                    // h₋₁ = 0: step 0 adds nothing to dW_hh
                     if (whhGrad is not null && ts < t1)
-                        RecurrentKernels.WeightGradient(fy + ((long)r * steps + ts - 1) * h, h, dr + ((long)r * steps + ts) * gw, gw, t1 - ts, (float*)pwh, gw, h, n0, n1);
-                    if (bhhGrad is not null) RecurrentKernels.ColumnSum(dr + i0 * gw, gw, count, (float*)pbh, n0, n1);
+                        RecurrentKernels.WeightGradient(fy + ((long)r * steps + ts - 1) * h, h, dr + ((long)r * steps + ts) * gw, gw, t1 - ts, whC, width, h, n0, n1);
+                    if (bhhGrad is not null) RecurrentKernels.ColumnSum(dr + i0 * gw, gw, count, bhC, n0, n1);
                 }
+            Stage(wihGrad is null ? null : (float*)pwi, wi, f, gw, n0, width, toScratch: false);
+            Stage(whhGrad is null ? null : (float*)pwh, wh, h, gw, n0, width, toScratch: false);
+            Stage(bihGrad is null ? null : (float*)pbi, bi, 1, gw, n0, width, toScratch: false);
+            Stage(bhhGrad is null ? null : (float*)pbh, bh, 1, gw, n0, width, toScratch: false);
+        }
+    }
+
+    /// <summary>Copies columns [n0, n0 + width) of a [rows, gw] gradient to or from a private [rows, width] block (null: nothing).</summary>
+    private static unsafe void Stage(float* grad, float* local, int rows, int gw, int n0, int width, bool toScratch)
+    {
+        if (grad is null) return;
+        for (var r = 0; r < rows; r++)
+        {
+            var g = new Span<float>(grad + (long)r * gw + n0, width);
+            var l = new Span<float>(local + (long)r * width, width);
+            if (toScratch) g.CopyTo(l);
+            else l.CopyTo(g);
         }
     }
 

@@ -41,6 +41,11 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"LstmSequence: x is {ShapeUtil.Format(x.Dims)}, W_ih {ShapeUtil.Format(inputWeight.Dims)}, b {ShapeUtil.Format(bias.Dims)}, W_hh {ShapeUtil.Format(recurrentWeight.Dims)}; expected [B, T ≥ 1, F], [F, 4H], [4H], [H, 4H].");
         int b = x.Dims[0], steps = x.Dims[1], f = x.Dims[2], h = recurrentWeight.Dims[0], g4 = 4 * h;
         var y = NewResult([b, steps, h], x.RequiresGrad || inputWeight.RequiresGrad || bias.RequiresGrad || recurrentWeight.RequiresGrad);
+        if (RecurrentFast)
+        {
+            FastRecurrence(false, y, x, inputWeight, bias, recurrentWeight, null, null);
+            return y;
+        }
         var gates = Alloc(b * steps * g4);
         Gemm.Multiply<T>(x.Data, inputWeight.Data, gates, b * steps, f, g4, threads: Threads, team: Team);
         var (cell, tanhCell) = LstmForward(gates, bias.Data, recurrentWeight.Data, y.Data, b, steps, h);
@@ -70,6 +75,11 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"LstmRecurrence: input gates are {ShapeUtil.Format(inputGates.Dims)}, W_hh {ShapeUtil.Format(recurrentWeight.Dims)}; expected [B, T, 4H] and [H, 4H].");
         int b = inputGates.Dims[0], steps = inputGates.Dims[1], h = recurrentWeight.Dims[0], g4 = 4 * h;
         var y = Result([b, steps, h], inputGates, recurrentWeight);
+        if (RecurrentFast)
+        {
+            FastRecurrence(false, y, null, null, null, recurrentWeight, null, inputGates);
+            return y;
+        }
         var gates = Alloc(b * steps * g4);
         inputGates.Data.AsSpan(0, gates.Length).CopyTo(gates);
         var (cell, tanhCell) = LstmForward(gates, Alloc(g4), recurrentWeight.Data, y.Data, b, steps, h);
@@ -110,6 +120,11 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"GruSequence: x is {ShapeUtil.Format(x.Dims)}, W_ih {ShapeUtil.Format(inputWeight.Dims)}, b_ih {ShapeUtil.Format(inputBias.Dims)}, W_hh {ShapeUtil.Format(recurrentWeight.Dims)}, b_hh {ShapeUtil.Format(recurrentBias.Dims)}; expected [B, T ≥ 1, F], [F, 3H], [3H], [H, 3H], [3H].");
         int b = x.Dims[0], steps = x.Dims[1], f = x.Dims[2], h = recurrentWeight.Dims[0], g3 = 3 * h;
         var y = NewResult([b, steps, h], x.RequiresGrad || inputWeight.RequiresGrad || inputBias.RequiresGrad || recurrentWeight.RequiresGrad || recurrentBias.RequiresGrad);
+        if (RecurrentFast)
+        {
+            FastRecurrence(true, y, x, inputWeight, inputBias, recurrentWeight, recurrentBias, null);
+            return y;
+        }
         var gates = Alloc(b * steps * g3);
         Gemm.Multiply<T>(x.Data, inputWeight.Data, gates, b * steps, f, g3, threads: Threads, team: Team);
         var hidden = GruForward(gates, inputBias.Data, recurrentWeight.Data, recurrentBias.Data, y.Data, b, steps, h);
@@ -142,6 +157,11 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"GruRecurrence: input gates are {ShapeUtil.Format(inputGates.Dims)}, W_hh {ShapeUtil.Format(recurrentWeight.Dims)}, b_hh {ShapeUtil.Format(recurrentBias.Dims)}; expected [B, T, 3H], [H, 3H], [3H].");
         int b = inputGates.Dims[0], steps = inputGates.Dims[1], h = recurrentWeight.Dims[0], g3 = 3 * h;
         var y = Result([b, steps, h], inputGates, recurrentWeight, recurrentBias);
+        if (RecurrentFast)
+        {
+            FastRecurrence(true, y, null, null, null, recurrentWeight, recurrentBias, inputGates);
+            return y;
+        }
         var gates = Alloc(b * steps * g3);
         inputGates.Data.AsSpan(0, gates.Length).CopyTo(gates);
         var hidden = GruForward(gates, Alloc(g3), recurrentWeight.Data, recurrentBias.Data, y.Data, b, steps, h);
@@ -163,38 +183,9 @@ public sealed partial class Tape<T>
         var tanhCell = Alloc(b * steps * h);
         RunChunks(b, (r0, r1) =>
         {
-            if (RecurrentFast) LstmForwardFast(gates, bias, whh, cell, tanhCell, y, r0, r1, steps, h);
-            else LstmForwardGeneric(gates, bias, whh, cell, tanhCell, y, r0, r1, steps, h);
+            LstmForwardGeneric(gates, bias, whh, cell, tanhCell, y, r0, r1, steps, h);
         });
         return (cell, tanhCell);
-    }
-
-    private static unsafe void LstmForwardFast(T[] gates, T[] bias, T[] whh, T[] cell, T[] tanhCell, T[] y, int r0, int r1, int steps, int h)
-    {
-        int g4 = 4 * h, rows = r1 - r0;
-        long sg = (long)steps * g4, sh = (long)steps * h;
-        fixed (T* pg = gates, pb = bias, pw = whh, pc = cell, pt = tanhCell, py = y)
-        {
-            float* fg = (float*)pg, fb = (float*)pb, fw = (float*)pw, fc = (float*)pc, ft = (float*)pt, fy = (float*)py;
-            for (var t = 0; t < steps; t++)
-            {
-                var gt = fg + (r0 * steps + t) * (long)g4;
-                if (t + 1 < steps)
-                {
-                    var next = (r0 * (long)steps + t + 1) * h;
-                    RecurrentKernels.Prefetch(gt + g4, sg, rows, g4);
-                    RecurrentKernels.Prefetch(fc + next, sh, rows, h);
-                    RecurrentKernels.Prefetch(ft + next, sh, rows, h);
-                    RecurrentKernels.Prefetch(fy + next, sh, rows, h);
-                }
-                if (t > 0) RecurrentKernels.StepGemm(fy + (r0 * steps + t - 1) * (long)h, sh, fw, gt, sg, rows, h, g4, RecurrentKernels.Accumulate, null);
-                for (var r = 0; r < rows; r++)
-                {
-                    var o = ((r0 + r) * (long)steps + t) * h;
-                    RecurrentKernels.LstmCellForward(gt + r * sg, fb, t > 0 ? fc + o - h : null, fc + o, ft + o, fy + o, h);
-                }
-            }
-        }
     }
 
     private static void LstmForwardGeneric(T[] gates, T[] bias, T[] whh, T[] cell, T[] tanhCell, T[] y, int r0, int r1, int steps, int h)
@@ -226,43 +217,7 @@ public sealed partial class Tape<T>
         int g4 = 4 * h;
         var dh = Alloc(b * h);
         var dc = Alloc(b * h);
-        var whhT = RecurrentFast ? Alloc(g4 * h) : null;                       // W_hhᵀ [4H, H] for dhₙₑₓₜ = da·W_hhᵀ
-        if (whhT is not null)
-            for (var k = 0; k < h; k++)
-                for (var j = 0; j < g4; j++) whhT[j * h + k] = whh[k * g4 + j];
-        RunChunks(b, (r0, r1) =>
-        {
-            if (RecurrentFast) LstmBackwardFast(gates, cell, tanhCell, gy, whhT!, dh, dc, r0, r1, steps, h);
-            else LstmBackwardGeneric(gates, cell, tanhCell, gy, whh, dh, dc, r0, r1, steps, h);
-        });
-    }
-
-    private static unsafe void LstmBackwardFast(T[] gates, T[] cell, T[] tanhCell, T[] gy, T[] whhT, T[] dh, T[] dc, int r0, int r1, int steps, int h)
-    {
-        int g4 = 4 * h, rows = r1 - r0;
-        long sg = (long)steps * g4, sh = (long)steps * h;
-        fixed (T* pg = gates, pc = cell, pt = tanhCell, py = gy, pw = whhT, pdh = dh, pdc = dc)
-        {
-            float* fg = (float*)pg, fc = (float*)pc, ft = (float*)pt, fy = (float*)py, fw = (float*)pw, fdh = (float*)pdh + r0 * h, fdc = (float*)pdc + r0 * h;
-            for (var t = steps - 1; t >= 0; t--)
-            {
-                var gt = fg + (r0 * steps + t) * (long)g4;
-                if (t > 0)
-                {
-                    var prev = (r0 * (long)steps + t - 1) * h;
-                    RecurrentKernels.Prefetch(gt - g4, sg, rows, g4);
-                    RecurrentKernels.Prefetch(ft + prev, sh, rows, h);
-                    RecurrentKernels.Prefetch(fy + prev, sh, rows, h);
-                    if (t > 1) RecurrentKernels.Prefetch(fc + prev - h, sh, rows, h);
-                }
-                for (var r = 0; r < rows; r++)
-                {
-                    var o = ((r0 + r) * (long)steps + t) * h;
-                    RecurrentKernels.LstmCellBackward(gt + r * sg, t > 0 ? fc + o - h : null, ft + o, fy + o, fdh + r * h, fdc + r * h, h);
-                }
-                if (t > 0) RecurrentKernels.StepGemm(gt, sg, fw, fdh, h, rows, g4, h, RecurrentKernels.Overwrite, null);
-            }
-        }
+        RunChunks(b, (r0, r1) => LstmBackwardGeneric(gates, cell, tanhCell, gy, whh, dh, dc, r0, r1, steps, h));
     }
 
     private static void LstmBackwardGeneric(T[] gates, T[] cell, T[] tanhCell, T[] gy, T[] whh, T[] dhNext, T[] dcNext, int r0, int r1, int steps, int h)
@@ -298,38 +253,9 @@ public sealed partial class Tape<T>
         var hidden = Alloc(b * steps * 3 * h);
         RunChunks(b, (r0, r1) =>
         {
-            if (RecurrentFast) GruForwardFast(gates, biasIh, whh, biasHh, hidden, y, r0, r1, steps, h);
-            else GruForwardGeneric(gates, biasIh, whh, biasHh, hidden, y, r0, r1, steps, h);
+            GruForwardGeneric(gates, biasIh, whh, biasHh, hidden, y, r0, r1, steps, h);
         });
         return hidden;
-    }
-
-    private static unsafe void GruForwardFast(T[] gates, T[] biasIh, T[] whh, T[] biasHh, T[] hidden, T[] y, int r0, int r1, int steps, int h)
-    {
-        int g3 = 3 * h, rows = r1 - r0;
-        long sg = (long)steps * g3, sh = (long)steps * h;
-        fixed (T* pg = gates, pbi = biasIh, pw = whh, pbh = biasHh, phh = hidden, py = y)
-        {
-            float* fg = (float*)pg, fbi = (float*)pbi, fw = (float*)pw, fbh = (float*)pbh, fhh = (float*)phh, fy = (float*)py;
-            for (var t = 0; t < steps; t++)
-            {
-                var off = (r0 * steps + t) * (long)g3;
-                if (t + 1 < steps)
-                {
-                    RecurrentKernels.Prefetch(fg + off + g3, sg, rows, g3);
-                    RecurrentKernels.Prefetch(fhh + off + g3, sg, rows, g3);
-                    RecurrentKernels.Prefetch(fy + (r0 * (long)steps + t + 1) * h, sh, rows, h);
-                }
-                if (t > 0) RecurrentKernels.StepGemm(fy + (r0 * steps + t - 1) * (long)h, sh, fw, fhh + off, sg, rows, h, g3, RecurrentKernels.BiasInit, fbh);
-                else
-                    for (var r = 0; r < rows; r++) new ReadOnlySpan<float>(fbh, g3).CopyTo(new Span<float>(fhh + off + r * sg, g3));
-                for (var r = 0; r < rows; r++)
-                {
-                    var o = ((r0 + r) * (long)steps + t) * h;
-                    RecurrentKernels.GruCellForward(fg + off + r * sg, fbi, fhh + off + r * sg, t > 0 ? fy + o - h : null, fy + o, h);
-                }
-            }
-        }
     }
 
     private static void GruForwardGeneric(T[] gates, T[] biasIh, T[] whh, T[] biasHh, T[] hidden, T[] y, int r0, int r1, int steps, int h)
@@ -360,43 +286,7 @@ public sealed partial class Tape<T>
     {
         int g3 = 3 * h;
         var dh = Alloc(b * h);
-        var whhT = RecurrentFast ? Alloc(g3 * h) : null;                       // W_hhᵀ [3H, H]
-        if (whhT is not null)
-            for (var k = 0; k < h; k++)
-                for (var j = 0; j < g3; j++) whhT[j * h + k] = whh[k * g3 + j];
-        RunChunks(b, (r0, r1) =>
-        {
-            if (RecurrentFast) GruBackwardFast(gates, hidden, y, gy, whhT!, dh, r0, r1, steps, h);
-            else GruBackwardGeneric(gates, hidden, y, gy, whh, dh, r0, r1, steps, h);
-        });
-    }
-
-    private static unsafe void GruBackwardFast(T[] gates, T[] hidden, T[] y, T[] gy, T[] whhT, T[] dh, int r0, int r1, int steps, int h)
-    {
-        int g3 = 3 * h, rows = r1 - r0;
-        long sg = (long)steps * g3, sh = (long)steps * h;
-        fixed (T* pg = gates, phh = hidden, py = y, pgy = gy, pw = whhT, pdh = dh)
-        {
-            float* fg = (float*)pg, fhh = (float*)phh, fy = (float*)py, fgy = (float*)pgy, fw = (float*)pw, fdh = (float*)pdh + r0 * h;
-            for (var t = steps - 1; t >= 0; t--)
-            {
-                var off = (r0 * steps + t) * (long)g3;
-                if (t > 0)
-                {
-                    var prev = (r0 * (long)steps + t - 1) * h;
-                    RecurrentKernels.Prefetch(fg + off - g3, sg, rows, g3);
-                    RecurrentKernels.Prefetch(fhh + off - g3, sg, rows, g3);
-                    RecurrentKernels.Prefetch(fgy + prev, sh, rows, h);
-                    if (t > 1) RecurrentKernels.Prefetch(fy + prev - h, sh, rows, h);
-                }
-                for (var r = 0; r < rows; r++)
-                {
-                    var o = ((r0 + r) * (long)steps + t) * h;
-                    RecurrentKernels.GruCellBackward(fg + off + r * sg, fhh + off + r * sg, t > 0 ? fy + o - h : null, fgy + o, fdh + r * h, h);
-                }
-                if (t > 0) RecurrentKernels.StepGemm(fhh + off, sg, fw, fdh, h, rows, g3, h, RecurrentKernels.Accumulate, null);
-            }
-        }
+        RunChunks(b, (r0, r1) => GruBackwardGeneric(gates, hidden, y, gy, whh, dh, r0, r1, steps, h));
     }
 
     private static void GruBackwardGeneric(T[] gates, T[] hidden, T[] y, T[] gy, T[] whh, T[] dhNext, int r0, int r1, int steps, int h)
@@ -435,78 +325,11 @@ public sealed partial class Tape<T>
         T[]? inputGatesGrad, T[] y, T[]? whhGrad, T[]? bhhGrad)
     {
         var units = (gw + 15) / 16;
-        var kAll = f + h + 2;
-        // Each thread accumulates its columns of dW_ih, dW_hh, db_ih, db_hh in a private region of this scratch (regions 128 B
-        // apart, so the two threads never write the same cache line), copied in before and out after: same sums, no false sharing.
-        var scratch = RecurrentFast ? Alloc(units * 16 * kAll + units * 32) : null;
         RunChunks(units, (u0, u1) =>
-        {
-            int n0 = u0 * 16, n1 = Math.Min(gw, u1 * 16);
-            if (RecurrentFast)
-                GradientsFast(dInput, dRec, b, steps, gw, h, x, f, wihGrad, bihGrad, inputGatesGrad, y, whhGrad, bhhGrad, n0, n1, scratch!, u0 * 16 * kAll + u0 * 32);
-            else GradientsGeneric(dInput, dRec, b, steps, gw, h, x, f, wihGrad, bihGrad, inputGatesGrad, y, whhGrad, bhhGrad, n0, n1);
-        });
-    }
-
-    private static unsafe void GradientsFast(T[] dInput, T[] dRec, int b, int steps, int gw, int h, T[]? x, int f, T[]? wihGrad, T[]? bihGrad,
-        T[]? inputGatesGrad, T[] y, T[]? whhGrad, T[]? bhhGrad, int n0, int n1, T[] scratch, int region)
-    {
-        const int block = 32;                                                   // steps per pass: 32 rows of dInput (≤ 32 KB) stay in L1
-        long rows = (long)b * steps;
-        var width = n1 - n0;
-        fixed (T* pdi = dInput, pdr = dRec, px = x, pwi = wihGrad, pbi = bihGrad, pig = inputGatesGrad, py = y, pwh = whhGrad, pbh = bhhGrad, ps = scratch)
-        {
-            float* di = (float*)pdi, dr = (float*)pdr, fx = (float*)px, fy = (float*)py, ig = (float*)pig;
-            // private accumulators, indexed by the global column (pointer − n0) with row stride = width
-            float* wi = (float*)ps + region, wh = wi + f * width, bi = wh + h * width, bh = bi + width;
-            Stage(wihGrad is null ? null : (float*)pwi, wi, f, gw, n0, width, toScratch: true);
-            Stage(whhGrad is null ? null : (float*)pwh, wh, h, gw, n0, width, toScratch: true);
-            Stage(bihGrad is null ? null : (float*)pbi, bi, 1, gw, n0, width, toScratch: true);
-            Stage(bhhGrad is null ? null : (float*)pbh, bh, 1, gw, n0, width, toScratch: true);
-            float* wiC = wi - n0, whC = wh - n0, biC = bi - n0, bhC = bh - n0;
-            // Row-major over (row, step) blocks: every element is summed over i = r·T + t in increasing order, whatever [n0, n1).
-            for (var r = 0; r < b; r++)
-                for (var t0 = 0; t0 < steps; t0 += block)
-                {
-                    var t1 = Math.Min(steps, t0 + block);
-                    long i0 = (long)r * steps + t0;
-                    var count = t1 - t0;
-                    if (i0 + count < rows)                                      // the next block's rows (this thread's columns)
-                    {
-                        var nextCount = (int)Math.Min(block, rows - i0 - count);
-                        RecurrentKernels.Prefetch(di + (i0 + count) * gw + n0, gw, nextCount, n1 - n0);
-                        if (dr != di) RecurrentKernels.Prefetch(dr + (i0 + count) * gw + n0, gw, nextCount, n1 - n0);
-                    }
-                    if (wihGrad is not null) RecurrentKernels.WeightGradient(fx + i0 * f, f, di + i0 * gw, gw, count, wiC, width, f, n0, n1);
-                    if (bihGrad is not null) RecurrentKernels.ColumnSum(di + i0 * gw, gw, count, biC, n0, n1);
-                    if (inputGatesGrad is not null)
-                        for (var i = i0; i < i0 + count; i++)
-                            for (var j = n0; j < n1; j++) ig[i * gw + j] += di[i * gw + j];
-                    var ts = Math.Max(t0, 1);                                    // h₋₁ = 0: step 0 adds nothing to dW_hh
-                    if (whhGrad is not null && ts < t1)
-                        RecurrentKernels.WeightGradient(fy + ((long)r * steps + ts - 1) * h, h, dr + ((long)r * steps + ts) * gw, gw, t1 - ts, whC, width, h, n0, n1);
-                    if (bhhGrad is not null) RecurrentKernels.ColumnSum(dr + i0 * gw, gw, count, bhC, n0, n1);
-                }
-            Stage(wihGrad is null ? null : (float*)pwi, wi, f, gw, n0, width, toScratch: false);
-            Stage(whhGrad is null ? null : (float*)pwh, wh, h, gw, n0, width, toScratch: false);
-            Stage(bihGrad is null ? null : (float*)pbi, bi, 1, gw, n0, width, toScratch: false);
-            Stage(bhhGrad is null ? null : (float*)pbh, bh, 1, gw, n0, width, toScratch: false);
-        }
+            GradientsGeneric(dInput, dRec, b, steps, gw, h, x, f, wihGrad, bihGrad, inputGatesGrad, y, whhGrad, bhhGrad, u0 * 16, Math.Min(gw, u1 * 16)));
     }
 
     /// <summary>Copies columns [n0, n0 + width) of a [rows, gw] gradient to or from a private [rows, width] block (null: nothing).</summary>
-    private static unsafe void Stage(float* grad, float* local, int rows, int gw, int n0, int width, bool toScratch)
-    {
-        if (grad is null) return;
-        for (var r = 0; r < rows; r++)
-        {
-            var g = new Span<float>(grad + (long)r * gw + n0, width);
-            var l = new Span<float>(local + (long)r * width, width);
-            if (toScratch) g.CopyTo(l);
-            else l.CopyTo(g);
-        }
-    }
-
     private static void GradientsGeneric(T[] dInput, T[] dRec, int b, int steps, int gw, int h, T[]? x, int f, T[]? wihGrad, T[]? bihGrad,
         T[]? inputGatesGrad, T[] y, T[]? whhGrad, T[]? bhhGrad, int n0, int n1)
     {
@@ -528,6 +351,104 @@ public sealed partial class Tape<T>
             }
         }
     }
+
+    // ───────────────────────────── float AVX-512 path ─────────────────────────────
+
+    /// <summary>
+    /// The float fast path of all four recurrence ops (<see cref="RecurrentLoops"/>): gate = 4 (LSTM) or 3 (GRU, with b_hh).
+    /// With x (and W_ih, bias) the input projection runs per step inside the loop; with <paramref name="gatesIn"/> the gates are
+    /// copied in and their gradient is the gate gradient. Forward and backward are one <see cref="RunChunks"/> each over the fixed
+    /// row groups; the groups' partial weight gradients are added in group order.
+    /// </summary>
+    private unsafe void FastRecurrence(bool gru, Tensor<T> y, Tensor<T>? x, Tensor<T>? inputWeight, Tensor<T>? inputBias, Tensor<T> recurrentWeight,
+        Tensor<T>? recurrentBias, Tensor<T>? gatesIn)
+    {
+        int b = y.Dims[0], steps = y.Dims[1], h = recurrentWeight.Dims[0], gw = (gru ? 3 : 4) * h, f = x?.Dims[2] ?? 0;
+        var groups = Math.Min(b, RecurrentLoops.Groups);
+        var gates = AsFloat(Alloc(b * steps * gw));
+        if (gatesIn is not null) AsFloat(gatesIn.Data).AsSpan(0, gates.Length).CopyTo(gates);
+        var cell = AsFloat(Alloc(b * steps * (gru ? gw : h)));                 // LSTM: c; GRU: ĥ
+        var tanhCell = gru ? null : AsFloat(Alloc(b * steps * h));
+        var bias = AsFloat(inputBias?.Data ?? Alloc(gw));
+        float[]? xd = AsFloat(x?.Data), wih = AsFloat(inputWeight?.Data), whh = AsFloat(recurrentWeight.Data), bhh = AsFloat(recurrentBias?.Data), yd = AsFloat(y.Data);
+        RunChunks(groups, (g0, g1) =>
+        {
+            fixed (float* px = xd, pwih = wih, pb = bias, pwhh = whh, pbhh = bhh, pg = gates, pc = cell, ptc = tanhCell, py = yd)
+            {
+                var a = new RecurrentLoops.Args
+                {
+                    B = b, T = steps, F = f, H = h, X = px, Wih = pwih, Bias = pb, Whh = pwhh, BiasHh = pbhh, Gates = pg, Cell = pc, TanhCell = ptc, Y = py,
+                };
+                for (var g = g0; g < g1; g++)
+                {
+                    var (r0, r1) = RecurrentLoops.GroupRows(b, groups, g);
+                    if (gru) RecurrentLoops.GruForward(a, r0, r1);
+                    else RecurrentLoops.LstmForward(a, r0, r1);
+                }
+            }
+        });
+        Record(y, () =>
+        {
+            var dh = AsFloat(Alloc(b * h));
+            var dc = gru ? null : AsFloat(Alloc(b * h));
+            var whhT = Transposed(whh, h, gw);
+            var wihT = x?.Grad is not null ? Transposed(wih!, f, gw) : null;
+            var rowsPer = (b + groups - 1) / groups;
+            var scratchLen = 2 * rowsPer * gw + (f + h + 2) * gw + 32;          // da, dĥ, partial dW_ih, dW_hh, db, db_hh + padding
+            var scratch = AsFloat(Alloc(groups * scratchLen));
+            bool wantWih = inputWeight?.Grad is not null, wantBias = inputBias?.Grad is not null, wantWhh = recurrentWeight.Grad is not null,
+                wantBhh = recurrentBias?.Grad is not null;
+            RunChunks(groups, (g0, g1) =>
+            {
+                fixed (float* px = xd, pg = gates, pc = cell, ptc = tanhCell, py = yd, pgy = AsFloat(y.Grad), pdh = dh, pdc = dc, pwt = whhT, pxt = wihT,
+                    pxg = AsFloat(x?.Grad), pgg = AsFloat(gatesIn?.Grad), ps = scratch)
+                {
+                    var a = new RecurrentLoops.Args
+                    {
+                        B = b, T = steps, F = f, H = h, X = px, Gates = pg, Cell = pc, TanhCell = ptc, Y = py, Gy = pgy, Dh = pdh, Dc = pdc, WhhT = pwt,
+                        WihT = pxt, XGrad = pxg, GatesGrad = pgg,
+                    };
+                    for (var g = g0; g < g1; g++)
+                    {
+                        var (r0, r1) = RecurrentLoops.GroupRows(b, groups, g);
+                        var baseP = ps + (long)g * scratchLen;
+                        var partial = baseP + 2 * rowsPer * gw;
+                        var sc = new RecurrentLoops.GroupScratch
+                        {
+                            Da = baseP, Dhh = gru ? baseP + rowsPer * gw : baseP,
+                            Wih = wantWih ? partial : null, Whh = wantWhh ? partial + f * gw : null,
+                            Bias = wantBias ? partial + (f + h) * gw : null, BiasHh = wantBhh ? partial + (f + h + 1) * gw : null,
+                        };
+                        if (gru) RecurrentLoops.GruBackward(a, sc, r0, r1);
+                        else RecurrentLoops.LstmBackward(a, sc, r0, r1);
+                    }
+                }
+            });
+            for (var g = 0; g < groups; g++)                                     // partial sums in group order
+            {
+                var partial = scratch.AsSpan(g * scratchLen + 2 * rowsPer * gw);
+                if (wantWih) AddInto(AsFloat(inputWeight!.Grad)!, partial[..(f * gw)]);
+                if (wantWhh) AddInto(AsFloat(recurrentWeight.Grad)!, partial.Slice(f * gw, h * gw));
+                if (wantBias) AddInto(AsFloat(inputBias!.Grad)!, partial.Slice((f + h) * gw, gw));
+                if (wantBhh) AddInto(AsFloat(recurrentBias!.Grad)!, partial.Slice((f + h + 1) * gw, gw));
+            }
+        });
+    }
+
+    private static void AddInto(float[] target, ReadOnlySpan<float> partial) =>
+        System.Numerics.Tensors.TensorPrimitives.Add(target.AsSpan(0, partial.Length), partial, target.AsSpan(0, partial.Length));
+
+    /// <summary>[cols, rows] transpose of a [rows, cols] matrix, rented from the tape.</summary>
+    private float[] Transposed(float[] m, int rows, int cols)
+    {
+        var t = AsFloat(Alloc(rows * cols));
+        for (var k = 0; k < rows; k++)
+            for (var j = 0; j < cols; j++) t[j * rows + k] = m[k * cols + j];
+        return t;
+    }
+
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(a))]
+    private static float[]? AsFloat(T[]? a) => System.Runtime.CompilerServices.Unsafe.As<float[]>(a);
 
     private static T Sig(T x) => T.One / (T.One + T.Exp(-x));
 }

@@ -383,10 +383,10 @@ internal static unsafe class RecurrentKernels
     }
 
     /// <summary>
-    /// One row of one step backward: g [4H] holds i, f, g, o and is overwritten with da = ∂L/∂a; dh = gy + dhNext (gy null:
-    /// no output gradient); dc = dh⊙o⊙(1 − tc²) + dcNext; dcNext ← dc⊙f.
+    /// One row of one step backward: g [4H] holds i, f, g, o; da [4H] receives ∂L/∂a (may be g itself); dh = gy + dhNext
+    /// (gy null: no output gradient); dc = dh⊙o⊙(1 − tc²) + dcNext; dcNext ← dc⊙f.
     /// </summary>
-    public static void LstmCellBackward(float* g, float* cPrev, float* tc, float* gy, float* dhNext, float* dcNext, int h)
+    public static void LstmCellBackward(float* g, float* da, float* cPrev, float* tc, float* gy, float* dhNext, float* dcNext, int h)
     {
         var one = Vector512<float>.One;
         var full = h & ~15;
@@ -398,18 +398,18 @@ internal static unsafe class RecurrentKernels
             var dh = Vector512.Load(dhNext + j);
             if (gy is not null) dh += Vector512.Load(gy + j);
             var dc = Vector512.FusedMultiplyAdd(dh * vo, one - vt * vt, Vector512.Load(dcNext + j));
-            (dc * vg * vi * (one - vi)).Store(g + j);
-            (dc * cp * vf * (one - vf)).Store(g + h + j);
-            (dc * vi * (one - vg * vg)).Store(g + 2 * h + j);
-            (dh * vt * vo * (one - vo)).Store(g + 3 * h + j);
+            (dc * vg * vi * (one - vi)).Store(da + j);
+            (dc * cp * vf * (one - vf)).Store(da + h + j);
+            (dc * vi * (one - vg * vg)).Store(da + 2 * h + j);
+            (dh * vt * vo * (one - vo)).Store(da + 3 * h + j);
             (dc * vf).Store(dcNext + j);
         }
         if (full < h)
-            TailLstmBackward(g + full, cPrev is null ? null : cPrev + full, tc + full, gy is null ? null : gy + full, dhNext + full, dcNext + full, h, h - full);
+            TailLstmBackward(g + full, da + full, cPrev is null ? null : cPrev + full, tc + full, gy is null ? null : gy + full, dhNext + full, dcNext + full, h, h - full);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void TailLstmBackward(float* g, float* cPrev, float* tc, float* gy, float* dhNext, float* dcNext, int h, int m)
+    private static void TailLstmBackward(float* g, float* da, float* cPrev, float* tc, float* gy, float* dhNext, float* dcNext, int h, int m)
     {
         float* tg = stackalloc float[64], tcp = stackalloc float[16], ttc = stackalloc float[16], tgy = stackalloc float[16], tdh = stackalloc float[16], tdc = stackalloc float[16];
         new Span<float>(tg, 64).Clear(); new Span<float>(tcp, 16).Clear(); new Span<float>(ttc, 16).Clear();
@@ -420,8 +420,8 @@ internal static unsafe class RecurrentKernels
         if (gy is not null) Gather(gy, h, tgy, 1, m);
         Gather(dhNext, h, tdh, 1, m);
         Gather(dcNext, h, tdc, 1, m);
-        LstmCellBackward(tg, cPrev is null ? null : tcp, ttc, gy is null ? null : tgy, tdh, tdc, 16);
-        Scatter(tg, g, h, 4, m);
+        LstmCellBackward(tg, tg, cPrev is null ? null : tcp, ttc, gy is null ? null : tgy, tdh, tdc, 16);
+        Scatter(tg, da, h, 4, m);
         Scatter(tdc, dcNext, h, 1, m);
     }
 
@@ -462,10 +462,11 @@ internal static unsafe class RecurrentKernels
     }
 
     /// <summary>
-    /// One row of one step backward: g [3H] holds r, z, n and becomes dx̃ = [da_r, da_z, da_n]; hh [3H] holds ĥ and becomes
-    /// dĥ = [da_r, da_z, da_n⊙r]; dh = gy + dhNext; dhNext ← dh⊙z (the caller adds dĥ·W_hhᵀ).
+    /// One row of one step backward: g [3H] holds r, z, n and hh [3H] holds ĥ; dx [3H] receives dx̃ = [da_r, da_z, da_n] and
+    /// dhh [3H] dĥ = [da_r, da_z, da_n⊙r] (either may alias its input row); dh = gy + dhNext; dhNext ← dh⊙z (the caller
+    /// adds dĥ·W_hhᵀ).
     /// </summary>
-    public static void GruCellBackward(float* g, float* hh, float* hPrev, float* gy, float* dhNext, int h)
+    public static void GruCellBackward(float* g, float* hh, float* dx, float* dhh, float* hPrev, float* gy, float* dhNext, int h)
     {
         var one = Vector512<float>.One;
         var full = h & ~15;
@@ -478,15 +479,16 @@ internal static unsafe class RecurrentKernels
             var dan = dh * (one - vz) * (one - vn * vn);
             var dar = dan * hn * vr * (one - vr);
             var daz = dh * (hp - vn) * vz * (one - vz);
-            dar.Store(g + j); daz.Store(g + h + j); dan.Store(g + 2 * h + j);
-            dar.Store(hh + j); daz.Store(hh + h + j); (dan * vr).Store(hh + 2 * h + j);
+            dar.Store(dx + j); daz.Store(dx + h + j); dan.Store(dx + 2 * h + j);
+            dar.Store(dhh + j); daz.Store(dhh + h + j); (dan * vr).Store(dhh + 2 * h + j);
             (dh * vz).Store(dhNext + j);
         }
-        if (full < h) TailGruBackward(g + full, hh + full, hPrev is null ? null : hPrev + full, gy is null ? null : gy + full, dhNext + full, h, h - full);
+        if (full < h)
+            TailGruBackward(g + full, hh + full, dx + full, dhh + full, hPrev is null ? null : hPrev + full, gy is null ? null : gy + full, dhNext + full, h, h - full);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void TailGruBackward(float* g, float* hh, float* hPrev, float* gy, float* dhNext, int h, int m)
+    private static void TailGruBackward(float* g, float* hh, float* dx, float* dhh, float* hPrev, float* gy, float* dhNext, int h, int m)
     {
         float* tg = stackalloc float[48], thh = stackalloc float[48], thp = stackalloc float[16], tgy = stackalloc float[16], tdh = stackalloc float[16];
         new Span<float>(tg, 48).Clear(); new Span<float>(thh, 48).Clear(); new Span<float>(thp, 16).Clear();
@@ -496,9 +498,9 @@ internal static unsafe class RecurrentKernels
         if (hPrev is not null) Gather(hPrev, h, thp, 1, m);
         if (gy is not null) Gather(gy, h, tgy, 1, m);
         Gather(dhNext, h, tdh, 1, m);
-        GruCellBackward(tg, thh, hPrev is null ? null : thp, gy is null ? null : tgy, tdh, 16);
-        Scatter(tg, g, h, 3, m);
-        Scatter(thh, hh, h, 3, m);
+        GruCellBackward(tg, thh, tg, thh, hPrev is null ? null : thp, gy is null ? null : tgy, tdh, 16);
+        Scatter(tg, dx, h, 3, m);
+        Scatter(thh, dhh, h, 3, m);
         Scatter(tdh, dhNext, h, 1, m);
     }
 }

@@ -367,17 +367,19 @@ public sealed partial class Tape<T>
         var groups = Math.Min(b, RecurrentLoops.Groups);
         var gates = AsFloat(Alloc(b * steps * gw));
         if (gatesIn is not null) AsFloat(gatesIn.Data).AsSpan(0, gates.Length).CopyTo(gates);
-        var cell = AsFloat(Alloc(b * steps * (gru ? gw : h)));                 // LSTM: c; GRU: ĥ
+        var cell = AsFloat(Alloc(b * steps * h));                               // LSTM: c; GRU: ĥ_n
         var tanhCell = gru ? null : AsFloat(Alloc(b * steps * h));
+        var stepHidden = gru ? AsFloat(Alloc(b * gw)) : null;                   // GRU: one step's ĥ
         var bias = AsFloat(inputBias?.Data ?? Alloc(gw));
         float[]? xd = AsFloat(x?.Data), wih = AsFloat(inputWeight?.Data), whh = AsFloat(recurrentWeight.Data), bhh = AsFloat(recurrentBias?.Data), yd = AsFloat(y.Data);
         RunChunks(groups, (g0, g1) =>
         {
-            fixed (float* px = xd, pwih = wih, pb = bias, pwhh = whh, pbhh = bhh, pg = gates, pc = cell, ptc = tanhCell, py = yd)
+            fixed (float* px = xd, pwih = wih, pb = bias, pwhh = whh, pbhh = bhh, pg = gates, pc = cell, ptc = tanhCell, py = yd, psh = stepHidden)
             {
                 var a = new RecurrentLoops.Args
                 {
                     B = b, T = steps, F = f, H = h, X = px, Wih = pwih, Bias = pb, Whh = pwhh, BiasHh = pbhh, Gates = pg, Cell = pc, TanhCell = ptc, Y = py,
+                    StepHidden = psh,
                 };
                 for (var g = g0; g < g1; g++)
                 {

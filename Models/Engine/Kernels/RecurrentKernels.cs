@@ -462,45 +462,45 @@ internal static unsafe class RecurrentKernels
     }
 
     /// <summary>
-    /// One row of one step backward: g [3H] holds r, z, n and hh [3H] holds ĥ; dx [3H] receives dx̃ = [da_r, da_z, da_n] and
-    /// dhh [3H] dĥ = [da_r, da_z, da_n⊙r] (either may alias its input row); dh = gy + dhNext; dhNext ← dh⊙z (the caller
-    /// adds dĥ·W_hhᵀ).
+    /// One row of one step backward: g [3H] holds r, z, n and hn [H] holds ĥ_n; dx [3H] receives dx̃ = [da_r, da_z, da_n] and
+    /// dhh [3H] dĥ = [da_r, da_z, da_n⊙r]; dh = gy + dhNext; dhNext ← dh⊙z (the caller adds dĥ·W_hhᵀ).
     /// </summary>
-    public static void GruCellBackward(float* g, float* hh, float* dx, float* dhh, float* hPrev, float* gy, float* dhNext, int h)
+    public static void GruCellBackward(float* g, float* hn, float* dx, float* dhh, float* hPrev, float* gy, float* dhNext, int h)
     {
         var one = Vector512<float>.One;
         var full = h & ~15;
         for (var j = 0; j < full; j += 16)
         {
-            Vector512<float> vr = Vector512.Load(g + j), vz = Vector512.Load(g + h + j), vn = Vector512.Load(g + 2 * h + j), hn = Vector512.Load(hh + 2 * h + j);
+            Vector512<float> vr = Vector512.Load(g + j), vz = Vector512.Load(g + h + j), vn = Vector512.Load(g + 2 * h + j), vhn = Vector512.Load(hn + j);
             var hp = hPrev is null ? Vector512<float>.Zero : Vector512.Load(hPrev + j);
             var dh = Vector512.Load(dhNext + j);
             if (gy is not null) dh += Vector512.Load(gy + j);
             var dan = dh * (one - vz) * (one - vn * vn);
-            var dar = dan * hn * vr * (one - vr);
+            var dar = dan * vhn * vr * (one - vr);
             var daz = dh * (hp - vn) * vz * (one - vz);
             dar.Store(dx + j); daz.Store(dx + h + j); dan.Store(dx + 2 * h + j);
             dar.Store(dhh + j); daz.Store(dhh + h + j); (dan * vr).Store(dhh + 2 * h + j);
             (dh * vz).Store(dhNext + j);
         }
         if (full < h)
-            TailGruBackward(g + full, hh + full, dx + full, dhh + full, hPrev is null ? null : hPrev + full, gy is null ? null : gy + full, dhNext + full, h, h - full);
+            TailGruBackward(g + full, hn + full, dx + full, dhh + full, hPrev is null ? null : hPrev + full, gy is null ? null : gy + full, dhNext + full, h, h - full);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void TailGruBackward(float* g, float* hh, float* dx, float* dhh, float* hPrev, float* gy, float* dhNext, int h, int m)
+    private static void TailGruBackward(float* g, float* hn, float* dx, float* dhh, float* hPrev, float* gy, float* dhNext, int h, int m)
     {
-        float* tg = stackalloc float[48], thh = stackalloc float[48], thp = stackalloc float[16], tgy = stackalloc float[16], tdh = stackalloc float[16];
-        new Span<float>(tg, 48).Clear(); new Span<float>(thh, 48).Clear(); new Span<float>(thp, 16).Clear();
+        float* tg = stackalloc float[48], thn = stackalloc float[16], tdx = stackalloc float[48], tdhh = stackalloc float[48], thp = stackalloc float[16],
+            tgy = stackalloc float[16], tdh = stackalloc float[16];
+        new Span<float>(tg, 48).Clear(); new Span<float>(thn, 16).Clear(); new Span<float>(thp, 16).Clear();
         new Span<float>(tgy, 16).Clear(); new Span<float>(tdh, 16).Clear();
         Gather(g, h, tg, 3, m);
-        Gather(hh, h, thh, 3, m);
+        Gather(hn, h, thn, 1, m);
         if (hPrev is not null) Gather(hPrev, h, thp, 1, m);
         if (gy is not null) Gather(gy, h, tgy, 1, m);
         Gather(dhNext, h, tdh, 1, m);
-        GruCellBackward(tg, thh, tg, thh, hPrev is null ? null : thp, gy is null ? null : tgy, tdh, 16);
-        Scatter(tg, dx, h, 3, m);
-        Scatter(thh, dhh, h, 3, m);
+        GruCellBackward(tg, thn, tdx, tdhh, hPrev is null ? null : thp, gy is null ? null : tgy, tdh, 16);
+        Scatter(tdx, dx, h, 3, m);
+        Scatter(tdhh, dhh, h, 3, m);
         Scatter(tdh, dhNext, h, 1, m);
     }
 }

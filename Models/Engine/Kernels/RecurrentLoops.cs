@@ -42,8 +42,10 @@ internal static unsafe class RecurrentLoops
         public float* BiasHh;
         /// <summary>[B, T, G·H] gate activations (LSTM i, f, g, o; GRU r, z, n).</summary>
         public float* Gates;
-        /// <summary>LSTM: [B, T, H] cell states and tanh of them. GRU: Cell is [B, T, 3H] ĥ = h_{t−1}·W_hh + b_hh.</summary>
+        /// <summary>LSTM: [B, T, H] cell states and tanh of them. GRU: Cell is [B, T, H] ĥ_n (the n block of h_{t−1}·W_hh + b_hh).</summary>
         public float* Cell, TanhCell;
+        /// <summary>GRU forward: [B, 3H] scratch for one step's ĥ (row r at r·3H).</summary>
+        public float* StepHidden;
         /// <summary>[B, T, H] outputs hₜ and their gradient.</summary>
         public float* Y, Gy;
         /// <summary>[B, H] running dh (and LSTM dc) of the backward loop.</summary>
@@ -145,30 +147,34 @@ internal static unsafe class RecurrentLoops
 
     // ───────────────────────────── GRU ─────────────────────────────
 
-    /// <summary>Forward time loop of rows [r0, r1); Cell holds ĥ.</summary>
+    /// <summary>Forward time loop of rows [r0, r1): ĥ of the step goes to a small [rows, 3H] buffer, and only its n block
+    /// (the one backward needs) is kept per step in Cell.</summary>
     public static void GruForward(in Args a, int r0, int r1)
     {
         int h = a.H, g3 = 3 * h, rows = r1 - r0, f = a.F, steps = a.T;
         long sg = (long)steps * g3, sh = (long)steps * h, sx = (long)steps * f;
+        var ht = a.StepHidden + (long)r0 * g3;
         for (var t = 0; t < steps; t++)
         {
             var i0 = (long)r0 * steps + t;
-            float* gt = a.Gates + i0 * g3, ht = a.Cell + i0 * g3;
+            var gt = a.Gates + i0 * g3;
             if (t + 1 < steps)
             {
                 if (a.X is not null) RecurrentKernels.Prefetch(a.X + (i0 + 1) * f, sx, rows, f);
                 else RecurrentKernels.Prefetch(gt + g3, sg, rows, g3);
-                RecurrentKernels.Prefetch(ht + g3, sg, rows, g3);
+                RecurrentKernels.Prefetch(a.Cell + (i0 + 1) * h, sh, rows, h);
                 RecurrentKernels.Prefetch(a.Y + (i0 + 1) * h, sh, rows, h);
             }
             if (a.X is not null) RecurrentKernels.StepGemm(a.X + i0 * f, sx, a.Wih, gt, sg, rows, f, g3, RecurrentKernels.Overwrite, null);
-            if (t > 0) RecurrentKernels.StepGemm(a.Y + (i0 - 1) * h, sh, a.Whh, ht, sg, rows, h, g3, RecurrentKernels.BiasInit, a.BiasHh);
+            if (t > 0) RecurrentKernels.StepGemm(a.Y + (i0 - 1) * h, sh, a.Whh, ht, g3, rows, h, g3, RecurrentKernels.BiasInit, a.BiasHh);
             else
-                for (var r = 0; r < rows; r++) new ReadOnlySpan<float>(a.BiasHh, g3).CopyTo(new Span<float>(ht + r * sg, g3));
+                for (var r = 0; r < rows; r++) new ReadOnlySpan<float>(a.BiasHh, g3).CopyTo(new Span<float>(ht + (long)r * g3, g3));
             for (var r = 0; r < rows; r++)
             {
                 var o = (i0 + (long)r * steps) * h;
-                RecurrentKernels.GruCellForward(gt + r * sg, a.Bias, ht + r * sg, t > 0 ? a.Y + o - h : null, a.Y + o, h);
+                var hr = ht + (long)r * g3;
+                RecurrentKernels.GruCellForward(gt + r * sg, a.Bias, hr, t > 0 ? a.Y + o - h : null, a.Y + o, h);
+                new ReadOnlySpan<float>(hr + 2 * h, h).CopyTo(new Span<float>(a.Cell + o, h));
             }
         }
     }
@@ -182,11 +188,11 @@ internal static unsafe class RecurrentLoops
         for (var t = steps - 1; t >= 0; t--)
         {
             var i0 = (long)r0 * steps + t;
-            float* gt = a.Gates + i0 * g3, ht = a.Cell + i0 * g3;
+            var gt = a.Gates + i0 * g3;
             if (t > 0)
             {
                 RecurrentKernels.Prefetch(gt - g3, sg, rows, g3);
-                RecurrentKernels.Prefetch(ht - g3, sg, rows, g3);
+                RecurrentKernels.Prefetch(a.Cell + (i0 - 1) * h, sh, rows, h);
                 RecurrentKernels.Prefetch(a.Gy + (i0 - 1) * h, sh, rows, h);
                 if (a.X is not null) RecurrentKernels.Prefetch(a.X + (i0 - 1) * f, sx, rows, f);
                 if (t > 1) RecurrentKernels.Prefetch(a.Y + (i0 - 2) * h, sh, rows, h);
@@ -194,7 +200,7 @@ internal static unsafe class RecurrentLoops
             for (var r = 0; r < rows; r++)
             {
                 var o = (i0 + (long)r * steps) * h;
-                RecurrentKernels.GruCellBackward(gt + r * sg, ht + r * sg, s.Da + (long)r * g3, s.Dhh + (long)r * g3, t > 0 ? a.Y + o - h : null,
+                RecurrentKernels.GruCellBackward(gt + r * sg, a.Cell + o, s.Da + (long)r * g3, s.Dhh + (long)r * g3, t > 0 ? a.Y + o - h : null,
                     a.Gy + o, dh + (long)r * h, h);
             }
             GateGradients(a, s.Da, s.Dhh, s, i0, rows, t, g3);

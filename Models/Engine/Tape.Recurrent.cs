@@ -9,20 +9,22 @@ public sealed partial class Tape<T>
     private static bool RecurrentFast => typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
 
     /// <summary>
-    /// Whole one-layer LSTM from zero state, fused (gate order i, f, g, o as PyTorch): the input projection x·W_ih for all
-    /// steps is one GEMM, then per step a = x·W_ih + b + hₜ₋₁·W_hh, i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o),
-    /// cₜ = f⊙cₜ₋₁ + i⊙g, hₜ = o⊙tanh(cₜ). Backward through time (hand-derived): dh = dyₜ + dhₙₑₓₜ;
-    /// dc = dh⊙o⊙(1 − tanh²cₜ) + dcₙₑₓₜ; da_i = dc⊙g⊙i(1 − i); da_f = dc⊙cₜ₋₁⊙f(1 − f); da_g = dc⊙i⊙(1 − g²);
-    /// da_o = dh⊙tanh cₜ⊙o(1 − o); dcₙₑₓₜ = dc⊙f; dhₙₑₓₜ = da·W_hhᵀ. Every step's da is kept ([B, T, 4H]) and the weight
-    /// gradients are one pass each after the time loop: dW_ih += Σ xₜᵀ·daₜ, db += Σ daₜ, dW_hh += Σ hₜ₋₁ᵀ·daₜ.
+    /// Whole one-layer LSTM from zero state, fused (gate order i, f, g, o as PyTorch): per step a = x·W_ih + b + hₜ₋₁·W_hh,
+    /// i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o), cₜ = f⊙cₜ₋₁ + i⊙g, hₜ = o⊙tanh(cₜ). Backward through time
+    /// (hand-derived): dh = dyₜ + dhₙₑₓₜ; dc = dh⊙o⊙(1 − tanh²cₜ) + dcₙₑₓₜ; da_i = dc⊙g⊙i(1 − i); da_f = dc⊙cₜ₋₁⊙f(1 − f);
+    /// da_g = dc⊙i⊙(1 − g²); da_o = dh⊙tanh cₜ⊙o(1 − o); dcₙₑₓₜ = dc⊙f; dhₙₑₓₜ = da·W_hhᵀ; dW_ih += Σ xₜᵀ·daₜ,
+    /// db += Σ daₜ, dW_hh += Σ hₜ₋₁ᵀ·daₜ, dx = da·W_ihᵀ.
     /// </summary>
     /// <remarks>
-    /// Batch rows are independent, so the time loop runs once per fixed contiguous chunk of rows on the tape's threads (one
-    /// <see cref="RunChunks"/> for the forward, one for the backward), and the weight gradients are split by fixed column
-    /// ranges with each element summed over (row, step) in one fixed order: results are bit-identical for any thread count.
-    /// In <c>float</c> with AVX-512 the cells are single vectorised passes (<see cref="RecurrentMath"/> exp / σ / tanh, |error|
-    /// of a few float ulp) and the products run on <see cref="RecurrentKernels"/>; <c>double</c> runs exact scalar code.
-    /// The composed version (<c>Lstm.ForwardReference</c>) is its test oracle.
+    /// <c>float</c> with AVX-512 (<see cref="RecurrentLoops"/>): batch rows are split into 2 fixed groups (a function of B only);
+    /// each group's whole forward and backward time loop runs on one thread (one <see cref="RunChunks"/> each). The input
+    /// projection is a step product inside the loop; each step's da feeds the group's partial weight gradients at once (while
+    /// hot in cache), and the partials are added in group order after the loop, so every sum has one fixed order and results
+    /// are bit-identical for any thread count (tested). Cells are vectorised (<see cref="RecurrentMath"/> exp / σ / tanh:
+    /// a few float ulp, tanh ≤ 1.5e−7 absolute). Other element types (<c>double</c> for gradchecks) run exact scalar code:
+    /// x·W_ih for all steps in one GEMM, the rows' time loops on fixed row chunks, every step's da kept, and the weight
+    /// gradients in one pass over fixed column ranges after the loop. The composed version (<c>Lstm.ForwardReference</c>)
+    /// is the test oracle of both.
     /// </remarks>
     /// <param name="x">[B, T, F] inputs, time oldest → newest.</param>
     /// <param name="inputWeight">[F, 4H] W_ih.</param>
@@ -92,13 +94,13 @@ public sealed partial class Tape<T>
     }
 
     /// <summary>
-    /// Whole one-layer GRU from zero state, fused, in PyTorch's form (gate order r, z, n): x̃ₜ = x·W_ih + b_ih for all steps in
-    /// one GEMM; per step ĥ = hₜ₋₁·W_hh + b_hh, r = σ(x̃_r + ĥ_r), z = σ(x̃_z + ĥ_z), n = tanh(x̃_n + r⊙ĥ_n),
+    /// Whole one-layer GRU from zero state, fused, in PyTorch's form (gate order r, z, n): x̃ₜ = x·W_ih + b_ih,
+    /// ĥ = hₜ₋₁·W_hh + b_hh, r = σ(x̃_r + ĥ_r), z = σ(x̃_z + ĥ_z), n = tanh(x̃_n + r⊙ĥ_n),
     /// hₜ = (1 − z)⊙n + z⊙hₜ₋₁. Backward (hand-derived): dn = dh⊙(1 − z); dz = dh⊙(hₜ₋₁ − n); da_n = dn⊙(1 − n²);
     /// da_r = da_n⊙ĥ_n⊙r(1 − r); da_z = dz⊙z(1 − z); dx̃ = [da_r, da_z, da_n]; dĥ = [da_r, da_z, da_n⊙r];
-    /// dhₜ₋₁ = dh⊙z + dĥ·W_hhᵀ; then after the time loop dW_ih += Σ xₜᵀ·dx̃ₜ, db_ih += Σ dx̃ₜ, dW_hh += Σ hₜ₋₁ᵀ·dĥₜ,
-    /// db_hh += Σ dĥₜ. Threads, determinism and the float kernels as in <see cref="LstmSequence"/>; the composed version
-    /// (<c>Gru.ForwardReference</c>) is its test oracle.
+    /// dhₜ₋₁ = dh⊙z + dĥ·W_hhᵀ; dW_ih += Σ xₜᵀ·dx̃ₜ, db_ih += Σ dx̃ₜ, dW_hh += Σ hₜ₋₁ᵀ·dĥₜ, db_hh += Σ dĥₜ.
+    /// Threads, determinism and the two paths as in <see cref="LstmSequence"/> (the float path keeps only ĥ_n per step);
+    /// the composed version (<c>Gru.ForwardReference</c>) is its test oracle.
     /// </summary>
     /// <param name="x">[B, T, F] inputs.</param>
     /// <param name="inputWeight">[F, 3H] W_ih.</param>

@@ -44,8 +44,8 @@ public sealed class Gru<T> : Module<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>[3H] recurrent bias.</summary>
     public Tensor<T> BiasHh { get; }
 
-    /// <summary>Runs the sequence from zero state with the fused layer op (<see cref="Tape{T}.GruSequence"/>: the input
-    /// projection for all steps is one GEMM, the recurrence one fused loop).</summary>
+    /// <summary>Runs the sequence from zero state with the fused layer op <see cref="Tape{T}.GruSequence"/> (input projection,
+    /// recurrence and backward through time in one op).</summary>
     /// <param name="tape">The step's tape.</param>
     /// <param name="x">[B, T, F], time oldest → newest.</param>
     /// <returns>Outputs [B, T, H] and Last [B, H].</returns>

@@ -43,8 +43,8 @@ public sealed class Lstm<T> : Module<T> where T : unmanaged, IFloatingPointIeee7
     /// <summary>[4H] bias.</summary>
     public Tensor<T> Bias { get; }
 
-    /// <summary>Runs the sequence from zero state with the fused layer op (<see cref="Tape{T}.LstmSequence"/>: the input
-    /// projection for all steps is one GEMM, the recurrence one fused loop).</summary>
+    /// <summary>Runs the sequence from zero state with the fused layer op <see cref="Tape{T}.LstmSequence"/> (input projection,
+    /// recurrence and backward through time in one op).</summary>
     /// <param name="tape">The step's tape.</param>
     /// <param name="x">[B, T, F], time oldest → newest.</param>
     /// <returns>Outputs [B, T, H] (h at every step) and Last [B, H] (h at the last step).</returns>

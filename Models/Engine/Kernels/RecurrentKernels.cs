@@ -23,7 +23,7 @@ internal static unsafe class RecurrentKernels
     public const int Overwrite = 0, Accumulate = 1, BiasInit = 2;
 
     /// <summary>Rows of D per block in <see cref="WeightGradient"/> (32 rows × 1 KB stays in L1).</summary>
-    internal static int WgRowBlock = 32;
+    private const int WgRowBlock = 32;
 
     /// <summary>A compile-time integer for block shapes.</summary>
     internal interface IConst

@@ -55,6 +55,7 @@ public class RecurrentTests
             Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-4 + 1e-4 * Math.Abs(expected[i])), $"{what}[{i}]");
     }
 
+    [TestCase(1, 1)]          // one row, H = 1: only the staged partial-vector path
     [TestCase(3, 5)]          // H = 5: every vector of the cells is a partial one, W_hh's 20 columns 16 vector + 4 scalar
     [TestCase(2, 20)]         // one full vector + tail per gate block
     [TestCase(9, 64)]         // the peer's H; 9 rows = one 8-row block + a single row in the step products
@@ -75,6 +76,7 @@ public class RecurrentTests
         for (var i = 0; i < rg.Length; i++) AssertClose(fg[i], rg[i], $"gradient {i}");
     }
 
+    [TestCase(1, 1)]
     [TestCase(3, 5)]
     [TestCase(2, 20)]
     [TestCase(9, 64)]

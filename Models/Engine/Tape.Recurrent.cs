@@ -367,10 +367,12 @@ public sealed partial class Tape<T>
     {
         int b = y.Dims[0], steps = y.Dims[1], h = recurrentWeight.Dims[0], gw = (gru ? 3 : 4) * h, f = x?.Dims[2] ?? 0;
         var groups = Math.Min(b, RecurrentLoops.Groups);
-        var gates = AsFloat(Alloc(b * steps * gw));
+        var history = y.RequiresGrad || gatesIn is not null;                   // else inference: [B, ·] buffers reused every step
+        var perStep = history ? steps : 1;
+        var gates = AsFloat(Alloc(b * perStep * gw));
         if (gatesIn is not null) AsFloat(gatesIn.Data).AsSpan(0, gates.Length).CopyTo(gates);
-        var cell = AsFloat(Alloc(b * steps * h));                               // LSTM: c; GRU: ĥ_n
-        var tanhCell = gru ? null : AsFloat(Alloc(b * steps * h));
+        var cell = AsFloat(Alloc(b * perStep * h));                             // LSTM: c; GRU: ĥ_n
+        var tanhCell = gru ? null : AsFloat(Alloc(b * perStep * h));
         var stepHidden = gru ? AsFloat(Alloc(b * gw)) : null;                   // GRU: one step's ĥ
         var bias = AsFloat(inputBias?.Data ?? Alloc(gw));
         float[]? xd = AsFloat(x?.Data), wih = AsFloat(inputWeight?.Data), whh = AsFloat(recurrentWeight.Data), bhh = AsFloat(recurrentBias?.Data), yd = AsFloat(y.Data);
@@ -381,7 +383,7 @@ public sealed partial class Tape<T>
                 var a = new RecurrentLoops.Args
                 {
                     B = b, T = steps, F = f, H = h, X = px, Wih = pwih, Bias = pb, Whh = pwhh, BiasHh = pbhh, Gates = pg, Cell = pc, TanhCell = ptc, Y = py,
-                    StepHidden = psh,
+                    StepHidden = psh, NoHistory = !history,
                 };
                 for (var g = g0; g < g1; g++)
                 {

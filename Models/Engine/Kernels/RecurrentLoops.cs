@@ -46,6 +46,9 @@ internal static unsafe class RecurrentLoops
         public float* Cell, TanhCell;
         /// <summary>GRU forward: [B, 3H] scratch for one step's ĥ (row r at r·3H).</summary>
         public float* StepHidden;
+        /// <summary>False for inference with x given: Gates, Cell and TanhCell are then [B, width] buffers reused every step
+        /// (no per-step history, nothing for a backward pass).</summary>
+        public bool NoHistory;
         /// <summary>[B, T, H] outputs hₜ and their gradient.</summary>
         public float* Y, Gy;
         /// <summary>[B, H] running dh (and LSTM dc) of the backward loop.</summary>
@@ -70,25 +73,30 @@ internal static unsafe class RecurrentLoops
     public static void LstmForward(in Args a, int r0, int r1)
     {
         int h = a.H, g4 = 4 * h, rows = r1 - r0, f = a.F, steps = a.T;
-        long sg = (long)steps * g4, sh = (long)steps * h, sx = (long)steps * f;
+        var keep = !a.NoHistory;
+        long sg = keep ? (long)steps * g4 : g4, sc = keep ? (long)steps * h : h, sh = (long)steps * h, sx = (long)steps * f;
         for (var t = 0; t < steps; t++)
         {
             var i0 = (long)r0 * steps + t;
-            var gt = a.Gates + i0 * g4;
+            var gt = keep ? a.Gates + i0 * g4 : a.Gates + (long)r0 * g4;
+            float* ct = keep ? a.Cell + i0 * h : a.Cell + (long)r0 * h, tt = keep ? a.TanhCell + i0 * h : a.TanhCell + (long)r0 * h;
             if (t + 1 < steps)
             {
                 if (a.X is not null) RecurrentKernels.Prefetch(a.X + (i0 + 1) * f, sx, rows, f);
                 else RecurrentKernels.Prefetch(gt + g4, sg, rows, g4);
-                RecurrentKernels.Prefetch(a.Cell + (i0 + 1) * h, sh, rows, h);
-                RecurrentKernels.Prefetch(a.TanhCell + (i0 + 1) * h, sh, rows, h);
+                if (keep)
+                {
+                    RecurrentKernels.Prefetch(ct + h, sc, rows, h);
+                    RecurrentKernels.Prefetch(tt + h, sc, rows, h);
+                }
                 RecurrentKernels.Prefetch(a.Y + (i0 + 1) * h, sh, rows, h);
             }
             if (a.X is not null) RecurrentKernels.StepGemm(a.X + i0 * f, sx, a.Wih, gt, sg, rows, f, g4, RecurrentKernels.Overwrite, null);
             if (t > 0) RecurrentKernels.StepGemm(a.Y + (i0 - 1) * h, sh, a.Whh, gt, sg, rows, h, g4, RecurrentKernels.Accumulate, null);
             for (var r = 0; r < rows; r++)
             {
-                var o = (i0 + (long)r * steps) * h;
-                RecurrentKernels.LstmCellForward(gt + r * sg, a.Bias, t > 0 ? a.Cell + o - h : null, a.Cell + o, a.TanhCell + o, a.Y + o, h);
+                var c = ct + r * sc;                                             // without history c_{t−1} is overwritten in place
+                RecurrentKernels.LstmCellForward(gt + r * sg, a.Bias, t == 0 ? null : keep ? c - h : c, c, tt + r * sc, a.Y + (i0 + (long)r * steps) * h, h);
             }
         }
     }
@@ -152,17 +160,18 @@ internal static unsafe class RecurrentLoops
     public static void GruForward(in Args a, int r0, int r1)
     {
         int h = a.H, g3 = 3 * h, rows = r1 - r0, f = a.F, steps = a.T;
-        long sg = (long)steps * g3, sh = (long)steps * h, sx = (long)steps * f;
+        var keep = !a.NoHistory;
+        long sg = keep ? (long)steps * g3 : g3, sh = (long)steps * h, sx = (long)steps * f;
         var ht = a.StepHidden + (long)r0 * g3;
         for (var t = 0; t < steps; t++)
         {
             var i0 = (long)r0 * steps + t;
-            var gt = a.Gates + i0 * g3;
+            var gt = keep ? a.Gates + i0 * g3 : a.Gates + (long)r0 * g3;
             if (t + 1 < steps)
             {
                 if (a.X is not null) RecurrentKernels.Prefetch(a.X + (i0 + 1) * f, sx, rows, f);
                 else RecurrentKernels.Prefetch(gt + g3, sg, rows, g3);
-                RecurrentKernels.Prefetch(a.Cell + (i0 + 1) * h, sh, rows, h);
+                if (keep) RecurrentKernels.Prefetch(a.Cell + (i0 + 1) * h, sh, rows, h);
                 RecurrentKernels.Prefetch(a.Y + (i0 + 1) * h, sh, rows, h);
             }
             if (a.X is not null) RecurrentKernels.StepGemm(a.X + i0 * f, sx, a.Wih, gt, sg, rows, f, g3, RecurrentKernels.Overwrite, null);
@@ -174,7 +183,7 @@ internal static unsafe class RecurrentLoops
                 var o = (i0 + (long)r * steps) * h;
                 var hr = ht + (long)r * g3;
                 RecurrentKernels.GruCellForward(gt + r * sg, a.Bias, hr, t > 0 ? a.Y + o - h : null, a.Y + o, h);
-                new ReadOnlySpan<float>(hr + 2 * h, h).CopyTo(new Span<float>(a.Cell + o, h));
+                if (keep) new ReadOnlySpan<float>(hr + 2 * h, h).CopyTo(new Span<float>(a.Cell + o, h));
             }
         }
     }

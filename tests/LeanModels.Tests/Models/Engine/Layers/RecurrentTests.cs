@@ -59,9 +59,10 @@ public class RecurrentTests
     [TestCase(3, 5)]          // H = 5: every vector of the cells is a partial one, W_hh's 20 columns 16 vector + 4 scalar
     [TestCase(2, 20)]         // one full vector + tail per gate block
     [TestCase(9, 64)]         // the peer's H; 9 rows = one 8-row block + a single row in the step products
-    public void LstmSequence_Float_MatchesDoubleReference_ValuesAndGradients(int batch, int hidden)
+    [TestCase(4, 17, 1)]      // T = 1: no recurrent product at all, forward or backward
+    public void LstmSequence_Float_MatchesDoubleReference_ValuesAndGradients(int batch, int hidden, int steps = 6)
     {
-        const int steps = 6, features = 5;
+        const int features = 5;
         var rng = new Xoshiro256StarStar(11);
         var ld = new Lstm<double>(features, hidden, rng);
         foreach (var p in ld.Parameters()) Init.Normal<double>(p.Value.Data, 0.4, rng);          // away from the init's structure
@@ -80,9 +81,10 @@ public class RecurrentTests
     [TestCase(3, 5)]
     [TestCase(2, 20)]
     [TestCase(9, 64)]
-    public void GruSequence_Float_MatchesDoubleReference_ValuesAndGradients(int batch, int hidden)
+    [TestCase(4, 17, 1)]
+    public void GruSequence_Float_MatchesDoubleReference_ValuesAndGradients(int batch, int hidden, int steps = 6)
     {
-        const int steps = 6, features = 5;
+        const int features = 5;
         var rng = new Xoshiro256StarStar(12);
         var gd = new Gru<double>(features, hidden, rng);
         foreach (var p in gd.Parameters()) Init.Normal<double>(p.Value.Data, 0.4, rng);

@@ -372,17 +372,16 @@ public sealed partial class Tape<T>
         var gates = AsFloat(Alloc(b * perStep * gw));
         if (gatesIn is not null) AsFloat(gatesIn.Data).AsSpan(0, gates.Length).CopyTo(gates);
         var cell = AsFloat(Alloc(b * perStep * h));                             // LSTM: c; GRU: ĥ_n
-        var tanhCell = gru ? null : AsFloat(Alloc(b * perStep * h));
         var stepHidden = gru ? AsFloat(Alloc(b * gw)) : null;                   // GRU: one step's ĥ
         var bias = AsFloat(inputBias?.Data ?? Alloc(gw));
         float[]? xd = AsFloat(x?.Data), wih = AsFloat(inputWeight?.Data), whh = AsFloat(recurrentWeight.Data), bhh = AsFloat(recurrentBias?.Data), yd = AsFloat(y.Data);
         RunChunks(groups, (g0, g1) =>
         {
-            fixed (float* px = xd, pwih = wih, pb = bias, pwhh = whh, pbhh = bhh, pg = gates, pc = cell, ptc = tanhCell, py = yd, psh = stepHidden)
+            fixed (float* px = xd, pwih = wih, pb = bias, pwhh = whh, pbhh = bhh, pg = gates, pc = cell, py = yd, psh = stepHidden)
             {
                 var a = new RecurrentLoops.Args
                 {
-                    B = b, T = steps, F = f, H = h, X = px, Wih = pwih, Bias = pb, Whh = pwhh, BiasHh = pbhh, Gates = pg, Cell = pc, TanhCell = ptc, Y = py,
+                    B = b, T = steps, F = f, H = h, X = px, Wih = pwih, Bias = pb, Whh = pwhh, BiasHh = pbhh, Gates = pg, Cell = pc, Y = py,
                     StepHidden = psh, NoHistory = !history,
                 };
                 for (var g = g0; g < g1; g++)
@@ -406,12 +405,12 @@ public sealed partial class Tape<T>
                 wantBhh = recurrentBias?.Grad is not null;
             RunChunks(groups, (g0, g1) =>
             {
-                fixed (float* px = xd, pg = gates, pc = cell, ptc = tanhCell, py = yd, pgy = AsFloat(y.Grad), pdh = dh, pdc = dc, pwt = whhT, pxt = wihT,
+                fixed (float* px = xd, pg = gates, pc = cell, py = yd, pgy = AsFloat(y.Grad), pdh = dh, pdc = dc, pwt = whhT, pxt = wihT,
                     pxg = AsFloat(x?.Grad), pgg = AsFloat(gatesIn?.Grad), ps = scratch)
                 {
                     var a = new RecurrentLoops.Args
                     {
-                        B = b, T = steps, F = f, H = h, X = px, Gates = pg, Cell = pc, TanhCell = ptc, Y = py, Gy = pgy, Dh = pdh, Dc = pdc, WhhT = pwt,
+                        B = b, T = steps, F = f, H = h, X = px, Gates = pg, Cell = pc, Y = py, Gy = pgy, Dh = pdh, Dc = pdc, WhhT = pwt,
                         WihT = pxt, XGrad = pxg, GatesGrad = pgg,
                     };
                     for (var g = g0; g < g1; g++)

@@ -343,9 +343,10 @@ internal static unsafe class RecurrentKernels
 
     /// <summary>
     /// One row of one step: g [4H] holds a − b (x·W_ih + h·W_hh) and is overwritten with the activated gates i, f, g, o;
-    /// c = f⊙cPrev + i⊙g (cPrev null at t = 0), tc = tanh c, y = o⊙tc.
+    /// c = f⊙cPrev + i⊙g (cPrev null at t = 0; cPrev may be c itself), y = o⊙tanh c (tanh c is not stored: backward
+    /// recomputes it from c with the same code, so bit for bit).
     /// </summary>
-    public static void LstmCellForward(float* g, float* bias, float* cPrev, float* c, float* tc, float* y, int h)
+    public static void LstmCellForward(float* g, float* bias, float* cPrev, float* c, float* y, int h)
     {
         var full = h & ~15;
         for (var j = 0; j < full; j += 16)
@@ -359,41 +360,39 @@ internal static unsafe class RecurrentKernels
         {
             var ig = Vector512.Load(g + j) * Vector512.Load(g + 2 * h + j);
             var vc = cPrev is null ? ig : Vector512.FusedMultiplyAdd(Vector512.Load(g + h + j), Vector512.Load(cPrev + j), ig);
-            var vt = Tanh(vc);
             vc.Store(c + j);
-            vt.Store(tc + j);
-            (Vector512.Load(g + 3 * h + j) * vt).Store(y + j);
+            (Vector512.Load(g + 3 * h + j) * Tanh(vc)).Store(y + j);
         }
-        if (full < h) TailLstmForward(g + full, bias + full, cPrev is null ? null : cPrev + full, c + full, tc + full, y + full, h, h - full);
+        if (full < h) TailLstmForward(g + full, bias + full, cPrev is null ? null : cPrev + full, c + full, y + full, h, h - full);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void TailLstmForward(float* g, float* bias, float* cPrev, float* c, float* tc, float* y, int h, int m)
+    private static void TailLstmForward(float* g, float* bias, float* cPrev, float* c, float* y, int h, int m)
     {
-        float* tg = stackalloc float[64], tb = stackalloc float[64], tcp = stackalloc float[16], tcc = stackalloc float[16], ttc = stackalloc float[16], ty = stackalloc float[16];
+        float* tg = stackalloc float[64], tb = stackalloc float[64], tcp = stackalloc float[16], tcc = stackalloc float[16], ty = stackalloc float[16];
         new Span<float>(tg, 64).Clear(); new Span<float>(tb, 64).Clear(); new Span<float>(tcp, 16).Clear();
         Gather(g, h, tg, 4, m);
         Gather(bias, h, tb, 4, m);
         if (cPrev is not null) Gather(cPrev, h, tcp, 1, m);
-        LstmCellForward(tg, tb, cPrev is null ? null : tcp, tcc, ttc, ty, 16);
+        LstmCellForward(tg, tb, cPrev is null ? null : tcp, tcc, ty, 16);
         Scatter(tg, g, h, 4, m);
         Scatter(tcc, c, h, 1, m);
-        Scatter(ttc, tc, h, 1, m);
         Scatter(ty, y, h, 1, m);
     }
 
     /// <summary>
-    /// One row of one step backward: g [4H] holds i, f, g, o; da [4H] receives ∂L/∂a (may be g itself); dh = gy + dhNext
-    /// (gy null: no output gradient); dc = dh⊙o⊙(1 − tc²) + dcNext; dcNext ← dc⊙f.
+    /// One row of one step backward: g [4H] holds i, f, g, o and c [H] this step's cell state; da [4H] receives ∂L/∂a (may be
+    /// g itself); tc = tanh c (recomputed); dh = gy + dhNext (gy null: no output gradient); dc = dh⊙o⊙(1 − tc²) + dcNext;
+    /// dcNext ← dc⊙f.
     /// </summary>
-    public static void LstmCellBackward(float* g, float* da, float* cPrev, float* tc, float* gy, float* dhNext, float* dcNext, int h)
+    public static void LstmCellBackward(float* g, float* da, float* cPrev, float* c, float* gy, float* dhNext, float* dcNext, int h)
     {
         var one = Vector512<float>.One;
         var full = h & ~15;
         for (var j = 0; j < full; j += 16)
         {
             Vector512<float> vi = Vector512.Load(g + j), vf = Vector512.Load(g + h + j), vg = Vector512.Load(g + 2 * h + j), vo = Vector512.Load(g + 3 * h + j);
-            var vt = Vector512.Load(tc + j);
+            var vt = Tanh(Vector512.Load(c + j));
             var cp = cPrev is null ? Vector512<float>.Zero : Vector512.Load(cPrev + j);
             var dh = Vector512.Load(dhNext + j);
             if (gy is not null) dh += Vector512.Load(gy + j);
@@ -405,22 +404,22 @@ internal static unsafe class RecurrentKernels
             (dc * vf).Store(dcNext + j);
         }
         if (full < h)
-            TailLstmBackward(g + full, da + full, cPrev is null ? null : cPrev + full, tc + full, gy is null ? null : gy + full, dhNext + full, dcNext + full, h, h - full);
+            TailLstmBackward(g + full, da + full, cPrev is null ? null : cPrev + full, c + full, gy is null ? null : gy + full, dhNext + full, dcNext + full, h, h - full);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void TailLstmBackward(float* g, float* da, float* cPrev, float* tc, float* gy, float* dhNext, float* dcNext, int h, int m)
+    private static void TailLstmBackward(float* g, float* da, float* cPrev, float* c, float* gy, float* dhNext, float* dcNext, int h, int m)
     {
-        float* tg = stackalloc float[64], tcp = stackalloc float[16], ttc = stackalloc float[16], tgy = stackalloc float[16], tdh = stackalloc float[16], tdc = stackalloc float[16];
-        new Span<float>(tg, 64).Clear(); new Span<float>(tcp, 16).Clear(); new Span<float>(ttc, 16).Clear();
+        float* tg = stackalloc float[64], tcp = stackalloc float[16], tcc = stackalloc float[16], tgy = stackalloc float[16], tdh = stackalloc float[16], tdc = stackalloc float[16];
+        new Span<float>(tg, 64).Clear(); new Span<float>(tcp, 16).Clear(); new Span<float>(tcc, 16).Clear();
         new Span<float>(tgy, 16).Clear(); new Span<float>(tdh, 16).Clear(); new Span<float>(tdc, 16).Clear();
         Gather(g, h, tg, 4, m);
         if (cPrev is not null) Gather(cPrev, h, tcp, 1, m);
-        Gather(tc, h, ttc, 1, m);
+        Gather(c, h, tcc, 1, m);
         if (gy is not null) Gather(gy, h, tgy, 1, m);
         Gather(dhNext, h, tdh, 1, m);
         Gather(dcNext, h, tdc, 1, m);
-        LstmCellBackward(tg, tg, cPrev is null ? null : tcp, ttc, gy is null ? null : tgy, tdh, tdc, 16);
+        LstmCellBackward(tg, tg, cPrev is null ? null : tcp, tcc, gy is null ? null : tgy, tdh, tdc, 16);
         Scatter(tg, da, h, 4, m);
         Scatter(tdc, dcNext, h, 1, m);
     }

@@ -42,11 +42,11 @@ internal static unsafe class RecurrentLoops
         public float* BiasHh;
         /// <summary>[B, T, G·H] gate activations (LSTM i, f, g, o; GRU r, z, n).</summary>
         public float* Gates;
-        /// <summary>LSTM: [B, T, H] cell states and tanh of them. GRU: Cell is [B, T, H] ĥ_n (the n block of h_{t−1}·W_hh + b_hh).</summary>
-        public float* Cell, TanhCell;
+        /// <summary>LSTM: [B, T, H] cell states. GRU: [B, T, H] ĥ_n (the n block of h_{t−1}·W_hh + b_hh).</summary>
+        public float* Cell;
         /// <summary>GRU forward: [B, 3H] scratch for one step's ĥ (row r at r·3H).</summary>
         public float* StepHidden;
-        /// <summary>False for inference with x given: Gates, Cell and TanhCell are then [B, width] buffers reused every step
+        /// <summary>True for inference with x given: Gates and Cell are then [B, width] buffers reused every step
         /// (no per-step history, nothing for a backward pass).</summary>
         public bool NoHistory;
         /// <summary>[B, T, H] outputs hₜ and their gradient.</summary>
@@ -79,16 +79,12 @@ internal static unsafe class RecurrentLoops
         {
             var i0 = (long)r0 * steps + t;
             var gt = keep ? a.Gates + i0 * g4 : a.Gates + (long)r0 * g4;
-            float* ct = keep ? a.Cell + i0 * h : a.Cell + (long)r0 * h, tt = keep ? a.TanhCell + i0 * h : a.TanhCell + (long)r0 * h;
+            var ct = keep ? a.Cell + i0 * h : a.Cell + (long)r0 * h;
             if (t + 1 < steps)
             {
                 if (a.X is not null) RecurrentKernels.Prefetch(a.X + (i0 + 1) * f, sx, rows, f);
                 else RecurrentKernels.Prefetch(gt + g4, sg, rows, g4);
-                if (keep)
-                {
-                    RecurrentKernels.Prefetch(ct + h, sc, rows, h);
-                    RecurrentKernels.Prefetch(tt + h, sc, rows, h);
-                }
+                if (keep) RecurrentKernels.Prefetch(ct + h, sc, rows, h);
                 RecurrentKernels.Prefetch(a.Y + (i0 + 1) * h, sh, rows, h);
             }
             if (a.X is not null) RecurrentKernels.StepGemm(a.X + i0 * f, sx, a.Wih, gt, sg, rows, f, g4, RecurrentKernels.Overwrite, null);
@@ -96,7 +92,7 @@ internal static unsafe class RecurrentLoops
             for (var r = 0; r < rows; r++)
             {
                 var c = ct + r * sc;                                             // without history c_{t−1} is overwritten in place
-                RecurrentKernels.LstmCellForward(gt + r * sg, a.Bias, t == 0 ? null : keep ? c - h : c, c, tt + r * sc, a.Y + (i0 + (long)r * steps) * h, h);
+                RecurrentKernels.LstmCellForward(gt + r * sg, a.Bias, t == 0 ? null : keep ? c - h : c, c, a.Y + (i0 + (long)r * steps) * h, h);
             }
         }
     }
@@ -114,7 +110,7 @@ internal static unsafe class RecurrentLoops
             if (t > 0)
             {
                 RecurrentKernels.Prefetch(gt - g4, sg, rows, g4);
-                RecurrentKernels.Prefetch(a.TanhCell + (i0 - 1) * h, sh, rows, h);
+                RecurrentKernels.Prefetch(a.Cell + (i0 - 1) * h, sh, rows, h);
                 RecurrentKernels.Prefetch(a.Gy + (i0 - 1) * h, sh, rows, h);
                 if (a.X is not null) RecurrentKernels.Prefetch(a.X + (i0 - 1) * f, sx, rows, f);
                 if (t > 1)
@@ -126,7 +122,7 @@ internal static unsafe class RecurrentLoops
             for (var r = 0; r < rows; r++)
             {
                 var o = (i0 + (long)r * steps) * h;
-                RecurrentKernels.LstmCellBackward(gt + r * sg, s.Da + (long)r * g4, t > 0 ? a.Cell + o - h : null, a.TanhCell + o, a.Gy + o,
+                RecurrentKernels.LstmCellBackward(gt + r * sg, s.Da + (long)r * g4, t > 0 ? a.Cell + o - h : null, a.Cell + o, a.Gy + o,
                     dh + (long)r * h, dc + (long)r * h, h);
             }
             GateGradients(a, s.Da, s.Da, s, i0, rows, t, g4);

@@ -44,7 +44,8 @@ public sealed class Gru<T> : Module<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>[3H] recurrent bias.</summary>
     public Tensor<T> BiasHh { get; }
 
-    /// <summary>Runs the sequence from zero state with the fused recurrence (<see cref="Tape{T}.GruRecurrence"/>).</summary>
+    /// <summary>Runs the sequence from zero state with the fused layer op <see cref="Tape{T}.GruSequence"/> (input projection,
+    /// recurrence and backward through time in one op).</summary>
     /// <param name="tape">The step's tape.</param>
     /// <param name="x">[B, T, F], time oldest → newest.</param>
     /// <returns>Outputs [B, T, H] and Last [B, H].</returns>
@@ -53,7 +54,7 @@ public sealed class Gru<T> : Module<T> where T : unmanaged, IFloatingPointIeee75
     {
         ArgumentNullException.ThrowIfNull(tape);
         Validate(x);
-        var outputs = tape.GruRecurrence(tape.Add(tape.MatMul(x, WeightIh), BiasIh), WeightHh, BiasHh);                                  // [B, T, H]
+        var outputs = tape.GruSequence(x, WeightIh, BiasIh, WeightHh, BiasHh);                           // [B, T, H]
         var last = tape.Reshape(tape.Slice(outputs, 1, x.Dims[1] - 1, 1), x.Dims[0], HiddenSize);
         return (outputs, last);
     }

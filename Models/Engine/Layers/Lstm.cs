@@ -8,7 +8,8 @@ namespace LeanModels.Models.Engine.Layers;
 /// PyTorch: [i f g o] = x·W_ih + h·W_hh + b; c' = σ(f)⊙c + σ(i)⊙tanh(g); h' = σ(o)⊙tanh(c'). Initial h and c are zero.
 /// Initialisation: W_ih Xavier-uniform (Glorot &amp; Bengio 2010); each gate's [H, H] block of W_hh orthogonal (Saxe et al.
 /// 2014); bias 0 except the forget gate's, 1 (Jozefowicz, Zaremba &amp; Sutskever 2015). One bias vector (PyTorch's
-/// b_ih + b_hh, which only ever appear summed). Composed from tape ops, so backward-through-time is the ops' backward.
+/// b_ih + b_hh, which only ever appear summed). The forward is one fused tape op with a hand-derived backward through time
+/// (<see cref="Tape{T}.LstmSequence"/>); <c>ForwardReference</c> composes the same cell from primitive ops as its oracle.
 /// </summary>
 /// <typeparam name="T">Element type.</typeparam>
 public sealed class Lstm<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -42,7 +43,8 @@ public sealed class Lstm<T> : Module<T> where T : unmanaged, IFloatingPointIeee7
     /// <summary>[4H] bias.</summary>
     public Tensor<T> Bias { get; }
 
-    /// <summary>Runs the sequence from zero state with the fused recurrence (<see cref="Tape{T}.LstmRecurrence"/>).</summary>
+    /// <summary>Runs the sequence from zero state with the fused layer op <see cref="Tape{T}.LstmSequence"/> (input projection,
+    /// recurrence and backward through time in one op).</summary>
     /// <param name="tape">The step's tape.</param>
     /// <param name="x">[B, T, F], time oldest → newest.</param>
     /// <returns>Outputs [B, T, H] (h at every step) and Last [B, H] (h at the last step).</returns>
@@ -51,7 +53,7 @@ public sealed class Lstm<T> : Module<T> where T : unmanaged, IFloatingPointIeee7
     {
         ArgumentNullException.ThrowIfNull(tape);
         Validate(x);
-        var outputs = tape.LstmRecurrence(tape.Add(tape.MatMul(x, WeightIh), Bias), WeightHh);                                  // [B, T, H]
+        var outputs = tape.LstmSequence(x, WeightIh, Bias, WeightHh);                                    // [B, T, H]
         var last = tape.Reshape(tape.Slice(outputs, 1, x.Dims[1] - 1, 1), x.Dims[0], HiddenSize);
         return (outputs, last);
     }

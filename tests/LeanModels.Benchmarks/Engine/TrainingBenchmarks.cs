@@ -66,7 +66,8 @@ public class StockformerTrainingBenchmarks
 }
 
 /// <summary>One LSTM / GRU training step on the peer's shapes (../shared/bench/rnn_peer.py): x [64, 90, 62], hidden 64,
-/// Linear(64, 1) on the last step, MSE, Adam 1e-3. samples/s = 64 / mean.</summary>
+/// Linear(64, 1) on the last step, MSE, Adam 1e-3, pooled tape, 1 or 2 threads on a persistent <see cref="ThreadTeam"/>.
+/// samples/s = 64 / mean. The Infer benchmarks time the peer's inference throughput call (the same batch, no tape recording).</summary>
 [MemoryDiagnoser]
 public class RnnTrainingBenchmarks
 {
@@ -76,6 +77,10 @@ public class RnnTrainingBenchmarks
     private Adam<float> _optL = null!, _optG = null!;
     private Tensor<float> _x = null!, _y = null!;
     private readonly BufferPool<float> _pool = new();
+    private ThreadTeam _team = null!;
+
+    [Params(1, 2)]
+    public int Threads { get; set; }
 
     [GlobalSetup]
     public void Setup()
@@ -89,13 +94,17 @@ public class RnnTrainingBenchmarks
         _optG = new Adam<float>(_gru.Parameters().Concat(_headG.Parameters()).ToList(), 1e-3);
         _x = Tensor<float>.Normal(rng, 1, [64, 90, 62]);
         _y = Tensor<float>.Normal(rng, 1, [64, 1]);
+        _team = new ThreadTeam(Threads);
     }
+
+    [GlobalCleanup]
+    public void Cleanup() => _team.Dispose();
 
     [Benchmark]
     public float LstmTrainStep()
     {
         _optL.ZeroGrad();
-        using var tape = new Tape<float>(pool: _pool);
+        using var tape = new Tape<float>(pool: _pool, team: _team);
         var loss = tape.MseLoss(_headL.Forward(tape, _lstm.Forward(tape, _x).Last), _y);
         tape.Backward(loss);
         _optL.Step();
@@ -106,10 +115,24 @@ public class RnnTrainingBenchmarks
     public float GruTrainStep()
     {
         _optG.ZeroGrad();
-        using var tape = new Tape<float>(pool: _pool);
+        using var tape = new Tape<float>(pool: _pool, team: _team);
         var loss = tape.MseLoss(_headG.Forward(tape, _gru.Forward(tape, _x).Last), _y);
         tape.Backward(loss);
         _optG.Step();
         return loss.Item();
+    }
+
+    [Benchmark]
+    public float LstmInfer()
+    {
+        using var tape = new Tape<float>(training: false, recording: false, pool: _pool, team: _team);
+        return _headL.Forward(tape, _lstm.Forward(tape, _x).Last).Data[0];
+    }
+
+    [Benchmark]
+    public float GruInfer()
+    {
+        using var tape = new Tape<float>(training: false, recording: false, pool: _pool, team: _team);
+        return _headG.Forward(tape, _gru.Forward(tape, _x).Last).Data[0];
     }
 }

@@ -82,10 +82,12 @@ def main():
         add("Stockformer infer B=32 (samples/s)", t, ps("stockformer_infer_throughput"), 32 / inf if inf else None, "samples/s")
         lat = pk.get(("stockformer_infer_latency", "")); one = eng.get(("InferBatch1", str(t), ""))
         add("Stockformer latency B=1 (ms, lower wins)", t, lat["ms_median"] if lat else None, one * 1e3 if one else None, "ms")
-        if t == 1:   # the engine's RNN benchmark is single-threaded
-            l = eng.get(("LstmTrainStep", "1", "")); g = eng.get(("GruTrainStep", "1", ""))
-            add("LSTM train B=64 (samples/s)", t, ps("lstm_train"), 64 / l if l else None, "samples/s")
-            add("GRU train B=64 (samples/s)", t, ps("gru_train"), 64 / g if g else None, "samples/s")
+        l = eng.get(("LstmTrainStep", str(t), "")); g = eng.get(("GruTrainStep", str(t), ""))
+        add("LSTM train B=64 (samples/s)", t, ps("lstm_train"), 64 / l if l else None, "samples/s")
+        add("GRU train B=64 (samples/s)", t, ps("gru_train"), 64 / g if g else None, "samples/s")
+        li = eng.get(("LstmInfer", str(t), "")); gi = eng.get(("GruInfer", str(t), ""))
+        add("LSTM inference B=64 (samples/s)", t, ps("lstm_infer_throughput"), 64 / li if li else None, "samples/s")
+        add("GRU inference B=64 (samples/s)", t, ps("gru_infer_throughput"), 64 / gi if gi else None, "samples/s")
         for shape in ("32768x64x64", "32768x64x256", "32768x256x64", "512x512x512"):
             m, k, n = map(int, shape.split("x"))
             r = pk.get(("gemm", "torch.mm", m, k, n)); s = eng.get(("PackedTeam" if t > 1 else "Packed", str(t), shape))

@@ -90,7 +90,13 @@ public sealed partial class Tape<T>
     internal Tensor<T> ResultOverwritten(int[] shape, bool requiresGrad)
     {
         var n = ShapeUtil.Product(shape, "Result");
-        var grad = IsRecording && requiresGrad;
-        return new Tensor<T>(AllocOverwritten(n), grad ? Alloc(n) : null, shape);
+        T[]? grad = null;
+        if (IsRecording && requiresGrad)
+        {
+            grad = AllocOverwritten(n);                                   // zeroed below, on the tape's threads when large
+            var g = grad;
+            if (_pool is not null) ParallelFor(n, ParallelGrain, (s, e) => Array.Clear(g, s, e - s));   // new arrays are already zero
+        }
+        return new Tensor<T>(AllocOverwritten(n), grad, shape);
     }
 }

@@ -131,6 +131,7 @@ public class TapeParallelTests
     [Test] public void LayerNormOddWidth_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.LayerNorm(v[0], v[1], v[2]), [1500, 37], [37], [37]);
     [Test] public void Linear_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Linear(v[0], v[1], v[2]), [2100, 64], [64, 72], [72]);
     [Test] public void MatMulShared_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.MatMul(v[0], v[1], transposeB: true), [2100, 64], [40, 64]);
+    [Test] public void MatMulBatched_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.MatMul(v[0], v[1], transposeB: true), [64, 32, 16], [64, 32, 16]);
     [Test] public void Dropout_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Dropout(v[0], 0.1), [40001]);
     [Test] public void AddDropout_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.AddDropout(v[0], v[1], 0.1), [40001], [40001]);
     [Test] public void GeluDropout_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.GeluDropout(v[0], 0.1), [40001]);

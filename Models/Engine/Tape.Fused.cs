@@ -112,7 +112,7 @@ public sealed partial class Tape<T>
             var scratch = typeof(T) == typeof(float) && c % 16 == 0 ? null : Alloc(blocks * 2 * c);
             T[]? gx = x.Grad;
             var gy = y.Grad!;
-            RunChunksIf(blocks, (long)rows * c >= 2 * ParallelGrain, (b0, b1) =>
+            RunChunksIf(blocks, (long)rows * c >= ParallelMinimum, (b0, b1) =>
             {
                 for (var blk = b0; blk < b1; blk++)
                 {

@@ -3,30 +3,37 @@ namespace LeanModels.Models.Engine;
 
 public sealed partial class Tape<T>
 {
-    /// <summary>Elements per parallel block of the element-wise ops: below two blocks an op runs inline on the caller.</summary>
+    /// <summary>Elements per parallel block of the element-wise ops.</summary>
     internal const int ParallelGrain = 16384;
+
+    /// <summary>Elements below which an element-wise op runs inline even with a team: waking the workers costs microseconds
+    /// (far more when another process holds the second core), more than splitting a batch-1 activation saves.</summary>
+    internal const int ParallelMinimum = 8 * ParallelGrain;
 
     /// <summary>Rows per fixed reduction block of row-reducing parameter gradients (LayerNorm dγ/dβ, bias gradients): each block's
     /// partial sum starts from zero and the partials are added in block order, so the result does not depend on the thread count.</summary>
     internal const int ReduceBlockRows = 1024;
 
-    /// <summary>Runs body(start, end) over the element range [0, length): inline when the range is small or the tape has one
-    /// thread, otherwise over fixed blocks of <paramref name="grain"/> elements split by <see cref="RunChunks"/>. Only for
-    /// element-wise work whose elements are independent (the result must not depend on the split).</summary>
-    internal void ParallelFor(int length, int grain, Action<int, int> body)
+    /// <summary>Runs body(start, end) over the element range [0, length): inline when the tape has one thread or the range is
+    /// below <see cref="ParallelMinimum"/> elements, otherwise over fixed blocks of <paramref name="grain"/> elements split by
+    /// <see cref="RunChunks"/>. Only for element-wise work whose elements are independent (the result must not depend on the split).</summary>
+    internal void ParallelFor(int length, int grain, Action<int, int> body) => ParallelBlocks(length, grain, length, body);
+
+    /// <summary>Rows of <paramref name="width"/> elements: body(firstRow, endRow) over blocks of about <see cref="ParallelGrain"/>
+    /// elements; inline below <see cref="ParallelMinimum"/> elements in all.</summary>
+    internal void ParallelRows(int rows, int width, Action<int, int> body) =>
+        ParallelBlocks(rows, Math.Max(1, ParallelGrain / Math.Max(1, width)), (long)rows * width, body);
+
+    private void ParallelBlocks(int count, int grain, long elements, Action<int, int> body)
     {
-        if (Threads <= 1 || length < 2 * grain)
+        if (Threads <= 1 || elements < ParallelMinimum || count < 2 * grain)
         {
-            if (length > 0) body(0, length);
+            if (count > 0) body(0, count);
             return;
         }
-        var blocks = (length + grain - 1) / grain;
-        RunChunks(blocks, (b0, b1) => body(b0 * grain, Math.Min(length, b1 * grain)));
+        var blocks = (count + grain - 1) / grain;
+        RunChunks(blocks, (b0, b1) => body(b0 * grain, Math.Min(count, b1 * grain)));
     }
-
-    /// <summary><see cref="ParallelFor"/> over rows of <paramref name="width"/> elements: body(firstRow, endRow), blocks of about
-    /// <see cref="ParallelGrain"/> elements.</summary>
-    internal void ParallelRows(int rows, int width, Action<int, int> body) => ParallelFor(rows, Math.Max(1, ParallelGrain / Math.Max(1, width)), body);
 
     /// <summary>dst[j] += Σ_r src[r·width + j] over rows [0, rows), in fixed blocks of <see cref="ReduceBlockRows"/> rows: each
     /// block's partial starts at zero (rows added in order), blocks run in parallel, and the partials are added to dst in block
@@ -36,7 +43,7 @@ public sealed partial class Tape<T>
         var blocks = (rows + ReduceBlockRows - 1) / ReduceBlockRows;
         if (blocks == 0 || width == 0) return;
         var partial = Alloc(blocks * width);
-        RunChunksIf(blocks, (long)rows * width >= 2 * ParallelGrain, (b0, b1) =>
+        RunChunksIf(blocks, (long)rows * width >= ParallelMinimum, (b0, b1) =>
         {
             for (var blk = b0; blk < b1; blk++)
             {

@@ -164,6 +164,46 @@ public static class Activations
         }
     }
 
+    /// <summary>Rows [r0, r1) of y = GELU(x + b) ⊙ m (m = 1 without dropout), rows of b.Length (a multiple of 16) elements;
+    /// element i = r·C + j keeps or drops by the counter hash of (seed, i). Rounded as the composed Linear-with-bias + GELU + dropout.</summary>
+    internal static void BiasGeluDropoutForward(ulong seed, uint threshold, float scale, bool dropout, ReadOnlySpan<float> x, ReadOnlySpan<float> bias,
+        Span<float> y, int r0, int r1)
+    {
+        var c = bias.Length;
+        Vector512<uint> th = Vector512.Create(threshold);
+        var sc = Vector512.Create(scale);
+        for (var r = r0; r < r1; r++)
+            for (var j = 0; j < c; j += 16)
+            {
+                var i = r * c + j;
+                var v = Vector512.Create(x[i..]) + Vector512.Create(bias[j..]);
+                var g = v * (Vector512.Create(0.5f) + Vector512.Create(0.5f) * Erf(v * InvSqrt2));
+                if (dropout) g *= Mask16(seed, (uint)i, th, sc);
+                g.CopyTo(y[i..]);
+            }
+    }
+
+    /// <summary>Backward of <see cref="BiasGeluDropoutForward"/> over rows [r0, r1): t = (gy ⊙ m) ⊙ GELU′(x + b); gx = fma(gy ⊙ m,
+    /// GELU′, gx) (skipped when gx is empty) and dBias += t row by row (skipped when empty).</summary>
+    internal static void BiasGeluDropoutBackward(ulong seed, uint threshold, float scale, bool dropout, ReadOnlySpan<float> x, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> gy, Span<float> gx, Span<float> dBias, int r0, int r1)
+    {
+        var c = bias.Length;
+        Vector512<uint> th = Vector512.Create(threshold);
+        var sc = Vector512.Create(scale);
+        for (var r = r0; r < r1; r++)
+            for (var j = 0; j < c; j += 16)
+            {
+                var i = r * c + j;
+                var v = Vector512.Create(x[i..]) + Vector512.Create(bias[j..]);
+                var d = GeluDerivative(v);
+                var g = Vector512.Create(gy[i..]);
+                if (dropout) g *= Mask16(seed, (uint)i, th, sc);
+                if (!gx.IsEmpty) Vector512.FusedMultiplyAdd(g, d, Vector512.Create(gx[i..])).CopyTo(gx[i..]);
+                if (!dBias.IsEmpty) (Vector512.Create(dBias[j..]) + g * d).CopyTo(dBias[j..]);
+            }
+    }
+
     // GELU′(x) = Φ(x) + x·φ(x) with one exponential: for a = |x|/√2, erf's e^(−a²) is e^(−x²/2), the unnormalised φ(x).
     private static float GeluDerivative(float x)
     {

@@ -17,6 +17,8 @@ public class TapeParallelTests
     [Test] public void Linear_NoBias_MatchesFiniteDifferences() { var (x, w) = (Normal(1, 3, 4), Normal(2, 4, 2)); AssertGradCheck(t => t.Linear(x, w, null), x, w); }
     [Test] public void AddDropout_Training_MatchesFiniteDifferences() { var (r, x) = (Normal(4, 4, 5), Normal(5, 4, 5)); AssertGradCheck(t => t.AddDropout(r, x, 0.3), r, x); }
     [Test] public void GeluDropout_Training_MatchesFiniteDifferences() { var x = Normal(6, 4, 5); AssertGradCheck(t => t.GeluDropout(x, 0.3), x); }
+    [Test] public void BiasGeluDropout_Training_MatchesFiniteDifferences() { var (x, b) = (Normal(8, 3, 4, 5), Normal(9, 5)); AssertGradCheck(t => t.BiasGeluDropout(x, b, 0.3), x, b); }
+    [Test] public void BiasGeluDropout_Eval_MatchesFiniteDifferences() { var (x, b) = (Normal(8, 3, 5), Normal(9, 5)); AssertGradCheck(t => t.BiasGeluDropout(x, b, 0.0), x, b); }
     [Test] public void Permute_SwapMiddleAxes_MatchesFiniteDifferences() { var x = Normal(7, 2, 3, 4, 2); AssertGradCheck(t => t.Permute(x, 0, 2, 1, 3), x); }
 
     [Test]
@@ -100,6 +102,30 @@ public class TapeParallelTests
         Assert.That(x.Grad, Is.EqualTo(x2.Grad));
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public void BiasGeluDropout_Float_BitIdenticalToLinearWithBiasThenGeluDropout(bool training)
+    {
+        // Sgemm-sized (1100·64·64 > 64³): Linear with bias computes b + Σ, the fused op Σ then + b: the same rounding.
+        var (x, w, b) = (FloatNormal(1, 1100, 64), FloatNormal(2, 64, 64), FloatNormal(3, 64));
+        var (x2, w2, b2) = (Clone(x), Clone(w), Clone(b));
+        var seed = FloatNormal(4, 1100, 64).Data;
+        var t1 = new Tape<float>(training, new Xoshiro256StarStar(9));
+        var y1 = t1.BiasGeluDropout(t1.Linear(x, w, null), b, 0.1);
+        t1.Backward(y1, seed);
+        var t2 = new Tape<float>(training, new Xoshiro256StarStar(9));
+        var y2 = t2.GeluDropout(t2.Linear(x2, w2, b2), 0.1);
+        t2.Backward(y2, seed);
+        Assert.That(y1.Data, Is.EqualTo(y2.Data));
+        Assert.That(x.Grad, Is.EqualTo(x2.Grad));
+        Assert.That(w.Grad, Is.EqualTo(w2.Grad));
+        Assert.That(b.Grad, Is.EqualTo(b2.Grad));
+    }
+
+    [Test]
+    public void BiasGeluDropout_BiasWrongLength_ThrowsNamingShapes() =>
+        Assert.That(() => new Tape<double>().BiasGeluDropout(Normal(1, 2, 5), Normal(2, 4), 0.1), Throws.ArgumentException.With.Message.Contains("bias [4]"));
+
     [Test]
     public void Dropout_Float_MatchesStoredMaskOfCounterHash()
     {
@@ -135,6 +161,7 @@ public class TapeParallelTests
     [Test] public void Dropout_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Dropout(v[0], 0.1), [140001]);
     [Test] public void AddDropout_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.AddDropout(v[0], v[1], 0.1), [140001], [140001]);
     [Test] public void GeluDropout_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.GeluDropout(v[0], 0.1), [140001]);
+    [Test] public void BiasGeluDropout_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.BiasGeluDropout(v[0], v[1], 0.1), [2500, 64], [64]);
     [Test] public void Gelu_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Gelu(v[0]), [140001]);
     [Test] public void Tanh_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Tanh(v[0]), [140001]);
     [Test] public void MulSameShape_TwoThreads_BitIdentical() => AssertSameAtOneAndTwoThreads((t, v) => t.Mul(v[0], v[1]), [140001], [140001]);

@@ -263,7 +263,7 @@ public sealed partial class Tape<T>
         {
             var gy = y.Grad!;
             T[]? ga = a.Grad, gb = b.Grad;
-            if (ia is null && ib is null && aMod == 0 && bMod == 0 && gy.Length >= 2 * ParallelGrain && Threads > 1
+            if (ia is null && ib is null && aMod == 0 && bMod == 0 && gy.Length >= ParallelMinimum && Threads > 1
                 && TOp.TryBackward(default, default, default, default, default))
             {
                 // Same shape with a vectorised backward: independent elements, fixed blocks on the tape's threads.

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using LeanModels.Models.Engine.Kernels;
 
@@ -112,7 +111,7 @@ public sealed partial class Tape<T>
             var scratch = typeof(T) == typeof(float) && c % 16 == 0 ? null : Alloc(blocks * 2 * c);
             T[]? gx = x.Grad;
             var gy = y.Grad!;
-            RunChunksIf(blocks, (long)rows * c >= 2 * ParallelGrain, (b0, b1) =>
+            RunChunksIf(blocks, (long)rows * c >= ParallelMinimum, (b0, b1) =>
             {
                 for (var blk = b0; blk < b1; blk++)
                 {
@@ -133,101 +132,6 @@ public sealed partial class Tape<T>
             }
         });
         return y;
-    }
-
-    /// <summary>One row of the layer-norm forward: y = γ ⊙ (x − μ)·r + β; returns (μ, r). Float rows of a multiple of 16
-    /// run fused Vector512 passes (sum, centred sum of squares, normalise + affine).</summary>
-    private static (T Mean, T Rstd) LayerNormRow(ReadOnlySpan<T> xr, Span<T> yr, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, T invC, T eps)
-    {
-        var c = xr.Length;
-        if (typeof(T) == typeof(float) && c % 16 == 0 && Vector512.IsHardwareAccelerated)
-        {
-            var x = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(xr);
-            var y = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(yr);
-            var g = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gamma);
-            var b = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(beta);
-            var inv = float.CreateTruncating(invC);
-            var s = Vector512<float>.Zero;
-            for (var j = 0; j < c; j += 16) s += Vector512.Create(x[j..]);
-            var mu = Vector512.Sum(s) * inv;
-            var vmu = Vector512.Create(mu);
-            var q = Vector512<float>.Zero;
-            for (var j = 0; j < c; j += 16)
-            {
-                var d = Vector512.Create(x[j..]) - vmu;
-                q = Vector512.FusedMultiplyAdd(d, d, q);
-            }
-            var rs = 1f / MathF.Sqrt(Vector512.Sum(q) * inv + float.CreateTruncating(eps));
-            var vrs = Vector512.Create(rs);
-            for (var j = 0; j < c; j += 16)
-            {
-                var xh = (Vector512.Create(x[j..]) - vmu) * vrs;
-                Vector512.FusedMultiplyAdd(xh, Vector512.Create(g[j..]), Vector512.Create(b[j..])).CopyTo(y[j..]);
-            }
-            return (T.CreateTruncating(mu), T.CreateTruncating(rs));
-        }
-        var m = TensorPrimitives.Sum(xr) * invC;
-        TensorPrimitives.Subtract(xr, m, yr);                                    // x − μ
-        var r = T.One / T.Sqrt(TensorPrimitives.SumOfSquares<T>(yr) * invC + eps);
-        TensorPrimitives.Multiply(yr, r, yr);                                    // x̂
-        TensorPrimitives.FusedMultiplyAdd(yr, gamma, beta, yr);                  // γ ⊙ x̂ + β
-        return (m, r);
-    }
-
-    /// <summary>One row of the layer-norm backward: dγ += dy ⊙ x̂ and dβ += dy into the block partials (either may be empty),
-    /// dx += r·(g − mean(g) − x̂·mean(g ⊙ x̂)) with g = dy ⊙ γ (dx may be empty). <paramref name="scratch"/> holds 2·C
-    /// elements for the generic path (empty on the float Vector512 path, which keeps everything in registers).</summary>
-    private static void LayerNormRowBackward(ReadOnlySpan<T> xr, ReadOnlySpan<T> gy, Span<T> gx, ReadOnlySpan<T> gamma, T mean, T rstd, T invC,
-        Span<T> dGamma, Span<T> dBeta, Span<T> scratch)
-    {
-        var c = xr.Length;
-        if (typeof(T) == typeof(float) && c % 16 == 0 && Vector512.IsHardwareAccelerated)
-        {
-            var x = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(xr);
-            var dy = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gy);
-            var g = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gamma);
-            var dgm = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dGamma);
-            var dbt = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dBeta);
-            var vmu = Vector512.Create(float.CreateTruncating(mean));
-            var vrs = Vector512.Create(float.CreateTruncating(rstd));
-            Vector512<float> sg = default, sgx = default;
-            for (var j = 0; j < c; j += 16)
-            {
-                var d = Vector512.Create(dy[j..]);
-                var xh = (Vector512.Create(x[j..]) - vmu) * vrs;
-                if (!dgm.IsEmpty) Vector512.FusedMultiplyAdd(d, xh, Vector512.Create(dgm[j..])).CopyTo(dgm[j..]);
-                if (!dbt.IsEmpty) (Vector512.Create(dbt[j..]) + d).CopyTo(dbt[j..]);
-                var gg = d * Vector512.Create(g[j..]);
-                sg += gg;
-                sgx = Vector512.FusedMultiplyAdd(gg, xh, sgx);
-            }
-            if (gx.IsEmpty) return;
-            var dx = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gx);
-            var inv = float.CreateTruncating(invC);
-            var meanG = Vector512.Create(Vector512.Sum(sg) * inv);
-            var meanGx = Vector512.Create(Vector512.Sum(sgx) * inv);
-            for (var j = 0; j < c; j += 16)
-            {
-                var xh = (Vector512.Create(x[j..]) - vmu) * vrs;
-                var gg = Vector512.Create(dy[j..]) * Vector512.Create(g[j..]);
-                var t = gg - meanG - xh * meanGx;
-                Vector512.FusedMultiplyAdd(t, vrs, Vector512.Create(dx[j..])).CopyTo(dx[j..]);
-            }
-            return;
-        }
-        var xhat = scratch[..c];
-        var gs = scratch.Slice(c, c);
-        TensorPrimitives.Subtract(xr, mean, xhat);
-        TensorPrimitives.Multiply(xhat, rstd, xhat);
-        if (!dGamma.IsEmpty) TensorPrimitives.FusedMultiplyAdd(gy, xhat, dGamma, dGamma);
-        if (!dBeta.IsEmpty) TensorPrimitives.Add(dBeta, gy, dBeta);
-        if (gx.IsEmpty) return;
-        TensorPrimitives.Multiply(gy, gamma, gs);                                // g = dy ⊙ γ
-        var meanGs = TensorPrimitives.Sum<T>(gs) * invC;
-        var meanGxs = TensorPrimitives.Dot<T>(gs, xhat) * invC;
-        TensorPrimitives.Subtract(gs, meanGs, gs);
-        TensorPrimitives.MultiplyAdd(xhat, -meanGxs, gs, gs);                    // g − mean(g) − x̂·mean(g ⊙ x̂)
-        TensorPrimitives.MultiplyAdd(gs, rstd, gx, gx);                          // dx += r · (…)
     }
 
     /// <summary>

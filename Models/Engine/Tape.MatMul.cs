@@ -34,29 +34,38 @@ public sealed partial class Tape<T>
         if (m * k == 0) batch = ShapeUtil.Product(a.Dims.AsSpan(0, a.Rank - 2), "MatMul");
         if (shared)
             Gemm.Multiply<T>(a.Data, b.Data, y.Data, batch * m, k, n, transposeB: transposeB, threads: Threads, team: Team);
-        else
-            for (var s = 0; s < batch; s++)
-                Gemm.Multiply<T>(a.Data.AsSpan(s * m * k, m * k), b.Data.AsSpan(s * k * n, k * n), y.Data.AsSpan(s * m * n, m * n), m, k, n, transposeB: transposeB);
+        else                                                                // batch items are independent: fixed chunks on the tape's threads
+            RunChunksIf(batch, (long)batch * m * Math.Max(1, k) * n >= 32 * ParallelGrain, (s0, s1) =>
+            {
+                for (var s = s0; s < s1; s++)
+                    Gemm.Multiply<T>(a.Data.AsSpan(s * m * k, m * k), b.Data.AsSpan(s * k * n, k * n), y.Data.AsSpan(s * m * n, m * n), m, k, n, transposeB: transposeB);
+            });
         Record(y, () =>
         {
             var gy = y.Grad!;
-            int rows = shared ? batch * m : m, reps = shared ? 1 : batch;
-            for (var s = 0; s < reps; s++)
+            var rows = shared ? batch * m : m;
+            if (shared) Body(0, 1);
+            else RunChunksIf(batch, (long)batch * m * Math.Max(1, k) * n >= 32 * ParallelGrain, Body);   // each item writes only its own slices
+
+            void Body(int s0, int s1)
             {
-                var gys = gy.AsSpan(s * rows * n, rows * n);
-                if (a.Grad is not null)      // dA[rows, K] += dY · op(B)ᵀ
-                    Gemm.Multiply<T>(gys, b.Data.AsSpan(s * k * n, k * n), a.Grad.AsSpan(s * rows * k, rows * k), rows, n, k,
-                        transposeB: !transposeB, accumulate: true, threads: shared ? Threads : 1, team: shared ? Team : null);
-                if (b.Grad is not null)
+                for (var s = s0; s < s1; s++)
                 {
-                    var gb = b.Grad.AsSpan(s * k * n, k * n);
-                    if (shared && transposeB) AccumulateAtB(gy, 0, a.Data, 0, b.Grad, 0, n, rows, k);     // dB[N, K] += dYᵀ · A
-                    else if (shared) AccumulateAtB(a.Data, 0, gy, 0, b.Grad, 0, k, rows, n);               // dB[K, N] += Aᵀ · dY
-                    else
+                    var gys = gy.AsSpan(s * rows * n, rows * n);
+                    if (a.Grad is not null)      // dA[rows, K] += dY · op(B)ᵀ
+                        Gemm.Multiply<T>(gys, b.Data.AsSpan(s * k * n, k * n), a.Grad.AsSpan(s * rows * k, rows * k), rows, n, k,
+                            transposeB: !transposeB, accumulate: true, threads: shared ? Threads : 1, team: shared ? Team : null);
+                    if (b.Grad is not null)
                     {
-                        var asl = a.Data.AsSpan(s * rows * k, rows * k);
-                        if (transposeB) Gemm.Multiply<T>(gys, asl, gb, n, rows, k, transposeA: true, accumulate: true);
-                        else Gemm.Multiply<T>(asl, gys, gb, k, rows, n, transposeA: true, accumulate: true);
+                        var gb = b.Grad.AsSpan(s * k * n, k * n);
+                        if (shared && transposeB) AccumulateAtB(gy, 0, a.Data, 0, b.Grad, 0, n, rows, k);     // dB[N, K] += dYᵀ · A
+                        else if (shared) AccumulateAtB(a.Data, 0, gy, 0, b.Grad, 0, k, rows, n);               // dB[K, N] += Aᵀ · dY
+                        else
+                        {
+                            var asl = a.Data.AsSpan(s * rows * k, rows * k);
+                            if (transposeB) Gemm.Multiply<T>(gys, asl, gb, n, rows, k, transposeA: true, accumulate: true);
+                            else Gemm.Multiply<T>(asl, gys, gb, k, rows, n, transposeA: true, accumulate: true);
+                        }
                     }
                 }
             }

@@ -31,6 +31,8 @@ public sealed class FeedForward<T> : Module<T> where T : unmanaged, IFloatingPoi
     public Tensor<T> Forward(Tape<T> tape, Tensor<T> x)
     {
         ArgumentNullException.ThrowIfNull(tape);
-        return _down.Forward(tape, tape.GeluDropout(_up.Forward(tape, x), _dropout));   // fused GELU + dropout (same bits as composed)
+        // Bias-free GEMM, then bias + GELU + dropout in one pass (bit-identical to Linear → GELU → dropout), then the down projection.
+        var u = tape.Linear(x, _up.Weight, null);
+        return _down.Forward(tape, _up.Bias is null ? tape.GeluDropout(u, _dropout) : tape.BiasGeluDropout(u, _up.Bias, _dropout));
     }
 }

@@ -113,21 +113,10 @@ public sealed partial class Tape<T>
         return y;
     }
 
-    /// <summary>c[M, N] += aᵀ·b with a stored [K, M] and b [K, N] (weight gradients). Float above the small-GEMM size runs
-    /// <see cref="WeightGradient"/> with C's 8-row tiles split over the tape's threads (bit-identical for any count); otherwise
-    /// <see cref="Gemm.Multiply{T}"/> with a transposed A.</summary>
-    private void AccumulateAtB(T[] a, int aOffset, T[] b, int bOffset, T[] c, int cOffset, int m, int k, int n)
-    {
-        if (typeof(T) == typeof(float) && (long)m * k * n > SmallGemm.Threshold)
-        {
-            var tiles = (m + WeightGradient.MR - 1) / WeightGradient.MR;
-            RunChunks(tiles, (t0, t1) => WeightGradient.Accumulate(
-                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(a.AsSpan(aOffset, m * k)),
-                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(b.AsSpan(bOffset, k * n)),
-                System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(c.AsSpan(cOffset, m * n)), m, k, n,
-                t0 * WeightGradient.MR, Math.Min(m, t1 * WeightGradient.MR)));
-            return;
-        }
-        Gemm.Multiply<T>(a.AsSpan(aOffset, k * m), b.AsSpan(bOffset, k * n), c.AsSpan(cOffset, m * n), m, k, n, transposeA: true, accumulate: true);
-    }
+    /// <summary>c[M, N] += aᵀ·b with a stored [K, M] and b [K, N] (weight gradients): <see cref="Gemm.Multiply{T}"/> with a
+    /// transposed A, which <see cref="Sgemm"/> reads in place (eight-row panels packed per K-block), C's 8-row blocks split over
+    /// the tape's threads (bit-identical for any count).</summary>
+    private void AccumulateAtB(T[] a, int aOffset, T[] b, int bOffset, T[] c, int cOffset, int m, int k, int n) =>
+        Gemm.Multiply<T>(a.AsSpan(aOffset, k * m), b.AsSpan(bOffset, k * n), c.AsSpan(cOffset, m * n), m, k, n, transposeA: true, accumulate: true,
+            threads: Threads, team: Team);
 }

@@ -111,7 +111,7 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"AttentionHeads: the mask has {allowed.Length} flags; expected [Tq={tq}, Tk={tk}] = {tq * tk}.", nameof(allowed));
         if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "AttentionHeads: dropout must be in [0, 1).");
         var tkp = (tk + 15) & ~15;
-        var maskAdd = (float[])(object)Alloc(tq * tkp);                    // 0 where allowed, −∞ where masked or padding
+        var maskAdd = (float[])(object)AllocOverwritten(tq * tkp);                    // 0 where allowed, −∞ where masked or padding
         for (var i = 0; i < tq; i++)
         {
             var any = false;
@@ -129,8 +129,8 @@ public sealed partial class Tape<T>
             seed = (Rng ?? throw new InvalidOperationException("Dropout: the tape is in training mode with p > 0 but has no random generator; pass one to the Tape constructor.")).NextUInt64();
         var dims = new AttentionKernel.Dims(b, tq, tk, dm, heads, 1f / MathF.Sqrt(dh), seed, CounterHash.Threshold(dropout),
             (float)(1.0 / (1.0 - dropout)), drop, ldq, ldkv, qOffset, kOffset, vOffset, inner);
-        var y = ReferenceEquals(q, k) ? Result(outShape, q) : Result(outShape, q, k, v);
-        var p = y.RequiresGrad ? (float[])(object)Alloc(b * heads * tq * tk) : null;   // P is kept only for backward
+        var y = ReferenceEquals(q, k) ? ResultOverwritten(outShape, q) : ResultOverwritten(outShape, q, k, v);   // every head's columns written
+        var p = y.RequiresGrad ? (float[])(object)AllocOverwritten(b * heads * tq * tk) : null;   // P is kept only for backward
         float[] qd = (float[])(object)q.Data, kd = (float[])(object)k.Data, vd = (float[])(object)v.Data, yd = (float[])(object)y.Data;
         RunChunks(b * heads, (start, end) => AttentionKernel.Forward(dims, qd, kd, vd, yd, p, maskAdd, start, end));
         Record(y, () =>

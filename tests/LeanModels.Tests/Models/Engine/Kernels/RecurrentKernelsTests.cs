@@ -43,7 +43,7 @@ public unsafe class RecurrentKernelsTests
         if (!Vector512.IsHardwareAccelerated) Assert.Ignore("no AVX-512");
         var xs = Grid().Where(x => x is > -87f and < 88f).ToArray();
         xs = [.. xs, .. Enumerable.Repeat(0f, (16 - xs.Length % 16) % 16)];
-        var ys = Apply(RecurrentMath.Exp, xs);
+        var ys = Apply(VectorMath.ExpUnclamped, xs);
         for (var i = 0; i < xs.Length; i++)
             Assert.That(ys[i], Is.EqualTo(Math.Exp(xs[i])).Within(3.6e-7 * Math.Exp(xs[i])), $"exp({xs[i]})");   // 3 ulp = 3·2⁻²³
     }

@@ -158,6 +158,31 @@ public class AttentionKernelTests
     }
 
     [Test]
+    public void AttentionHeads_PooledOverDirtyBuffers_BitIdenticalToUnpooled()
+    {
+        // Outputs, weights cache and mask are rented without zeroing; pre-fill the pool with garbage of every size the op
+        // rents and check nothing of it leaks into the results.
+        const int b = 2, t = 21, d = 64, heads = 4;
+        var pool = new BufferPool<float>();
+        var sizes = new[] { b * t * d, t * 32, b * heads * t * t };
+        var dirty = sizes.SelectMany(n => Enumerable.Range(0, 3).Select(_ => pool.Rent(n))).ToList();
+        foreach (var a in dirty) Array.Fill(a, float.NaN);
+        foreach (var a in dirty) pool.Return(a);
+        (float[] Y, float[] G) Run(BufferPool<float>? p)
+        {
+            var q = Input(1, b, t, d);
+            using var tape = new Tape<float>(training: true, rng: new Xoshiro256StarStar(3), pool: p);
+            var y = tape.AttentionHeads(q, q, q, heads, default, 0.1);
+            tape.Backward(y, Tensor<float>.Normal(new Xoshiro256StarStar(4), 1.0, [y.Length]).Data);
+            return ((float[])y.Data.Clone(), q.Grad!);
+        }
+        var pooled = Run(pool);
+        var plain = Run(null);
+        Assert.That(pooled.Y, Is.EqualTo(plain.Y));
+        Assert.That(pooled.G, Is.EqualTo(plain.G));
+    }
+
+    [Test]
     public void AttentionHeads_TwoThreadTeam_BitIdenticalToOneThread()
     {
         // Problems (batch, head) are split in fixed chunks and each writes only its own head's columns.

@@ -99,6 +99,16 @@ public static unsafe class Sgemm
             nint ia = (nint)pa, ib = (nint)pb, ic = (nint)pc;
             if (team is not null)
             {
+                var strips = (n + NR - 1) / NR;
+                if ((long)m * k < (long)k * n && strips >= team.Threads)
+                {
+                    // B is the larger operand (weight gradients dW[in, out] = Xᵀ·dY with out > in): split C's columns in whole
+                    // NR strips, so each thread packs only its part of B instead of both streaming all of it. Every C element
+                    // is still computed by one thread in the same K order: the same bits as any other split.
+                    team.Run(strips, (s0, s1) => RunRows((float*)ia, (float*)ib, (float*)ic, 0, m, m, k, n, transposeB, accumulate, width, transposeA,
+                        s0 * NR, Math.Min(n, s1 * NR)));
+                    return;
+                }
                 // ThreadTeam.Run splits the blocks into the same chunks as below: ⌈blocks / threads⌉ per chunk.
                 team.Run(blocks, (b0, b1) => RunRows((float*)ia, (float*)ib, (float*)ic, b0 * MR, Math.Min(m, b1 * MR), m, k, n, transposeB, accumulate, width, transposeA));
                 return;
@@ -116,9 +126,12 @@ public static unsafe class Sgemm
         }
     }
 
-    private static void RunRows(float* a, float* b, float* c, int r0, int r1, int m, int k, int n, bool transposeB, bool accumulate, int width, bool transposeA = false)
+    /// <summary>C[r0..r1, j0..j1) (+)= A·op(B) for those rows and columns (j1 = 0 means all n).</summary>
+    private static void RunRows(float* a, float* b, float* c, int r0, int r1, int m, int k, int n, bool transposeB, bool accumulate, int width, bool transposeA = false,
+        int j0 = 0, int j1 = 0)
     {
-        if (r1 <= r0) return;
+        if (j1 == 0) j1 = n;
+        if (r1 <= r0 || j1 <= j0) return;
         var buffer = ArrayPool<float>.Shared.Rent(KC * NC + KC * MR + 32);
         try
         {
@@ -126,9 +139,9 @@ public static unsafe class Sgemm
             {
                 var packed = (float*)(((nint)raw + 63) & ~(nint)63);          // 64-byte aligned strips
                 var packedA = packed + KC * NC + 16;                             // one transposed-A panel [kc, MR]
-                for (var jc = 0; jc < n; jc += NC)
+                for (var jc = j0; jc < j1; jc += NC)
                 {
-                    var nc = Math.Min(NC, n - jc);
+                    var nc = Math.Min(NC, j1 - jc);
                     for (var pc = 0; pc < k; pc += KC)
                     {
                         var kc = Math.Min(KC, k - pc);

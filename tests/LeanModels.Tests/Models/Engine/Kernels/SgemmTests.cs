@@ -159,6 +159,30 @@ public class SgemmTests
         Assert.That(two, Is.EqualTo(one));
     }
 
+    [TestCase(64, 700, 256, true)]                                                   // dW[in, out] with out > in: columns split
+    [TestCase(24, 300, 100, false)]                                                  // N not a multiple of the 32-column strip
+    public void Multiply_ColumnSplitTwoThreadTeam_BitIdenticalToOneAndCorrect(int m, int k, int n, bool transposeA)
+    {
+        // When B is the larger operand the team splits C's columns instead of its rows; each element keeps its K order.
+        var a = Random(8, m * k);
+        var b = Random(9, k * n);
+        var c0 = Random(10, m * n);
+        var one = (float[])c0.Clone();
+        var two = (float[])c0.Clone();
+        Sgemm.Multiply(a, b, one, m, k, n, accumulate: true, transposeA: transposeA);
+        using var team = new ThreadTeam(2);
+        Sgemm.Multiply(a, b, two, m, k, n, accumulate: true, team: team, transposeA: transposeA);
+        Assert.That(two, Is.EqualTo(one));
+        var rowMajor = a;
+        if (transposeA)
+        {
+            rowMajor = new float[m * k];
+            for (var i = 0; i < m; i++)
+                for (var p = 0; p < k; p++) rowMajor[i * k + p] = a[p * m + i];
+        }
+        AssertClose(rowMajor, b, c0, two, m, k, n, false, true, "column split");
+    }
+
     [Test]
     public void Multiply_ShortDestination_ThrowsWithSizes() =>
         Assert.That(() => Sgemm.Multiply(new float[6], new float[6], new float[8], 2, 3, 2 * 2 + 1),

@@ -11,8 +11,10 @@ namespace LeanModels.Models.Engine.Layers;
 /// With <c>probSparseFactor</c> c &gt; 0 the core is Informer's ProbSparse attention (Zhou et al. 2021, §3.1, see
 /// <see cref="Tape{T}.ProbSparseAttention(Tensor{T}, Tensor{T}, Tensor{T}, int, Xoshiro256StarStar, double, double, bool)"/>):
 /// only the c·⌈ln Tq⌉ most "active" queries per head attend, the others output the mean of V; the key sample is drawn from
-/// <see cref="Tape{T}.Rng"/>. The default is full attention, although ProbSparse measured faster (1.3× at T = 64, 3.1× at
-/// T = 256, engine README): full is exact, supports masks and matches the PyTorch peer's model; ProbSparse is an approximation.
+/// <see cref="Tape{T}.Rng"/>. The default is full attention: with the fused kernel it is as fast as ProbSparse at T = 64
+/// (ProbSparse 1.35× faster at T = 256; engine README), it is exact, supports masks and matches the PyTorch peer's model;
+/// ProbSparse is an approximation. Full self-attention projects q, k, v with one GEMM (x·[W_q | W_k | W_v]) and runs
+/// <see cref="Tape{T}.AttentionHeads(Tensor{T}, int, ReadOnlySpan{bool}, double)"/> on the packed result.
 /// </summary>
 /// <typeparam name="T">Element type.</typeparam>
 public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloatingPointIeee754<T>

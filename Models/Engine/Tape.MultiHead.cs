@@ -143,7 +143,7 @@ public sealed partial class Tape<T>
     }
 
     // [B, T, D] → [B, T, H, dh] → [B, H, T, dh] → [B·H, T, dh]
-    private Tensor<T> SplitHeads(Tensor<T> x, int heads)
+    internal Tensor<T> SplitHeads(Tensor<T> x, int heads)
     {
         int b = x.Dims[0], t = x.Dims[1], dh = x.Dims[2] / heads;
         return heads == 1 ? x : Reshape(Permute(Reshape(x, b, t, heads, dh), 0, 2, 1, 3), b * heads, t, dh);

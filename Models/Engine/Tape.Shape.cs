@@ -379,7 +379,7 @@ public sealed partial class Tape<T>
                 Kernels.Activations.AddDropoutForward(seed, (uint)s, threshold, float.CreateTruncating(scale), AsFloat(rd.AsSpan(s, e - s)),
                     AsFloat(xd.AsSpan(s, e - s)), AsFloat(yd.AsSpan(s, e - s)));
             else
-                for (var i = s; i < e; i++) yd[i] = rd[i] + xd[i] * DropoutMaskValue(seed, i, threshold, scale);
+                for (var i = s; i < e; i++) yd[i] = rd[i] + xd[i] * Kernels.CounterHash.KeepScale(seed, (uint)i, threshold, scale);
         });
         Record(y, () =>
         {
@@ -414,7 +414,7 @@ public sealed partial class Tape<T>
             if (typeof(T) == typeof(float))
                 Kernels.Activations.GeluDropoutForward(seed, (uint)s, threshold, float.CreateTruncating(scale), AsFloat(xd.AsSpan(s, e - s)), AsFloat(yd.AsSpan(s, e - s)));
             else
-                for (var i = s; i < e; i++) yd[i] = GeluOp.F(xd[i]) * DropoutMaskValue(seed, i, threshold, scale);
+                for (var i = s; i < e; i++) yd[i] = GeluOp.F(xd[i]) * Kernels.CounterHash.KeepScale(seed, (uint)i, threshold, scale);
         });
         Record(y, () =>
         {
@@ -425,7 +425,7 @@ public sealed partial class Tape<T>
                     Kernels.Activations.GeluDropoutBackwardAccumulate(seed, (uint)s, threshold, float.CreateTruncating(scale), AsFloat(xd.AsSpan(s, e - s)),
                         AsFloat(gy.AsSpan(s, e - s)), AsFloat(gx.AsSpan(s, e - s)));
                 else
-                    for (var i = s; i < e; i++) gx[i] += gy[i] * DropoutMaskValue(seed, i, threshold, scale) * GeluOp.D(xd[i], yd[i]);
+                    for (var i = s; i < e; i++) gx[i] += gy[i] * Kernels.CounterHash.KeepScale(seed, (uint)i, threshold, scale) * GeluOp.D(xd[i], yd[i]);
             });
         });
         return y;
@@ -467,7 +467,7 @@ public sealed partial class Tape<T>
             for (var i = r0 * c; i < r1 * c; i++)
             {
                 var g = GeluOp.F(xd[i] + bd[i % c]);
-                yd[i] = dropout ? g * DropoutMaskValue(seed, i, threshold, scale) : g;
+                yd[i] = dropout ? g * Kernels.CounterHash.KeepScale(seed, (uint)i, threshold, scale) : g;
             }
         });
         Record(y, () =>
@@ -490,7 +490,7 @@ public sealed partial class Tape<T>
                     }
                     for (var i = r0 * c; i < r1 * c; i++)
                     {
-                        var g = dropout ? gy[i] * DropoutMaskValue(seed, i, threshold, scale) : gy[i];
+                        var g = dropout ? gy[i] * Kernels.CounterHash.KeepScale(seed, (uint)i, threshold, scale) : gy[i];
                         var d = GeluOp.D(xd[i] + bd[i % c], T.Zero);
                         if (gx is not null) gx[i] = T.FusedMultiplyAdd(g, d, gx[i]);
                         if (partial is not null) partial[blk * c + i % c] += g * d;
@@ -511,7 +511,6 @@ public sealed partial class Tape<T>
         return (rng.NextUInt64(), Kernels.CounterHash.Threshold(p), C(1.0 / (1.0 - p)));
     }
 
-    private static T DropoutMaskValue(ulong seed, int index, uint threshold, T scale) => Kernels.CounterHash.Keep(seed, (uint)index, threshold) ? scale : T.Zero;
 
     private static Span<float> AsFloat(Span<T> s) => System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(s);
 
@@ -524,7 +523,7 @@ public sealed partial class Tape<T>
                 System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x), AsFloat(y));
             return;
         }
-        for (var i = 0; i < x.Length; i++) y[i] = x[i] * DropoutMaskValue(seed, start + i, threshold, scale);
+        for (var i = 0; i < x.Length; i++) y[i] = x[i] * Kernels.CounterHash.KeepScale(seed, (uint)(start + i), threshold, scale);
     }
 
     /// <summary>gx += gy ⊙ m over elements [start, start + gy.Length).</summary>
@@ -536,7 +535,7 @@ public sealed partial class Tape<T>
                 System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gy), AsFloat(gx));
             return;
         }
-        for (var i = 0; i < gy.Length; i++) gx[i] = T.FusedMultiplyAdd(gy[i], DropoutMaskValue(seed, start + i, threshold, scale), gx[i]);
+        for (var i = 0; i < gy.Length; i++) gx[i] = T.FusedMultiplyAdd(gy[i], Kernels.CounterHash.KeepScale(seed, (uint)(start + i), threshold, scale), gx[i]);
     }
 
     /// <summary>Mask of 0 or 1/(1 − p) per element, from one 64-bit seed drawn from <see cref="Rng"/> and the counter-based

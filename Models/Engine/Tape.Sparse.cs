@@ -309,7 +309,7 @@ public sealed partial class Tape<T>
         var seed = drop ? (Rng ?? throw new InvalidOperationException("Dropout: the tape is in training mode with p > 0 but has no random generator; pass one to the Tape constructor.")).NextUInt64() : 0UL;
         var threshold = CounterHash.Threshold(dropout);
         var keepScale = C(1.0 / (1.0 - dropout));
-        T Keep(int r, int i, int j) => !drop ? T.One : CounterHash.Keep(seed, (uint)((r * u + i) * tk + j), threshold) ? keepScale : T.Zero;
+        T Keep(int r, int i, int j) => !drop ? T.One : CounterHash.KeepScale(seed, (uint)((r * u + i) * tk + j), threshold, keepScale);
         var y = Result([b, u, dv], qs, k, v);
         var p = new T[b * u * tk];
         for (var r = 0; r < b; r++)

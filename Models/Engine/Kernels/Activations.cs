@@ -75,11 +75,6 @@ public static class Activations
     // are written x·m (not a select) so NaN/∞ propagate exactly as the stored-mask multiply did. `start` is the global index of
     // element 0 of the spans and must be a multiple of 16 for the vector/scalar split to match an unsplit call.
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Mask16(ulong seed, uint index, Vector512<uint> threshold, Vector512<float> scale)
-        => Vector512.GreaterThanOrEqual(Vector512.ShiftRightLogical(CounterHash.Bits16(seed, index), 8), threshold).AsSingle() & scale;
-
-    private static float Mask1(ulong seed, uint index, uint threshold, float scale) => CounterHash.Keep(seed, index, threshold) ? scale : 0f;
 
     /// <summary>y = x ⊙ m (inverted dropout forward).</summary>
     internal static void DropoutForward(ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> x, Span<float> y)
@@ -90,9 +85,9 @@ public static class Activations
             Vector512<uint> th = Vector512.Create(threshold);
             var sc = Vector512.Create(scale);
             for (; i <= x.Length - 16; i += 16)
-                (Vector512.Create(x[i..]) * Mask16(seed, start + (uint)i, th, sc)).CopyTo(y[i..]);
+                (Vector512.Create(x[i..]) * CounterHash.KeepScale16(seed, start + (uint)i, th, sc)).CopyTo(y[i..]);
         }
-        for (; i < x.Length; i++) y[i] = x[i] * Mask1(seed, start + (uint)i, threshold, scale);
+        for (; i < x.Length; i++) y[i] = x[i] * CounterHash.KeepScale(seed, start + (uint)i, threshold, scale);
     }
 
     /// <summary>gx += gy ⊙ m (inverted dropout backward, FMA as the stored-mask version).</summary>
@@ -104,9 +99,9 @@ public static class Activations
             Vector512<uint> th = Vector512.Create(threshold);
             var sc = Vector512.Create(scale);
             for (; i <= gy.Length - 16; i += 16)
-                Vector512.FusedMultiplyAdd(Vector512.Create(gy[i..]), Mask16(seed, start + (uint)i, th, sc), Vector512.Create(gx[i..])).CopyTo(gx[i..]);
+                Vector512.FusedMultiplyAdd(Vector512.Create(gy[i..]), CounterHash.KeepScale16(seed, start + (uint)i, th, sc), Vector512.Create(gx[i..])).CopyTo(gx[i..]);
         }
-        for (; i < gy.Length; i++) gx[i] = MathF.FusedMultiplyAdd(gy[i], Mask1(seed, start + (uint)i, threshold, scale), gx[i]);
+        for (; i < gy.Length; i++) gx[i] = MathF.FusedMultiplyAdd(gy[i], CounterHash.KeepScale(seed, start + (uint)i, threshold, scale), gx[i]);
     }
 
     /// <summary>y = r + x ⊙ m (residual add of a dropped-out branch; rounded as the composed Add(r, Dropout(x))).</summary>
@@ -118,9 +113,9 @@ public static class Activations
             Vector512<uint> th = Vector512.Create(threshold);
             var sc = Vector512.Create(scale);
             for (; i <= x.Length - 16; i += 16)
-                (Vector512.Create(r[i..]) + Vector512.Create(x[i..]) * Mask16(seed, start + (uint)i, th, sc)).CopyTo(y[i..]);
+                (Vector512.Create(r[i..]) + Vector512.Create(x[i..]) * CounterHash.KeepScale16(seed, start + (uint)i, th, sc)).CopyTo(y[i..]);
         }
-        for (; i < x.Length; i++) y[i] = r[i] + x[i] * Mask1(seed, start + (uint)i, threshold, scale);
+        for (; i < x.Length; i++) y[i] = r[i] + x[i] * CounterHash.KeepScale(seed, start + (uint)i, threshold, scale);
     }
 
     /// <summary>y = GELU(x) ⊙ m (rounded as the composed Dropout(Gelu(x))).</summary>
@@ -135,10 +130,10 @@ public static class Activations
             {
                 var v = Vector512.Create(x[i..]);
                 var g = v * (Vector512.Create(0.5f) + Vector512.Create(0.5f) * Erf(v * InvSqrt2));
-                (g * Mask16(seed, start + (uint)i, th, sc)).CopyTo(y[i..]);
+                (g * CounterHash.KeepScale16(seed, start + (uint)i, th, sc)).CopyTo(y[i..]);
             }
         }
-        for (; i < x.Length; i++) y[i] = x[i] * (0.5f + 0.5f * Erf(x[i] * InvSqrt2)) * Mask1(seed, start + (uint)i, threshold, scale);
+        for (; i < x.Length; i++) y[i] = x[i] * (0.5f + 0.5f * Erf(x[i] * InvSqrt2)) * CounterHash.KeepScale(seed, start + (uint)i, threshold, scale);
     }
 
     /// <summary>gx += (gy ⊙ m) ⊙ GELU′(x) (rounded as the composed backward).</summary>
@@ -153,13 +148,13 @@ public static class Activations
             {
                 var v = Vector512.Create(x[i..]);
                 var d = GeluDerivative(v);
-                var g = Vector512.Create(gy[i..]) * Mask16(seed, start + (uint)i, th, sc);
+                var g = Vector512.Create(gy[i..]) * CounterHash.KeepScale16(seed, start + (uint)i, th, sc);
                 Vector512.FusedMultiplyAdd(g, d, Vector512.Create(gx[i..])).CopyTo(gx[i..]);
             }
         }
         for (; i < x.Length; i++)
         {
-            var g = gy[i] * Mask1(seed, start + (uint)i, threshold, scale);
+            var g = gy[i] * CounterHash.KeepScale(seed, start + (uint)i, threshold, scale);
             gx[i] += g * GeluDerivative(x[i]);
         }
     }
@@ -178,7 +173,7 @@ public static class Activations
                 var i = r * c + j;
                 var v = Vector512.Create(x[i..]) + Vector512.Create(bias[j..]);
                 var g = v * (Vector512.Create(0.5f) + Vector512.Create(0.5f) * Erf(v * InvSqrt2));
-                if (dropout) g *= Mask16(seed, (uint)i, th, sc);
+                if (dropout) g *= CounterHash.KeepScale16(seed, (uint)i, th, sc);
                 g.CopyTo(y[i..]);
             }
     }
@@ -198,7 +193,7 @@ public static class Activations
                 var v = Vector512.Create(x[i..]) + Vector512.Create(bias[j..]);
                 var d = GeluDerivative(v);
                 var g = Vector512.Create(gy[i..]);
-                if (dropout) g *= Mask16(seed, (uint)i, th, sc);
+                if (dropout) g *= CounterHash.KeepScale16(seed, (uint)i, th, sc);
                 if (!gx.IsEmpty) Vector512.FusedMultiplyAdd(g, d, Vector512.Create(gx[i..])).CopyTo(gx[i..]);
                 if (!dBias.IsEmpty) (Vector512.Create(dBias[j..]) + g * d).CopyTo(dBias[j..]);
             }

@@ -107,8 +107,7 @@ internal static unsafe class AttentionKernel
                     var ks = Vector512.Create(dims.KeepScale);
                     for (var i = 0; i < tq; i++)
                         for (var j = 0; j < tkp; j += 16)
-                            Vector512.Store(ks & Vector512.GreaterThanOrEqual(Vector512.ShiftRightLogical(
-                                CounterHash.Bits16(dims.Seed, baseIndex + (uint)(i * tk + j)), 8), th).AsSingle(), keep + i * tkp + j);
+                            Vector512.Store(CounterHash.KeepScale16(dims.Seed, baseIndex + (uint)(i * tk + j), th, ks), keep + i * tkp + j);
                 }
                 if (gv is not null)
                 {
@@ -176,11 +175,7 @@ internal static unsafe class AttentionKernel
             var pv = Vector512.Load(row + j) * inv;
             if (j + 16 <= tk) Vector512.Store(pv, pOut + j);
             else for (var l = 0; l < tk - j; l++) pOut[j + l] = pv.GetElement(l);
-            if (dims.Dropout)
-            {
-                var keep = Vector512.GreaterThanOrEqual(Vector512.ShiftRightLogical(CounterHash.Bits16(dims.Seed, index + (uint)j), 8), th).AsSingle();
-                pv = (pv * keepScale) & keep;
-            }
+            if (dims.Dropout) pv *= CounterHash.KeepScale16(dims.Seed, index + (uint)j, th, keepScale);
             Vector512.Store(pv, row + j);
         }
     }

@@ -57,6 +57,18 @@ internal static class CounterHash
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Keep(ulong seed, uint index, uint threshold) => (Bits(seed, index) >> 8) >= threshold;
 
+    /// <summary>The inverted-dropout factor of element <paramref name="index"/>: <paramref name="scale"/> = 1/(1 − p) when kept,
+    /// 0 when dropped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T KeepScale<T>(ulong seed, uint index, uint threshold, T scale) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Keep(seed, index, threshold) ? scale : T.Zero;
+
+    /// <summary>16 lanes of <see cref="KeepScale{T}"/> for indices <paramref name="index"/> + 0..15 (threshold and scale
+    /// broadcast by the caller, once per loop).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> KeepScale16(ulong seed, uint index, Vector512<uint> threshold, Vector512<float> scale) =>
+        Vector512.GreaterThanOrEqual(Vector512.ShiftRightLogical(Bits16(seed, index), 8), threshold).AsSingle() & scale;
+
     /// <summary>Writes the inverted-dropout mask of elements [start, start + dest.Length): <paramref name="scale"/> where kept,
     /// 0 where dropped (Vector512 when accelerated; the scalar path gives the same values).</summary>
     /// <param name="seed">The op's 64-bit seed.</param>
@@ -72,12 +84,8 @@ internal static class CounterHash
             var d = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dest);
             var s = Vector512.Create(float.CreateTruncating(scale));
             var th = Vector512.Create(threshold);
-            for (; i <= d.Length - 16; i += 16)
-            {
-                var keep = Vector512.GreaterThanOrEqual(Vector512.ShiftRightLogical(Bits16(seed, start + (uint)i), 8), th).AsSingle();
-                (keep & s).CopyTo(d.Slice(i, 16));
-            }
+            for (; i <= d.Length - 16; i += 16) KeepScale16(seed, start + (uint)i, th, s).CopyTo(d.Slice(i, 16));
         }
-        for (; i < dest.Length; i++) dest[i] = Keep(seed, start + (uint)i, threshold) ? scale : T.Zero;
+        for (; i < dest.Length; i++) dest[i] = KeepScale(seed, start + (uint)i, threshold, scale);
     }
 }

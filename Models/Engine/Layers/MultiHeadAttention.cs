@@ -88,24 +88,18 @@ public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloa
         ArgumentNullException.ThrowIfNull(memory);
         if (query.Rank != 3 || memory.Rank != 3 || query.Dims[2] != Model || memory.Dims[2] != Model || query.Dims[0] != memory.Dims[0])
             throw new ArgumentException($"MultiHeadAttention: query is {ShapeUtil.Format(query.Dims)}, memory {ShapeUtil.Format(memory.Dims)}; expected [B, Tq, {Model}] and [B, Tk, {Model}].");
-        int b = query.Dims[0], tq = query.Dims[1], tk = memory.Dims[1], dh = Model / Heads;
+        int b = query.Dims[0], tq = query.Dims[1], dh = Model / Heads;
         if (ProbSparseFactor > 0 && !allowed.IsEmpty)
-            throw new ArgumentException("MultiHeadAttention: ProbSparse attention supports no mask (Informer's causal variant is not implemented); use full attention.", nameof(allowed));
+            throw new ArgumentException("MultiHeadAttention: ProbSparse attention supports no mask (Tape.ProbSparseAttention's causal variant is not look-ahead-free, so the layer does not offer it); use full attention.", nameof(allowed));
         if (ProbSparseFactor > 0 && tape.Rng is null)
             throw new ArgumentException("MultiHeadAttention: ProbSparse attention samples keys from Tape.Rng; build the tape with a generator.", nameof(tape));
-        if (ProbSparseFactor == 0 && ReferenceEquals(query, memory))
-        {
-            // Self-attention: one GEMM x·[W_q | W_k | W_v] + [b_q | b_k | b_v] → [B, T, 3D], heads read in place.
-            var w = tape.Concat([_wq.Weight, _wk.Weight, _wv.Weight], 1);
-            var bias = tape.Concat([_wq.Bias!, _wk.Bias!, _wv.Bias!], 0);
-            var qkv = tape.Linear(query, w, bias);
-            return _wo.Forward(tape, tape.AttentionHeads(qkv, Heads, allowed, Dropout));
-        }
+        if (ProbSparseFactor == 0 && ReferenceEquals(query, memory))                          // self-attention, heads read in place
+            return _wo.Forward(tape, tape.AttentionHeads(PackedQkv(tape, query), Heads, allowed, Dropout));
         if (ProbSparseFactor == 0)                                                // fused heads: no split/merge copies
             return _wo.Forward(tape, tape.AttentionHeads(_wq.Forward(tape, query), _wk.Forward(tape, memory), _wv.Forward(tape, memory), Heads, allowed, Dropout));
-        var q = SplitHeads(tape, _wq.Forward(tape, query), b, tq, dh);
-        var k = SplitHeads(tape, _wk.Forward(tape, memory), b, tk, dh);
-        var v = SplitHeads(tape, _wv.Forward(tape, memory), b, tk, dh);
+        var q = tape.SplitHeads(_wq.Forward(tape, query), Heads);
+        var k = tape.SplitHeads(_wk.Forward(tape, memory), Heads);
+        var v = tape.SplitHeads(_wv.Forward(tape, memory), Heads);
         var o = tape.ProbSparseAttention(q, k, v, ProbSparseFactor, tape.Rng!, Dropout);               // [B·K, Tq, dh]
         var merged = tape.Reshape(tape.Permute(tape.Reshape(o, b, Heads, tq, dh), 0, 2, 1, 3), b, tq, Model);
         return _wo.Forward(tape, merged);
@@ -132,13 +126,10 @@ public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloa
             var seq = tape.Reshape(tape.Permute(x, 0, 2, 1, 3), n * inner, s, Model);
             return tape.Permute(tape.Reshape(Forward(tape, seq, allowed), n, inner, s, Model), 0, 2, 1, 3);
         }
-        var w = tape.Concat([_wq.Weight, _wk.Weight, _wv.Weight], 1);
-        var bias = tape.Concat([_wq.Bias!, _wk.Bias!, _wv.Bias!], 0);
-        var qkv = tape.Linear(x, w, bias);                                                // [N, S, I, 3D]
-        return _wo.Forward(tape, tape.AttentionHeadsAcross(qkv, Heads, allowed, Dropout));
+        return _wo.Forward(tape, tape.AttentionHeadsAcross(PackedQkv(tape, x), Heads, allowed, Dropout));
     }
 
-    // [B, T, D] → [B, T, K, dh] → [B, K, T, dh] → [B·K, T, dh]
-    private Tensor<T> SplitHeads(Tape<T> tape, Tensor<T> x, int b, int t, int dh) =>
-        Heads == 1 ? x : tape.Reshape(tape.Permute(tape.Reshape(x, b, t, Heads, dh), 0, 2, 1, 3), b * Heads, t, dh);
+    // Self-attention projections in one GEMM: x·[W_q | W_k | W_v] + [b_q | b_k | b_v], [..., D] → [..., 3D].
+    private Tensor<T> PackedQkv(Tape<T> tape, Tensor<T> x) =>
+        tape.Linear(x, tape.Concat([_wq.Weight, _wk.Weight, _wv.Weight], 1), tape.Concat([_wq.Bias!, _wk.Bias!, _wv.Bias!], 0));
 }

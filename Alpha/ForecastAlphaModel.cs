@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
-using LeanModels.Models.Data;
+using Bar = LeanModels.Models.Data.Bar;
 using LeanModels.Models.Forecasting;
 using LeanModels.Models.Research;
 using QuantConnect;
@@ -53,8 +53,9 @@ public sealed class ForecastAlphaModel : AlphaModel
         Name = string.Create(CultureInfo.InvariantCulture, $"{nameof(ForecastAlphaModel)}({forecaster.Name},{minMagnitude})");
     }
 
-    /// <summary>Symbols with state (for tests: a removed symbol must leave this set).</summary>
-    internal IReadOnlyCollection<Symbol> TrackedSymbols => _symbolDataBySymbol.Keys;
+    /// <summary>The symbols this alpha currently keeps bars for: added by <see cref="OnSecuritiesChanged"/>, released when LEAN
+    /// removes the security. Read on the algorithm thread.</summary>
+    public IReadOnlyCollection<Symbol> TrackedSymbols => _symbolDataBySymbol.Keys;
 
     /// <summary>Takes the new daily bars of <paramref name="data"/>, then (unless warming up) predicts once and emits one insight
     /// or one cancel per symbol that got a new bar.</summary>

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
+using System.Globalization;
 using LeanModels.Models.Forecasting;
+using QuantConnect;
 using QuantConnect.Algorithm;
+using QuantConnect.Securities;
 
 namespace LeanModels.Alpha;
 
@@ -51,11 +54,20 @@ public sealed class ForecasterSlot
     /// is refused: the reason goes to <c>algorithm.Error</c> and the slot stays empty, so the alpha emits nothing rather than
     /// predictions from a bad model.
     /// </summary>
+    /// <remarks>
+    /// <b>No look-ahead by usage.</b> An artifact records its training window; the label of its last training date ends
+    /// H + 1 trading days later (<see cref="LabelEnd"/>). In a backtest whose start date is not after that day, every trade
+    /// up to it would come from a model that had seen later prices, so the artifact is refused with an error naming both
+    /// dates, unless <paramref name="allowTrainingOverlap"/> is set; then it is used with a warning in the log. Live trading
+    /// starts today, after any training window, and is not checked. Call it in <c>Initialize</c> after <c>SetStartDate</c>.
+    /// </remarks>
     /// <param name="algorithm">The algorithm whose ObjectStore holds the artifact.</param>
     /// <param name="key">ObjectStore key of the artifact.</param>
+    /// <param name="allowTrainingOverlap">Use the artifact even though the backtest starts inside (or before the end of) its
+    /// training data; every result is then contaminated by look-ahead. Defaults to false.</param>
     /// <returns>A slot named <paramref name="key"/>, holding the model or empty.</returns>
     /// <exception cref="ArgumentException"><paramref name="key"/> is null or white space.</exception>
-    public static ForecasterSlot FromObjectStore(QCAlgorithm algorithm, string key)
+    public static ForecasterSlot FromObjectStore(QCAlgorithm algorithm, string key, bool allowTrainingOverlap = false)
     {
         ArgumentNullException.ThrowIfNull(algorithm);
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
@@ -65,16 +77,53 @@ public sealed class ForecasterSlot
             algorithm.Error($"{nameof(ForecasterSlot)}: no model artifact under ObjectStore key '{key}'; the forecast alpha will emit no insights. Save one from the research notebook or with 'leanmodels research --save-artifacts'.");
             return slot;
         }
+        LoadedArtifact loaded;
         try
         {
-            var loaded = ForecasterArtifact.Deserialize(algorithm.ObjectStore.ReadBytes(key), $"ObjectStore:{key}");
-            slot.Publish(loaded.Model);
-            algorithm.Debug($"{nameof(ForecasterSlot)}: loaded model '{loaded.Model.Name}' (horizon {loaded.Model.Horizon} bars, trained {loaded.Training.From:yyyy-MM-dd}..{loaded.Training.To:yyyy-MM-dd} on {loaded.Training.Tickers.Count} tickers) from ObjectStore key '{key}'.");
+            loaded = ForecasterArtifact.Deserialize(algorithm.ObjectStore.ReadBytes(key), $"ObjectStore:{key}");
         }
         catch (InvalidDataException e)
         {
             algorithm.Error($"{nameof(ForecasterSlot)}: refused the model artifact under ObjectStore key '{key}': {e.Message} The forecast alpha will emit no insights.");
+            return slot;
         }
+        if (!algorithm.LiveMode)
+        {
+            var labelEnd = LabelEnd(loaded.Training.To, loaded.Model.Horizon);
+            var start = DateOnly.FromDateTime(algorithm.StartDate);
+            if (start <= labelEnd)
+            {
+                var what = string.Create(CultureInfo.InvariantCulture,
+                    $"the model artifact under ObjectStore key '{key}' was trained on {loaded.Training.From:yyyy-MM-dd}..{loaded.Training.To:yyyy-MM-dd} with labels up to {labelEnd:yyyy-MM-dd}, but the backtest starts {start:yyyy-MM-dd}");
+                if (!allowTrainingOverlap)
+                {
+                    algorithm.Error($"{nameof(ForecasterSlot)}: refused: {what}, so its trades would use prices the model had already seen (look-ahead). Train the artifact on data ending before the backtest starts (e.g. 'leanmodels research --end <date> --save-artifacts'), or start the backtest after {labelEnd:yyyy-MM-dd}. The forecast alpha will emit no insights.");
+                    return slot;
+                }
+                var warning = $"{nameof(ForecasterSlot)}: WARNING: LOOK-AHEAD ALLOWED: {what}; every result up to {labelEnd:yyyy-MM-dd} is contaminated.";
+                algorithm.Log(warning);
+                algorithm.Debug(warning);
+            }
+        }
+        slot.Publish(loaded.Model);
+        algorithm.Debug($"{nameof(ForecasterSlot)}: loaded model '{loaded.Model.Name}' (horizon {loaded.Model.Horizon} bars, trained {loaded.Training.From:yyyy-MM-dd}..{loaded.Training.To:yyyy-MM-dd} on {loaded.Training.Tickers.Count} tickers) from ObjectStore key '{key}'.");
         return slot;
+    }
+
+    /// <summary>The last date whose prices a model trained up to <paramref name="lastTrainingDate"/> has seen: its label,
+    /// log(O[t+1+H] / O[t+1]), ends on the (H + 1)-th US-equity trading day after it (LEAN's market-hours database).</summary>
+    /// <param name="lastTrainingDate">Last training date of the artifact.</param>
+    /// <param name="horizon">H, bars.</param>
+    /// <returns>The date of the last bar the labels read.</returns>
+    internal static DateOnly LabelEnd(DateOnly lastTrainingDate, int horizon)
+    {
+        var hours = MarketHoursDatabase.FromDataFolder().GetExchangeHours(Market.USA, null, SecurityType.Equity);
+        var date = lastTrainingDate.ToDateTime(TimeOnly.MinValue);
+        for (var k = 0; k < horizon + 1; k++)
+        {
+            do date = date.AddDays(1);
+            while (!hours.IsDateOpen(date));
+        }
+        return DateOnly.FromDateTime(date);
     }
 }

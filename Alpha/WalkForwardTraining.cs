@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 using System.Globalization;
-using LeanModels.Models.Data;
+using Bar = LeanModels.Models.Data.Bar;
 using LeanModels.Models.Forecasting;
 using LeanModels.Models.Research;
 using QuantConnect;
@@ -32,6 +32,7 @@ public sealed class WalkForwardTraining
     private readonly int _trainWindow;
     private readonly int _historyBars;
     private readonly TimeSpan _timeout;
+    private DateTime _lastTrainedBarDate = DateTime.MinValue;
 
     /// <summary>Initializes a new instance of the <see cref="WalkForwardTraining"/> class.</summary>
     /// <param name="slot">Receives each trained model.</param>
@@ -81,7 +82,14 @@ public sealed class WalkForwardTraining
         {
             var symbols = algorithm.Securities.Keys.Where(s => s.SecurityType == SecurityType.Equity).ToList();
             var history = algorithm.History(symbols, _historyBars, Resolution.Daily);
-            var panel = ToPanel(history);
+            var panel = ToPanel(history, symbols);
+            if (panel.DateCount > 0 && panel.Dates[^1].ToDateTime(TimeOnly.MinValue) <= _lastTrainedBarDate)
+            {
+                // After the data ends (or on a holiday run) the window is the one the current model was fitted on.
+                algorithm.Debug(string.Create(CultureInfo.InvariantCulture,
+                    $"{nameof(WalkForwardTraining)} {_slot.Name} at {now:yyyy-MM-dd HH:mm}: no bar after {_lastTrainedBarDate:yyyy-MM-dd} since the last training; keeping model version {_slot.Version}."));
+                return false;
+            }
             var fit = Task.Run(() => ForecasterTraining.Fit(panel, _trainer, _horizon, _trainWindow));
             if (!fit.Wait(_timeout))
             {
@@ -91,6 +99,7 @@ public sealed class WalkForwardTraining
             }
             var trained = fit.Result;
             _slot.Publish(trained.Model);
+            _lastTrainedBarDate = panel.Dates[^1].ToDateTime(TimeOnly.MinValue);
             algorithm.Debug(string.Create(CultureInfo.InvariantCulture,
                 $"{nameof(WalkForwardTraining)} {_slot.Name} at {now:yyyy-MM-dd HH:mm}: trained on {trained.Training.Dates} dates {trained.Training.From:yyyy-MM-dd}..{trained.Training.To:yyyy-MM-dd}, {panel.AssetCount} assets; model version {_slot.Version}."));
             return true;
@@ -103,14 +112,18 @@ public sealed class WalkForwardTraining
         }
     }
 
-    /// <summary>Daily trade bars of a history request → a panel of adjusted bars, tickers in ordinal order.</summary>
-    private static Panel ToPanel(IEnumerable<Slice> history)
+    /// <summary>Daily trade bars of a history request → a panel of adjusted bars, one asset per security, tickers in ordinal order.</summary>
+    /// <remarks>Bars are keyed by security identifier, not by ticker: LEAN's <c>History</c> labels a renamed security's older
+    /// bars with the ticker of their date (GOOG's bars before 2014-04-03 come as GOOCV, same identifier), and keying by
+    /// ticker would split one asset in two. Each asset is named by the algorithm's current ticker of its identifier.</remarks>
+    private static Panel ToPanel(IEnumerable<Slice> history, IReadOnlyList<Symbol> symbols)
     {
+        var tickerById = symbols.ToDictionary(s => s.ID, s => s.Value.ToLowerInvariant());
         var bars = new SortedDictionary<string, List<Bar>>(StringComparer.Ordinal);
         history.PushThrough(data =>
         {
             if (data is not TradeBar bar || bar.IsFillForward) return;          // the research panel forward-fills nothing
-            var ticker = bar.Symbol.Value.ToLowerInvariant();
+            if (!tickerById.TryGetValue(bar.Symbol.ID, out var ticker)) ticker = bar.Symbol.Value.ToLowerInvariant();
             if (!bars.TryGetValue(ticker, out var list)) bars[ticker] = list = new List<Bar>();
             var date = bar.Time.Date;
             if (list.Count > 0 && list[^1].Time >= date) return;   // one bar per date, ascending

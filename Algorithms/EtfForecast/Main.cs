@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Globalization;
 using LeanModels.Alpha;
 using LeanModels.Portfolio;
 using LeanModels.Risk;
@@ -26,7 +25,7 @@ public class EtfForecast : QCAlgorithm
         foreach (var ticker in p.Tickers) AddEquity(ticker, Resolution.Daily);
         SetWarmUp(p.WarmUpBars, Resolution.Daily);
 
-        SetAlpha(new ForecastAlphaModel(ForecasterSlot.FromObjectStore(this, p.ModelKey), p.MinMagnitude));
+        SetAlpha(new ForecastAlphaModel(ForecasterSlot.FromObjectStore(this, p.ModelKey, p.AllowTrainingOverlap), p.MinMagnitude));
         SetPortfolioConstruction(new AllocationPortfolioConstructionModel(Resolution.Daily, p.Bias, p.MaxGrossExposure, p.MaxTurnover));
         SetRiskManagement(new RegimeAwareRiskManagementModel(
             new VolatilityDrawdownRegimeRule(p.HighVolatility, p.HighVolatilityExposure, p.CrashDrawdown),
@@ -36,25 +35,25 @@ public class EtfForecast : QCAlgorithm
     /// <summary>config.json parameters, parsed once (lean optimize sweeps the numeric ones).</summary>
     private sealed record EtfForecastSettings(DateTime Start, DateTime End, IReadOnlyList<string> Tickers, string ModelKey, int WarmUpBars,
         double MinMagnitude, PortfolioBias Bias, double MaxGrossExposure, double MaxTurnover, double MaxDrawdown, double MaxCvar,
-        double TargetVolatility, double HighVolatility, double HighVolatilityExposure, double CrashDrawdown)
+        double TargetVolatility, double HighVolatility, double HighVolatilityExposure, double CrashDrawdown, bool AllowTrainingOverlap)
     {
         public static EtfForecastSettings Read(QCAlgorithm algorithm) => new(
-            Date(algorithm.GetParameter("start", "2015-01-02")),
-            Date(algorithm.GetParameter("end", "2021-12-31")),
-            algorithm.GetParameter("tickers", "spy,qqq,iwm,eem,uso,bno").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            algorithm.GetDateParameter("start", "2015-01-02"),
+            algorithm.GetDateParameter("end", "2021-03-31"),
+            algorithm.GetListParameter("tickers", "spy,qqq,iwm,eem,uso,bno"),
             algorithm.GetParameter("model-key", "leanmodels/ridge.lmfa"),
-            algorithm.GetParameter("warm-up-bars", 70),
-            algorithm.GetParameter("min-magnitude", 0.0),
-            Enum.Parse<PortfolioBias>(algorithm.GetParameter("portfolio-bias", "LongShort"), ignoreCase: true),
-            algorithm.GetParameter("max-gross-exposure", 1.0),
-            algorithm.GetParameter("max-turnover", 0.5),
-            algorithm.GetParameter("max-drawdown", 0.25),
-            algorithm.GetParameter("max-cvar", 0.04),
-            algorithm.GetParameter("target-volatility", 0.20),
-            algorithm.GetParameter("high-volatility", 0.30),
-            algorithm.GetParameter("high-volatility-exposure", 0.5),
-            algorithm.GetParameter("crash-drawdown", 0.20));
+            algorithm.GetIntParameter("warm-up-bars", 70),
+            algorithm.GetDoubleParameter("min-magnitude", 0.0),
+            algorithm.GetEnumParameter("portfolio-bias", PortfolioBias.LongShort),
+            algorithm.GetDoubleParameter("max-gross-exposure", 1.0),
+            algorithm.GetDoubleParameter("max-turnover", 0.5),
+            algorithm.GetDoubleParameter("max-drawdown", 0.25),
+            algorithm.GetDoubleParameter("max-cvar", 0.04),
+            algorithm.GetDoubleParameter("target-volatility", 0.20),
+            algorithm.GetDoubleParameter("high-volatility", 0.30),
+            algorithm.GetDoubleParameter("high-volatility-exposure", 0.5),
+            algorithm.GetDoubleParameter("crash-drawdown", 0.20),
+            algorithm.GetBoolParameter("allow-training-overlap", false));
 
-        private static DateTime Date(string text) => DateTime.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 }

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-using System.Globalization;
 using LeanModels.Alpha;
 using LeanModels.Models.Forecasting;
 using LeanModels.Portfolio;
@@ -44,24 +43,23 @@ public class StockForecast : QCAlgorithm
         double MaxGrossExposure, double MaxTurnover, double MaxDrawdown, double MaxCvar, double TargetVolatility)
     {
         public static StockForecastSettings Read(QCAlgorithm algorithm) => new(
-            Date(algorithm.GetParameter("start", "2015-01-02")),
-            Date(algorithm.GetParameter("end", "2021-12-31")),
-            algorithm.GetParameter("tickers", "aapl,aig,bac,ibm,goog,wm").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            algorithm.GetDateParameter("start", "2015-01-02"),
+            algorithm.GetDateParameter("end", "2021-03-31"),
+            algorithm.GetListParameter("tickers", "aapl,aig,bac,ibm,goog,wm"),
             algorithm.GetParameter("model", "ridge"),
-            algorithm.GetParameter("ridge-lambda", 0.01),
-            algorithm.GetParameter("horizon", 5),
-            algorithm.GetParameter("train-window", 500),
-            algorithm.GetParameter("history-bars", 756),
-            algorithm.GetParameter("training-timeout-seconds", 600.0),
-            algorithm.GetParameter("warm-up-bars", 70),
-            algorithm.GetParameter("min-magnitude", 0.0),
-            Enum.Parse<PortfolioBias>(algorithm.GetParameter("portfolio-bias", "Long"), ignoreCase: true),
-            algorithm.GetParameter("max-gross-exposure", 1.0),
-            algorithm.GetParameter("max-turnover", 0.5),
-            algorithm.GetParameter("max-drawdown", 0.25),
-            algorithm.GetParameter("max-cvar", 0.04),
-            algorithm.GetParameter("target-volatility", 0.25));
+            algorithm.GetDoubleParameter("ridge-lambda", 0.01),
+            algorithm.GetIntParameter("horizon", 5),
+            algorithm.GetIntParameter("train-window", 500),
+            algorithm.GetIntParameter("history-bars", 756),
+            algorithm.GetDoubleParameter("training-timeout-seconds", 600.0),
+            algorithm.GetIntParameter("warm-up-bars", 70),
+            algorithm.GetDoubleParameter("min-magnitude", 0.0),
+            algorithm.GetEnumParameter("portfolio-bias", PortfolioBias.Long),
+            algorithm.GetDoubleParameter("max-gross-exposure", 1.0),
+            algorithm.GetDoubleParameter("max-turnover", 0.5),
+            algorithm.GetDoubleParameter("max-drawdown", 0.25),
+            algorithm.GetDoubleParameter("max-cvar", 0.04),
+            algorithm.GetDoubleParameter("target-volatility", 0.25));
 
-        private static DateTime Date(string text) => DateTime.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 }

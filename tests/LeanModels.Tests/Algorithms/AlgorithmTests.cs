@@ -2,12 +2,13 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using LeanModels.Algorithms;
 using LeanModels.Models.Forecasting;
-using LeanModels.Tests.LeanFacade;
-using QuantConnect.Algorithm;
+using LeanModels.Tests.Lean;
 
 namespace LeanModels.Tests.Algorithms;
 
-/// <summary>The Algorithms/ projects: LEAN CLI layout rules (lean-api.md §6.2) and a run through the framework loop.</summary>
+/// <summary>The Algorithms/ projects: LEAN CLI layout rules (lean-api.md §6.2) and backtests in the real LEAN engine, built and
+/// run as `lean backtest` does (../shared/lean-engine/run-backtest.sh) on ../shared/data/lean.</summary>
+[Category("Lean")]
 public class AlgorithmTests
 {
     private static readonly string[] Projects = ["EtfForecast", "StockForecast"];
@@ -38,7 +39,7 @@ public class AlgorithmTests
         var main = File.ReadAllText(Path.Combine(Folder(name), "Main.cs"));
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder(name), "config.json")));
         foreach (var parameter in config.RootElement.GetProperty("parameters").EnumerateObject())
-            Assert.That(main, Does.Contain($"GetParameter(\"{parameter.Name}\""), parameter.Name);
+            Assert.That(Regex.IsMatch(main, $@"Get\w*Parameter\(""{Regex.Escape(parameter.Name)}"""), Is.True, parameter.Name);
     }
 
     [Test]
@@ -55,46 +56,64 @@ public class AlgorithmTests
             .And.Contain($"\"{key}\"").And.Contain(".Predict("));
     }
 
-    private static List<FrameworkLoop.Step> Run(QCAlgorithm algorithm, string start, string end, Dictionary<string, string> parameters)
+    private static readonly string[] EtfTickers = ["spy", "qqq", "iwm", "eem", "uso", "bno"];
+
+    /// <summary>Ridge on the ETF universe, trained on history up to 2014-12-31 (labels included), before the backtest starts.</summary>
+    private static byte[] EtfArtifact()
     {
-        parameters["start"] = start;
-        parameters["end"] = end;
-        foreach (var (key, value) in parameters) algorithm.FacadeParameters[key] = value;
-        algorithm.Initialize();
-        return new FrameworkLoop(algorithm).Run(DateOnly.Parse(start), DateOnly.Parse(end), algorithm.FacadeWarmUpBars);
+        var trained = ForecasterTraining.Fit(PackData.PanelUpTo(EtfTickers, new DateOnly(2014, 12, 31)), ForecasterCatalog.CreateTrainer("ridge"), 5, 500);
+        return ForecasterArtifact.Serialize(trained.Model, trained.Training);
     }
 
-    [Test]
-    public void EtfForecast_RunsFromAnObjectStoreArtifact()
-    {
-        var algorithm = new EtfForecast();
-        algorithm.SetCash(1m);
-        algorithm.ObjectStore.SaveBytes("leanmodels/ridge.lmfa", ForecasterArtifact.Serialize(PackFixture.Ridge.Model, PackFixture.Ridge.Training));
-        var steps = Run(algorithm, "2012-01-03", "2012-12-31", new() { ["tickers"] = "spy,qqq,iwm,eem,uso" });
+    private static readonly Lazy<Backtest> Etf = new(() => RealLean.RunProject("EtfForecast", Folder("EtfForecast"),
+        prepareStorage: storage => PackData.Store(storage, "leanmodels/ridge.lmfa", EtfArtifact())));
 
-        Assert.That(algorithm.RunTimeError, Is.Null);
-        Assert.That(algorithm.ErrorMessages, Is.Empty);
-        Assert.That(steps.Count(s => s.WarmingUp), Is.EqualTo(70));
-        Assert.That(steps.Where(s => s.WarmingUp).SelectMany(s => s.Insights), Is.Empty);
-        var insights = steps.Where(s => !s.WarmingUp).SelectMany(s => s.Insights).ToList();
-        Assert.That(insights, Has.Count.GreaterThan(500));
+    // Config as shipped, but run two months past the end of the data (2021-03-31) to see training stop.
+    private static readonly Lazy<Backtest> Stock = new(() => RealLean.RunProject("StockForecast", Folder("StockForecast"),
+        new Dictionary<string, string> { ["end"] = "2021-05-28", ["horizon"] = "5.0" }));
+
+    [Test]
+    public void EtfForecast_RunsInRealLean_FromAnObjectStoreArtifact()
+    {
+        var run = Etf.Value;
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        Assert.That(run.Errors, Is.Empty, run.ToString());
+        Assert.That(run.Statistics["Total Orders"], Is.Not.EqualTo("0"));
+        Assert.That(run.OrderCount, Is.GreaterThan(100));
+        var insights = run.Insights;
+        Assert.That(insights, Has.Count.GreaterThan(1000));
         Assert.That(insights.Select(i => i.SourceModel).Distinct(), Is.EqualTo(new[] { "ForecastAlphaModel(leanmodels/ridge.lmfa,0)" }));
-        Assert.That(algorithm.Portfolio.Invested, Is.True);
+        Assert.That(insights.Min(i => i.GeneratedUtc), Is.GreaterThanOrEqualTo(new DateTime(2015, 1, 2)), "nothing while warming up");
+        Assert.That(insights.Select(i => i.Ticker).Distinct().Order(), Is.EqualTo(EtfTickers.Order()));
     }
 
     [Test]
-    public void StockForecast_TrainsInsideTheAlgorithmBeforeTrading()
+    public void StockForecast_TrainsWeeklyInRealLean_OneAssetPerSecurity_AndStopsWhenTheDataEnds()
     {
-        var algorithm = new StockForecast();
-        algorithm.SetCash(1m);
-        var steps = Run(algorithm, "2012-01-03", "2012-09-28", new() { ["tickers"] = "aapl,aig,bac,ibm,wm", ["train-window"] = "250", ["history-bars"] = "400" });
+        var run = Stock.Value;
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        Assert.That(run.Errors, Is.Empty, run.ToString());
+        Assert.That(run.OrderCount, Is.GreaterThan(100));
+        var trained = Regex.Matches(run.Log, @"Debug: (\S+) \S+ WalkForwardTraining ridge at \S+ \S+: trained on (\d+) dates \S+\.\.(\S+), (\d+) assets")
+            .Select(m => (At: DateOnly.Parse(m.Groups[1].Value), Last: DateOnly.Parse(m.Groups[3].Value), Assets: int.Parse(m.Groups[4].Value))).ToList();
+        // Weekly over 2014-09 (warm-up) .. 2021-03: about 340 weeks.
+        Assert.That(trained, Has.Count.InRange(320, 360));
+        // GOOG's bars before 2014-04-03 come from History as GOOCV (same security): still one asset, six in all.
+        Assert.That(trained.Select(t => t.Assets).Distinct(), Is.EqualTo(new[] { 6 }));
+        // The data ends 2021-03-31: no training after the first run that sees the last bar.
+        Assert.That(trained.Count(t => t.At > new DateOnly(2021, 4, 6)), Is.Zero, "refits on a window without new bars");
+        Assert.That(run.Log, Does.Contain("no bar after 2021-03-31 since the last training"));
+        Assert.That(run.Insights.Max(i => i.GeneratedUtc), Is.LessThan(new DateTime(2021, 4, 2)));
+    }
 
-        Assert.That(algorithm.RunTimeError, Is.Null);
-        Assert.That(algorithm.ErrorMessages, Is.Empty);
-        var trainings = algorithm.DebugMessages.Where(m => m.Contains("trained on 250 dates")).ToList();
-        Assert.That(trainings, Has.Count.GreaterThanOrEqualTo(30), "weekly retraining over nine months");
-        var firstLive = steps.First(s => !s.WarmingUp);
-        Assert.That(firstLive.Insights, Is.Not.Empty, "a model exists when warm-up ends");
-        Assert.That(steps.Where(s => !s.WarmingUp).SelectMany(s => s.Targets).All(t => t.Quantity >= 0), Is.True, "long-only by default");
+    [Test]
+    public void IntegerParameter_WrittenAsADecimal_IsRead_AFractionStopsTheAlgorithm()
+    {
+        Assert.That(Stock.Value.ExitCode, Is.Zero, "horizon = 5.0 is read as 5");
+        var run = RealLean.RunProject("StockForecast-bad-horizon", Folder("StockForecast"),
+            new Dictionary<string, string> { ["start"] = "2015-01-02", ["end"] = "2015-01-30", ["horizon"] = "5.5" });
+        Assert.That(run.Log, Does.Contain("parameter 'horizon' is '5.5', which is not a whole number"));
+        Assert.That(run.Insights, Is.Empty);
+        Assert.That(run.OrderCount, Is.Zero);
     }
 }

@@ -1,139 +1,137 @@
+using System.Globalization;
 using LeanModels.Alpha;
 using LeanModels.Models.Forecasting;
-using LeanModels.Tests.LeanFacade;
-using QuantConnect;
-using QuantConnect.Algorithm.Framework.Alphas;
+using LeanModels.Tests.Lean;
 
 namespace LeanModels.Tests.Alpha;
 
-/// <summary>ForecastAlphaModel through LEAN's framework loop over real daily bars (aapl, aig, bac, ibm, spy, 2012-01 to 2013-06).</summary>
+/// <summary>ForecastAlphaModel in the real LEAN engine: backtests of tests/LeanAlgorithms' AlphaProbe on aapl, aig, bac, ibm, spy
+/// over 2012 (../shared/data/lean), read back from LEAN's result files and the probe's records.</summary>
+[Category("Lean")]
 public class ForecastAlphaModelTests
 {
-    private static (ForecastAlphaModel Alpha, List<FrameworkLoop.Step> Steps) RunRidge(IReadOnlyDictionary<DateOnly, string[]>? removals = null, string model = "ridge")
+    private const string SourceModel = "ForecastAlphaModel(leanmodels/ridge.lmfa,0)";
+
+    [Test]
+    public void Name_FromNameofAndArguments() =>
+        Assert.That(new ForecastAlphaModel(new ForecasterSlot("ridge"), 0.001).Name, Is.EqualTo("ForecastAlphaModel(ridge,0.001)"));
+
+    [Test]
+    public void Constructor_NegativeMinMagnitude_Throws() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ForecastAlphaModel(new ForecasterSlot("ridge"), -0.1));
+
+    [Test]
+    public void Backtest_RunsWithoutErrors()
     {
-        var algorithm = PackFixture.NewAlgorithm(artifact: PackFixture.ByName(model));
-        var alpha = PackFixture.RidgeAlpha(algorithm);
-        algorithm.SetAlpha(alpha);
-        var steps = new FrameworkLoop(algorithm).Run(PackFixture.LoopStart, PackFixture.LoopEnd, PackFixture.WarmUpBars, removals);
-        Assert.That(algorithm.ErrorMessages, Is.Empty);
-        return (alpha, steps);
+        var run = ProbeRuns.Ridge;
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        Assert.That(run.Errors, Is.Empty, run.ToString());
+        Assert.That(run.OrderCount, Is.GreaterThan(100));
     }
 
     [Test]
-    public void Name_FromNameofAndArguments()
+    public void WarmUp_EmitsNoInsight()
     {
-        var alpha = new ForecastAlphaModel(new ForecasterSlot("leanmodels/ridge.lmfa"), 0.001);
-        Assert.That(alpha.Name, Is.EqualTo("ForecastAlphaModel(leanmodels/ridge.lmfa,0.001)"));
+        var run = ProbeRuns.Ridge;
+        var insights = run.Probe("INSIGHT");
+        Assert.That(insights, Is.Not.Empty, run.ToString());
+        Assert.That(insights.Where(i => i.Fields[1] != "live"), Is.Empty, "an insight while LEAN was warming up");
+        var start = DateTime.Parse(ProbeRuns.Start, CultureInfo.InvariantCulture);
+        Assert.That(run.Insights.Where(i => i.GeneratedUtc < start), Is.Empty);
     }
 
     [Test]
-    public void Constructor_NegativeMinMagnitude_Throws()
+    public void EveryNewBar_GivesOneInsightPerSymbol_WithTheAlphasName()
     {
-        Assert.That(() => new ForecastAlphaModel(new ForecasterSlot("x"), -0.1), Throws.InstanceOf<ArgumentOutOfRangeException>());
-    }
-
-    [Test]
-    public void Loop_WarmUp_EmitsNothing_ThenOneInsightPerSymbolPerBar()
-    {
-        var (alpha, steps) = RunRidge();
-        Assert.That(steps.Count(s => s.WarmingUp), Is.EqualTo(PackFixture.WarmUpBars));
-        Assert.That(steps.Where(s => s.WarmingUp).SelectMany(s => s.Insights), Is.Empty);
-        var live = steps.Where(s => !s.WarmingUp).ToList();
-        Assert.That(live, Has.Count.GreaterThan(250));
-        foreach (var step in live)
+        var run = ProbeRuns.Ridge;
+        var insights = run.Probe("INSIGHT");
+        var tradingDays = PackData.Bars("spy").Select(b => b.Date)
+            .Where(d => d >= DateOnly.Parse(ProbeRuns.Start, CultureInfo.InvariantCulture) && d <= DateOnly.Parse(ProbeRuns.End, CultureInfo.InvariantCulture)).ToList();
+        var byDay = insights.GroupBy(i => DateOnly.FromDateTime(i.Time)).ToDictionary(g => g.Key, g => g.Select(i => i.Fields[0]).ToList());
+        foreach (var day in tradingDays)
         {
-            var symbols = step.Insights.Select(i => i.Symbol).ToList();
-            Assert.That(symbols, Is.Unique, $"{step.Date}: more than one insight for a symbol");
-            // Every symbol traded that day gets an insight: ridge forecasts are finite and non-zero on real data.
-            Assert.That(symbols, Has.Count.EqualTo(PackFixture.Tickers.Length), $"{step.Date}");
-            foreach (var insight in step.Insights)
-            {
-                Assert.That(insight.SourceModel, Is.EqualTo(alpha.Name));
-                Assert.That(insight.Type, Is.EqualTo(InsightType.Price));
-                Assert.That(insight.BarCount, Is.EqualTo(PackFixture.Ridge.Model.Horizon));
-                Assert.That(Math.Sign(insight.Magnitude!.Value), Is.EqualTo((int)insight.Direction), "magnitude is a signed simple return");
-                Assert.That(insight.Confidence, Is.Null, "ridge has no confidence");
-            }
+            var expected = PackData.Tickers.Where(t => t != "bac" || day < ProbeRuns.RemovalDate).Order(StringComparer.Ordinal).ToList();
+            Assert.That(byDay.TryGetValue(day, out var tickers) ? tickers.Order(StringComparer.Ordinal).ToList() : [], Is.EqualTo(expected), $"{day}");
         }
+        Assert.That(byDay.Keys.Except(tradingDays), Is.Empty, "insights on a day without a bar");
+        Assert.That(run.Insights.Select(i => i.SourceModel).Distinct(), Is.EqualTo(new[] { SourceModel }));
+        Assert.That(insights.Select(i => i.Fields[5]).Distinct(), Is.EqualTo(new[] { SourceModel }));
+        Assert.That(run.Insights, Has.Count.EqualTo(insights.Count), "alpha-results.json holds every insight");
     }
 
     [TestCase("ridge")]
     [TestCase("ridge-regime")]
     [TestCase("momentum20")]
-    public void Loop_Predictions_EqualPredictOnFullHistoryPanel_BitForBit(string name)
+    public void Forecasts_InsideLean_EqualPredictOnTheFullHistory_BitForBit(string name)
     {
-        var (_, steps) = RunRidge(model: name);
-        var live = steps.Where(s => !s.WarmingUp).ToList();
-        var model = PackFixture.ByName(name).Model;
-        // Every 25th live date, plus the first and the last: `leanmodels predict` on the full history up to that date, fed
-        // the full-history panel predict reads: LeanDataFolder computes LEAN's decimals and converts them as the alpha does.
-        var sample = live.Where((_, k) => k % 25 == 0).Append(live[^1]).ToList();
-        foreach (var step in sample)
+        var run = name == "ridge" ? ProbeRuns.Ridge : ProbeRuns.Model(name);
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        var model = PackData.Model(name).Model;
+        var days = run.Probe("INSIGHT").GroupBy(i => DateOnly.FromDateTime(i.Time)).ToList();
+        Assert.That(days, Has.Count.GreaterThan(200));
+        // Every 20th trading day plus the last: what `leanmodels predict` computes from the full history up to that date.
+        foreach (var day in days.Where((_, k) => k % 20 == 0).Append(days[^1]))
         {
-            var forecast = model.Predict(PackFixture.PanelUpTo(PackFixture.Tickers, step.Date));
-            Assert.That(forecast.Date, Is.EqualTo(step.Date));
-            Assert.That(step.Insights, Has.Count.EqualTo(PackFixture.Tickers.Length), $"{step.Date}: one insight per asset to compare");
-            foreach (var insight in step.Insights)
+            var tickers = day.Select(i => i.Fields[0]).Order(StringComparer.Ordinal).ToList();
+            var forecast = model.Predict(PackData.PanelUpTo(tickers, day.Key));
+            Assert.That(forecast.Date, Is.EqualTo(day.Key));
+            foreach (var insight in day)
             {
-                var a = forecast.Tickers.ToList().IndexOf(insight.Symbol.Value.ToLowerInvariant());
+                var a = forecast.Tickers.ToList().IndexOf(insight.Fields[0]);
                 var expected = double.ExpM1(forecast.Mean[a]);
-                Assert.That(BitConverter.DoubleToInt64Bits(insight.Magnitude!.Value), Is.EqualTo(BitConverter.DoubleToInt64Bits(expected)),
-                    $"{step.Date} {insight.Symbol}: loop {insight.Magnitude:R} vs full history {expected:R}");
+                Assert.That(BitConverter.DoubleToInt64Bits(insight.D(2)), Is.EqualTo(BitConverter.DoubleToInt64Bits(expected)),
+                    $"{day.Key} {insight.Fields[0]}: LEAN {insight.Fields[2]} vs predict {expected:R}");
             }
         }
     }
 
     [Test]
-    public void Loop_RemovedSymbol_ReleasesStateAndCancelsItsInsights()
+    public void RemovedSymbol_IsReleased_AndItsInsightsCancelled()
     {
-        var removalDate = new DateOnly(2012, 9, 4);
-        var bac = PackFixture.Equity("bac");
-        var algorithm = PackFixture.NewAlgorithm();
-        var alpha = PackFixture.RidgeAlpha(algorithm);
-        algorithm.SetAlpha(alpha);
-        var loop = new FrameworkLoop(algorithm);
-        var steps = loop.Run(PackFixture.LoopStart, PackFixture.LoopEnd, PackFixture.WarmUpBars, new Dictionary<DateOnly, string[]> { [removalDate] = ["bac"] });
-
-        Assert.That(alpha.TrackedSymbols, Does.Not.Contain(bac));
-        Assert.That(alpha.TrackedSymbols, Has.Count.EqualTo(PackFixture.Tickers.Length - 1));
-        var before = steps.Where(s => s.Date < removalDate).SelectMany(s => s.Insights).Where(i => i.Symbol == bac).ToList();
-        Assert.That(before, Is.Not.Empty);
-        Assert.That(steps.Where(s => s.Date >= removalDate).SelectMany(s => s.Insights).Where(i => i.Symbol == bac), Is.Empty);
-        var removalUtc = FrameworkLoop.LocalClose(removalDate) + FrameworkLoop.UtcOffset;
-        Assert.That(before.Where(i => i.IsActive(removalUtc)), Is.Empty, "BAC's insights are cancelled on removal");
+        var run = ProbeRuns.Ridge;
+        var removed = run.Probe("REMOVED").Single();
+        Assert.That(removed.Fields[0], Is.EqualTo("bac"));
+        Assert.That(DateOnly.FromDateTime(removed.Time), Is.EqualTo(ProbeRuns.RemovalDate));
+        Assert.That(run.Probe("END").Single().Fields[1].Split('|'), Is.EqualTo(new[] { "aapl", "aig", "ibm", "spy" }), "the alpha's tracked symbols after the removal");
+        var bac = run.Insights.Where(i => i.Ticker == "bac").ToList();
+        Assert.That(bac, Is.Not.Empty);
+        var removalUtc = removed.Time.AddHours(5);           // New York summer time → UTC, upper bound
+        Assert.That(bac.Where(i => i.GeneratedUtc > removalUtc), Is.Empty, "no BAC insight after its removal");
+        Assert.That(bac.Where(i => i.CloseUtc > removalUtc), Is.Empty, "BAC's open insights are cancelled on removal");
     }
 
     [Test]
-    public void ObjectStore_CorruptedArtifact_IsRefusedAndAlgorithmEmitsNothing()
+    public void CorruptedArtifact_InTheObjectStore_MeansNoInsightAndAClearError()
     {
-        var algorithm = PackFixture.NewAlgorithm();
-        var bytes = algorithm.ObjectStore.ReadBytes(PackFixture.ArtifactKey);
-        bytes[bytes.Length / 2] ^= 0x5A;                                   // flip bits in the middle: checksum mismatch
-        algorithm.ObjectStore.SaveBytes(PackFixture.ArtifactKey, bytes);
-        var slot = ForecasterSlot.FromObjectStore(algorithm, PackFixture.ArtifactKey);
-        Assert.That(slot.Current, Is.Null);
-        Assert.That(algorithm.ErrorMessages, Has.Count.EqualTo(1));
-        Assert.That(algorithm.ErrorMessages.Single(), Does.Contain("refused the model artifact under ObjectStore key 'leanmodels/ridge.lmfa'")
-            .And.Contain("emit no insights"));
-
-        algorithm.SetAlpha(new ForecastAlphaModel(slot));
-        var steps = new FrameworkLoop(algorithm).Run(PackFixture.LoopStart, new DateOnly(2012, 6, 29), PackFixture.WarmUpBars);
-        Assert.That(steps.Where(s => !s.WarmingUp), Is.Not.Empty);
-        Assert.That(steps.SelectMany(s => s.Insights), Is.Empty);
+        var run = ProbeRuns.Corrupted;
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        Assert.That(run.Insights, Is.Empty);
+        Assert.That(run.Probe("INSIGHT"), Is.Empty);
+        Assert.That(run.Errors.Single(), Does.Contain("refused the model artifact under ObjectStore key 'leanmodels/ridge.lmfa'")
+            .And.Contain("checksum").IgnoreCase.And.Contain("emit no insights"));
     }
 
     [Test]
-    public void ObjectStore_TruncatedOrMissingArtifact_IsRefused()
+    public void ArtifactTrainedOnTheBacktestsPeriod_IsRefused_UnlessExplicitlyAllowed()
     {
-        var algorithm = PackFixture.NewAlgorithm();
-        var bytes = algorithm.ObjectStore.ReadBytes(PackFixture.ArtifactKey);
-        algorithm.ObjectStore.SaveBytes("truncated", bytes[..(bytes.Length - 9)]);
-        Assert.That(ForecasterSlot.FromObjectStore(algorithm, "truncated").Current, Is.Null);
-        Assert.That(ForecasterSlot.FromObjectStore(algorithm, "absent").Current, Is.Null);
-        Assert.That(ForecasterSlot.FromObjectStore(algorithm, PackFixture.ArtifactKey).Current, Is.Not.Null);
-        var errors = algorithm.ErrorMessages.ToList();
-        Assert.That(errors, Has.Count.EqualTo(2));
-        Assert.That(errors[0], Does.Contain("'truncated'"));
-        Assert.That(errors[1], Does.Contain("no model artifact under ObjectStore key 'absent'"));
+        var refused = ProbeRuns.Overlapping(allow: false);
+        Assert.That(refused.ExitCode, Is.Zero, refused.ToString());
+        Assert.That(refused.Insights, Is.Empty);
+        Assert.That(refused.Errors.Single(), Does.Contain("look-ahead").And.Contain("backtest starts 2011-06-01"));
+
+        var allowed = ProbeRuns.Overlapping(allow: true);
+        Assert.That(allowed.Insights, Is.Not.Empty);
+        Assert.That(allowed.Errors, Is.Empty);
+        Assert.That(allowed.Log, Does.Contain("WARNING: LOOK-AHEAD ALLOWED"));
+    }
+
+    [Test]
+    public void LabelEnd_IsTheHPlusFirstTradingDayAfterTraining()
+    {
+        QuantConnect.Configuration.Config.Set("data-folder", TestPaths.LeanData);   // LEAN's market-hours database
+        // 2011-11-30 (Wed) + 6 trading days with H = 5: Dec 1, 2, 5, 6, 7, 8.
+        Assert.That(ForecasterSlot.LabelEnd(new DateOnly(2011, 11, 30), 5), Is.EqualTo(new DateOnly(2011, 12, 8)));
+        // Over Thanksgiving (2011-11-24) and a weekend: 2011-11-22 + 3 trading days = 23, 25, 28.
+        Assert.That(ForecasterSlot.LabelEnd(new DateOnly(2011, 11, 22), 2), Is.EqualTo(new DateOnly(2011, 11, 28)));
     }
 }

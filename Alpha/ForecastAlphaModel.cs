@@ -25,7 +25,8 @@ namespace LeanModels.Alpha;
 /// <c>Insight.Price(symbol, Resolution.Daily, model.Horizon, direction, magnitude, confidence)</c> where magnitude =
 /// expm1(forecast log return), a signed simple return over the horizon; a symbol without a usable forecast (NaN, or
 /// |magnitude| below <c>minMagnitude</c>) has this model's active insights cancelled instead of a Flat insight. Securities
-/// must be subscribed at daily resolution (the models are daily). The model is read from a <see cref="ForecasterSlot"/> once
+/// must be subscribed at daily resolution (the models are daily): a security with no daily trade-bar subscription gets
+/// no state and no insights, and <c>algorithm.Error</c> says why, once, when it is added. The model is read from a <see cref="ForecasterSlot"/> once
 /// per prediction, so a model published by training on another thread is used from the next bar on.
 /// </remarks>
 public sealed class ForecastAlphaModel : AlphaModel
@@ -121,6 +122,14 @@ public sealed class ForecastAlphaModel : AlphaModel
         foreach (var security in changes.AddedSecurities)
         {
             if (_symbolDataBySymbol.ContainsKey(security.Symbol)) continue;
+            if (!security.Subscriptions.Any(c => c.Resolution == Resolution.Daily && c.Type == typeof(TradeBar)))
+            {
+                // The models are fitted on daily bars and predict() reads daily files: hourly or minute bars consolidated
+                // here would differ from them (extended hours, volume), so the forecasts would not be the research ones.
+                var resolutions = string.Join(", ", security.Subscriptions.Select(c => $"{c.Resolution} {c.Type.Name}").Distinct());
+                algorithm.Error($"{Name}: {security.Symbol.Value} is subscribed at {resolutions}; this alpha needs daily trade bars (AddEquity(ticker, Resolution.Daily) or UniverseSettings.Resolution = Resolution.Daily) and gives it no insights.");
+                continue;
+            }
             _symbolDataBySymbol[security.Symbol] = new SymbolData(security.Symbol);
             added.Add(security.Symbol);
         }

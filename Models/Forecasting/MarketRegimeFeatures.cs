@@ -30,7 +30,7 @@ public sealed record MarketRegimeFeatures(GaussianHmm Hmm, GarchModel Garch)
         var returns = new List<double>(last - first + 1);
         for (var d = first; d <= last; d++) if (double.IsFinite(marketProxy[d])) returns.Add(100.0 * marketProxy[d]);
         var span = returns.ToArray().AsSpan();
-        return new MarketRegimeFeatures(GaussianHmm.Fit(span, 1, new GaussianHmmOptions { States = 2, Seed = seed }), GarchModel.Fit(span));
+        return new MarketRegimeFeatures(GaussianHmm.Fit(span, 1, new GaussianHmmOptions { States = 2, Seed = seed, ReturnScale = 100 }), GarchModel.Fit(span));
     }
 
     /// <summary>Computes the features of date <paramref name="date"/>.</summary>

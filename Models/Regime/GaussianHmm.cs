@@ -23,8 +23,9 @@ public sealed class GaussianHmm
     private readonly double[] _logNormaliser;  // [K]: −½·D·ln 2π − Σ ln L_ii
 
     private GaussianHmm(int states, int dimensions, HmmCovarianceType covarianceType, double[] start, double[] transition,
-        double[] means, double[] covariances, double? logLikelihood, int iterations, bool converged)
+        double[] means, double[] covariances, double? logLikelihood, int iterations, bool converged, double? returnScale)
     {
+        ReturnScale = returnScale;
         States = states;
         Dimensions = dimensions;
         CovarianceType = covarianceType;
@@ -36,6 +37,11 @@ public sealed class GaussianHmm
         Iterations = iterations;
         Converged = converged;
     }
+
+    /// <summary>The unit of the observations when they are daily log returns: the factor fractions were multiplied by before
+    /// fitting (100 = percent, 1 = fractions), from <see cref="GaussianHmmOptions.ReturnScale"/>; null when not declared.
+    /// A consumer that feeds the model returns in another unit must rescale them (e.g. <c>HmmRegimeRule</c> does).</summary>
+    public double? ReturnScale { get; }
 
     /// <summary>Number of hidden states K.</summary>
     public int States { get; }
@@ -122,7 +128,7 @@ public sealed class GaussianHmm
         if (best is null)
             throw new InvalidOperationException($"GaussianHmm.Fit: all {options.Restarts} restarts degenerated (a state received no probability mass) on {t} observations; try fewer states.");
         return new GaussianHmm(k, d, options.Covariance, best.Start, best.Transition, best.Means, best.Covariances,
-            best.LogLikelihood, best.Iterations, best.Converged);
+            best.LogLikelihood, best.Iterations, best.Converged, options.ReturnScale);
     }
 
     /// <summary>Builds a model from given parameters (reordered by variance, as <see cref="Fit"/> does).</summary>
@@ -131,11 +137,17 @@ public sealed class GaussianHmm
     /// <param name="means">[K, D] row-major.</param>
     /// <param name="covariances">[K, D, D] row-major, each symmetric positive definite; for <see cref="HmmCovarianceType.Diagonal"/> only the diagonals are used.</param>
     /// <param name="covarianceType">Covariance structure.</param>
+    /// <param name="returnScale">Unit of the observations when they are daily log returns (<see cref="ReturnScale"/>: 100 =
+    /// percent, 1 = fractions); null when not returns or not declared.</param>
     /// <returns>The model.</returns>
-    /// <exception cref="ArgumentException">A shape is inconsistent, a probability row is invalid, or a covariance is not positive definite; the message gives the offending numbers.</exception>
+    /// <exception cref="ArgumentException">A shape is inconsistent, a probability row is invalid, a covariance is not positive
+    /// definite, or <paramref name="returnScale"/> is not finite and positive; the message gives the offending numbers.</exception>
     public static GaussianHmm FromParameters(ReadOnlySpan<double> startProbabilities, ReadOnlySpan<double> transitionMatrix,
-        ReadOnlySpan<double> means, ReadOnlySpan<double> covariances, HmmCovarianceType covarianceType = HmmCovarianceType.Diagonal)
+        ReadOnlySpan<double> means, ReadOnlySpan<double> covariances, HmmCovarianceType covarianceType = HmmCovarianceType.Diagonal,
+        double? returnScale = null)
     {
+        if (returnScale is { } scale && !(double.IsFinite(scale) && scale > 0))
+            throw new ArgumentException($"GaussianHmm.FromParameters: returnScale is {scale}; it must be finite and > 0 (100 = percent, 1 = fractions).", nameof(returnScale));
         var k = startProbabilities.Length;
         if (k < 1 || transitionMatrix.Length != k * k || means.Length % k != 0 || means.Length == 0)
             throw new ArgumentException($"GaussianHmm.FromParameters: start has {k} entries, transition {transitionMatrix.Length}, means {means.Length}; expected K ≥ 1, K·K and K·D.");
@@ -152,7 +164,7 @@ public sealed class GaussianHmm
                 for (var i = 0; i < d; i++)
                     for (var j = 0; j < d; j++)
                         if (i != j) cov[(s * d + i) * d + j] = 0;
-        return new GaussianHmm(k, d, covarianceType, startProbabilities.ToArray(), transitionMatrix.ToArray(), means.ToArray(), cov, null, 0, false);
+        return new GaussianHmm(k, d, covarianceType, startProbabilities.ToArray(), transitionMatrix.ToArray(), means.ToArray(), cov, null, 0, false, returnScale);
     }
 
     /// <summary>

@@ -27,11 +27,21 @@ public sealed record GaussianHmmOptions
     /// </summary>
     public double VarianceFloorFraction { get; init; } = 1e-6;
 
+    /// <summary>
+    /// The unit of the observations when they are daily log returns: the factor they were multiplied by (100 = percent, as
+    /// the research path and the <c>regime</c> command fit them; 1 = fractions), recorded in the model as
+    /// <see cref="GaussianHmm.ReturnScale"/> so a consumer feeding it returns can check and convert. Null (default) for
+    /// observations that are not returns or whose unit is not declared. Must be finite and &gt; 0 when set.
+    /// </summary>
+    public double? ReturnScale { get; init; }
+
     /// <summary>Throws if any setting is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message gives the value.</exception>
     public void Validate()
     {
         if (States < 1) throw new ArgumentOutOfRangeException(nameof(States), States, $"GaussianHmmOptions: States must be ≥ 1, got {States}.");
+        if (ReturnScale is { } scale && !(double.IsFinite(scale) && scale > 0))
+            throw new ArgumentOutOfRangeException(nameof(ReturnScale), scale, $"GaussianHmmOptions: ReturnScale must be finite and > 0, got {scale}.");
         if (Restarts < 1) throw new ArgumentOutOfRangeException(nameof(Restarts), Restarts, $"GaussianHmmOptions: Restarts must be ≥ 1, got {Restarts}.");
         if (MaxIterations < 1) throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, $"GaussianHmmOptions: MaxIterations must be ≥ 1, got {MaxIterations}.");
         if (!(Tolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, $"GaussianHmmOptions: Tolerance must be ≥ 0, got {Tolerance}.");

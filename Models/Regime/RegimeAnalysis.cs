@@ -39,7 +39,7 @@ public static class RegimeAnalysis
         if (fitCount < minimum)
             throw new ArgumentException($"regime analysis: {fitCount} returns up to {end:yyyy-MM-dd}; the models need at least {minimum}.", nameof(fitEnd));
         var fitReturns = returns.AsSpan(0, fitCount);
-        var hmm = GaussianHmm.Fit(fitReturns, 1, options);
+        var hmm = GaussianHmm.Fit(fitReturns, 1, options with { ReturnScale = 100 });   // percent log returns
         var filtered = hmm.Filter(returns);
         var high = new double[n];
         for (var t = 0; t < n; t++) high[t] = filtered[t * hmm.States + hmm.HighVolState];

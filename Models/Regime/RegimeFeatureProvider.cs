@@ -64,7 +64,7 @@ public sealed class RegimeFeatureProvider
     {
         var y = new double[trainingReturns.Length];
         for (var i = 0; i < y.Length; i++) y[i] = trainingReturns[i] * scale;
-        var hmm = GaussianHmm.Fit(y, 1, hmmOptions);
+        var hmm = GaussianHmm.Fit(y, 1, (hmmOptions ?? new GaussianHmmOptions()) with { ReturnScale = scale });
         var garch = garchVariant is { } v ? GarchModel.Fit(y, v, garchInnovation) : null;
         return new RegimeFeatureProvider(hmm, garch, scale);
     }

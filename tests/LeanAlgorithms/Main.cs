@@ -19,6 +19,7 @@ namespace LeanModels.Tests.LeanAlgorithms;
 /// returned (as a weight of the portfolio value next to the current weight) and every risk override. Optionally removes a
 /// security on a date. Parameters: start, end, tickers, model-key, warm-up-bars, min-magnitude, portfolio-bias,
 /// max-gross-exposure, max-turnover, allow-training-overlap, risk (none | regime), max-drawdown, remove-ticker, remove-date,
+/// hourly-ticker (one more security subscribed at hourly resolution),
 /// probe-out (file).
 /// </summary>
 public class AlphaProbe : QCAlgorithm
@@ -36,6 +37,8 @@ public class AlphaProbe : QCAlgorithm
         SetEndDate(end.Year, end.Month, end.Day);
         SetCash(1_000_000m);
         foreach (var ticker in this.GetListParameter("tickers", "aapl,aig,bac,ibm,spy")) AddEquity(ticker, Resolution.Daily);
+        var hourly = GetParameter("hourly-ticker");
+        if (!string.IsNullOrEmpty(hourly)) AddEquity(hourly, Resolution.Hour);
         SetWarmUp(this.GetIntParameter("warm-up-bars", 70), Resolution.Daily);
 
         var slot = ForecasterSlot.FromObjectStore(this, GetParameter("model-key") ?? "leanmodels/ridge.lmfa",

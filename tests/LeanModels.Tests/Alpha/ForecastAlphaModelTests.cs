@@ -126,6 +126,16 @@ public class ForecastAlphaModelTests
     }
 
     [Test]
+    public void HourlySubscription_IsRefusedClearly_TheDailyOnesStillGetInsights()
+    {
+        var run = ProbeRuns.HourlySubscription;
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        Assert.That(run.Errors.Single(), Does.Contain("SPY is subscribed at Hour TradeBar").And.Contain("needs daily trade bars"));
+        var insights = run.Probe("INSIGHT");
+        Assert.That(insights.Select(i => i.Fields[0]).Distinct().Order(), Is.EqualTo(new[] { "aapl", "aig", "bac", "ibm" }));
+    }
+
+    [Test]
     public void LabelEnd_IsTheHPlusFirstTradingDayAfterTraining()
     {
         QuantConnect.Configuration.Config.Set("data-folder", TestPaths.LeanData);   // LEAN's market-hours database

@@ -49,6 +49,11 @@ internal static class ProbeRuns
         return RealLean.RunProbe("alpha-corrupted", "AlphaProbe", new Dictionary<string, string>(Base()) { ["end"] = "2012-06-29" }, Storing(bytes));
     });
 
+    /// <summary>SPY subscribed hourly next to four daily equities, over 2012-01..2012-03.</summary>
+    public static Backtest HourlySubscription => Once("alpha-hourly", () => RealLean.RunProbe("alpha-hourly", "AlphaProbe",
+        new Dictionary<string, string>(Base()) { ["tickers"] = "aapl,aig,bac,ibm", ["hourly-ticker"] = "spy", ["end"] = "2012-03-30" },
+        Storing(PackData.Artifact("ridge"))));
+
     /// <summary>A backtest starting 2011-06-01, inside the artifact's training window; <paramref name="allow"/> sets
     /// allow-training-overlap.</summary>
     public static Backtest Overlapping(bool allow) => Once("alpha-overlap-" + allow, () => RealLean.RunProbe("alpha-overlap-" + allow, "AlphaProbe",

@@ -7,7 +7,11 @@ public class HmmRegimeRuleTests
 {
     /// <summary>Calm N(0, 0.01²) and turbulent N(0, 0.04²) daily returns, each state persisting with probability 0.98.</summary>
     private static GaussianHmm TwoStates() => GaussianHmm.FromParameters([0.5, 0.5], [0.98, 0.02, 0.02, 0.98], [0.0, 0.0],
-        [0.0001, 0.0016], HmmCovarianceType.Diagonal);
+        [0.0001, 0.0016], HmmCovarianceType.Diagonal, returnScale: 1);
+
+    /// <summary>The same model in percent units (variances × 100²), as the research path and the regime command fit it.</summary>
+    private static GaussianHmm TwoStatesPercent() => GaussianHmm.FromParameters([0.5, 0.5], [0.98, 0.02, 0.02, 0.98], [0.0, 0.0],
+        [1.0, 16.0], HmmCovarianceType.Diagonal, returnScale: 100);
 
     [Test]
     public void Exposure_NoReturns_UsesTheStartProbability()
@@ -28,6 +32,27 @@ public class HmmRegimeRuleTests
         Assert.That(rule.Exposure(turbulent), Is.LessThan(0.21).And.GreaterThanOrEqualTo(0.2));
         var p = rule.HighVolatilityProbability(turbulent);
         Assert.That(rule.Exposure(turbulent), Is.EqualTo(1 - p * 0.8).Within(1e-15));
+    }
+
+    [Test]
+    public void PercentModel_FedFractions_IsRescaled_SameProbabilityAsTheFractionModel()
+    {
+        var returns = Enumerable.Range(0, 60).Select(i => (i % 2 == 0 ? 1 : -1) * (i < 40 ? 0.005 : 0.05)).ToArray();
+        var fraction = new HmmRegimeRule(TwoStates()).HighVolatilityProbability(returns);
+        var percent = new HmmRegimeRule(TwoStatesPercent()).HighVolatilityProbability(returns);
+        Assert.That(fraction, Is.GreaterThan(0.99));
+        Assert.That(percent, Is.EqualTo(fraction).Within(1e-12));
+        // Fed fractions without the rescaling, the percent model would see every day as calm.
+        Assert.That(TwoStatesPercent().Filter(returns)[^1], Is.LessThan(0.01));
+    }
+
+    [Test]
+    public void ModelWithoutADeclaredUnit_IsRefused()
+    {
+        var undeclared = GaussianHmm.FromParameters([0.5, 0.5], [0.98, 0.02, 0.02, 0.98], [0.0, 0.0], [1.0, 16.0]);
+        Assert.That(() => new HmmRegimeRule(undeclared), Throws.ArgumentException.With.Message.Contain("ReturnScale"));
+        Assert.That(GaussianHmm.Fit(Enumerable.Range(0, 200).Select(i => Math.Sin(i) * (i > 100 ? 4 : 1)).ToArray(), 1,
+            new GaussianHmmOptions { ReturnScale = 100 }).ReturnScale, Is.EqualTo(100));
     }
 
     [Test]

@@ -19,6 +19,24 @@ internal static class Commands
         yield return RegimeCommand.Create(stdout, stderr, cancellationToken);
     }
 
+    /// <summary>The full path of a path option's value, or a usage error for an empty or invalid path.</summary>
+    /// <param name="value">The option's value.</param>
+    /// <param name="option">The option's name, e.g. <c>--out</c>, for the message.</param>
+    /// <returns>The absolute path.</returns>
+    /// <exception cref="UsageException">The value is empty, blank, or not a valid path (e.g. holds a NUL character).</exception>
+    public static string FullPath(string? value, string option)
+    {
+        if (string.IsNullOrWhiteSpace(value)) throw new UsageException($"{option}: empty path.");
+        try
+        {
+            return Path.GetFullPath(value);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new UsageException($"{option}: '{value}' is not a valid path.");
+        }
+    }
+
     /// <summary>
     /// Runs a command body and maps failures to exit codes. Only validation errors exit 2: <see cref="UsageException"/> and
     /// <see cref="InvalidOptionException"/>. Bad data exits 3: <see cref="InvalidDataException"/>,

@@ -36,9 +36,10 @@ internal static class ImportCommand
         command.SetAction(parse => Commands.Guard(stderr, cancellationToken, () =>
         {
             var options = new ImportOptions(SkipBad: parse.GetValue(skipBad));
-            var outputFolder = Path.GetFullPath(parse.GetValue(output)!);
-            var reportPath = parse.GetValue(report) is { Length: > 0 } r ? CheckReportPath(r, parse.GetValue(input)!, outputFolder) : null;
-            var result = CsvImporter.Import(parse.GetValue(input)!, outputFolder, options, ct: cancellationToken);
+            var inputFolder = Commands.FullPath(parse.GetValue(input), "--input");
+            var outputFolder = Commands.FullPath(parse.GetValue(output), "--output");
+            var reportPath = parse.GetValue(report) is { } r ? CheckReportPath(Commands.FullPath(r, "--report"), inputFolder, outputFolder) : null;
+            var result = CsvImporter.Import(inputFolder, outputFolder, options, ct: cancellationToken);
             // Committed: from here on nothing may fail the command (the output is in place and complete).
             if (result.BadFiles.Count > 0)
                 stderr.WriteLine(CsvImporter.DescribeBadFiles($"warning: skipped {result.BadFiles.Count} bad file(s) of {result.InputFiles}:", result.BadFiles));

@@ -32,8 +32,8 @@ internal static class PredictCommand
             var text = parse.GetValue(date)!;
             if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
                 throw new UsageException($"--date: '{text}' is not a date in yyyy-MM-dd form.");
-            var loaded = ForecasterArtifact.Load(parse.GetValue(artifact)!);
-            var folder = new LeanDataFolder(parse.GetValue(data)!);
+            var loaded = ForecasterArtifact.Load(Commands.FullPath(parse.GetValue(artifact), "--artifact"));
+            var folder = new LeanDataFolder(Commands.FullPath(parse.GetValue(data), "--data"));
             var requested = (parse.GetValue(tickers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var repeated = requested.GroupBy(t => t, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
             if (repeated is not null) throw new UsageException($"--tickers: '{repeated.Key}' is listed {repeated.Count()} times.");

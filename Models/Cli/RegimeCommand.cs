@@ -47,8 +47,8 @@ internal static class RegimeCommand
                 throw new UsageException($"--states must be in [2, {MaxStates}], got {stateCount} (one daily return series cannot identify more regimes).");
             var minimumDays = parse.GetValue(minDays);
             if (minimumDays < 1) throw new UsageException($"--min-days must be ≥ 1 trading day, got {minimumDays}.");
-            var folder = new LeanDataFolder(parse.GetValue(data)!);
-            var outFolder = AtomicFolder.CheckDestination(parse.GetValue(output) ?? Path.Combine("runs", "regime-" + symbol), OutputMarker.Regime, [folder.Root]);
+            var folder = new LeanDataFolder(Commands.FullPath(parse.GetValue(data), "--data"));
+            var outFolder = AtomicFolder.CheckDestination(Commands.FullPath(parse.GetValue(output) ?? Path.Combine("runs", "regime-" + symbol), "--out"), OutputMarker.Regime, [folder.Root]);
             var all = folder.ReadEquityBars(symbol);
             var bars = all.Where(b => b.Date >= from && b.Date <= to).ToList();
             var hmmOptions = new GaussianHmmOptions { States = stateCount };

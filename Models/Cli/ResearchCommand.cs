@@ -54,7 +54,7 @@ internal static class ResearchCommand
                 parse.GetValue(horizon), parse.GetValue(trainWindow), parse.GetValue(retrain), parse.GetValue(expanding), parse.GetValue(embargo),
                 parse.GetValue(cost), parse.GetValue(topK), parse.GetValue(nDrop), parse.GetValue(quantile), parse.GetValue(lambda));
             options.Validate();
-            var folder = new LeanDataFolder(parse.GetValue(data)!);
+            var folder = new LeanDataFolder(Commands.FullPath(parse.GetValue(data), "--data"));
             var requested = Split(parse.GetValue(tickers));
             var repeated = requested.GroupBy(t => t, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
             if (repeated is not null) throw new UsageException($"--tickers: '{repeated.Key}' is listed {repeated.Count()} times.");
@@ -62,7 +62,7 @@ internal static class ResearchCommand
             if (universe.Count == 0) throw new InvalidDataException($"{folder.Root}: no daily US-equity data (equity/usa/daily/*.zip).");
             if (universe.Count < 2)
                 throw new UsageException($"cross-sectional metrics need at least 2 assets; got {universe.Count} ({string.Join(", ", universe)}).");
-            var outputFolder = AtomicFolder.CheckDestination(parse.GetValue(output)!, OutputMarker.Research, [folder.Root]);   // before any work
+            var outputFolder = AtomicFolder.CheckDestination(Commands.FullPath(parse.GetValue(output), "--out"), OutputMarker.Research, [folder.Root]);   // before any work
 
             stderr.WriteLine($"research: {universe.Count} tickers from {folder.Root}, {options.Start:yyyy-MM-dd} .. {options.End:yyyy-MM-dd}, models {string.Join(", ", options.Models)}");
             ResearchData run;

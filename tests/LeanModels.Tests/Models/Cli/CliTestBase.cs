@@ -37,7 +37,7 @@ public abstract class CliTestBase
     /// <summary>The id of a process that has exited (a finished child): no live process owns it.</summary>
     protected static int DeadProcessId()
     {
-        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!;
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dotnet", "--version") { UseShellExecute = false, RedirectStandardOutput = true })!;
         p.WaitForExit();
         return p.Id;
     }

@@ -125,6 +125,36 @@ public class ImportCommandTests : CliTestBase
     }
 
     [Test]
+    public void Import_GzipCutShort_ExitsThreeNamingTheFileAsTruncated()
+    {
+        var input = InputWith();
+        using (var memory = new MemoryStream())
+        {
+            using (var gzip = new System.IO.Compression.GZipStream(memory, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+                gzip.Write(System.Text.Encoding.UTF8.GetBytes(ImportTestData.Csv(ImportTestData.TestRows)));
+            File.WriteAllBytes(Path.Combine(input, "DA-TEST-T-2021-04-21.csv.gz"), memory.ToArray()[..^8]);
+        }
+        var output = Path.Combine(Root, "lean");
+        var (code, _, stderr) = Run("import", "--input", input, "--output", output);
+        Assert.That(code, Is.EqualTo(ExitCodes.BadData));
+        Assert.That(stderr, Does.Contain("DA-TEST-T-2021-04-21.csv.gz").And.Contain("truncated"));
+        Assert.That(Directory.Exists(output), Is.False);
+    }
+
+    [TestCase("--input", TestName = "Import_EmptyInputPath_ExitsTwo")]
+    [TestCase("--output", TestName = "Import_EmptyOutputPath_ExitsTwo")]
+    [TestCase("--report", TestName = "Import_EmptyReportPath_ExitsTwo")]
+    public void Import_EmptyPath_ExitsTwoWithoutDotNetInternals(string option)
+    {
+        var input = InputWith(("DA-TEST-T-2021-04-21.csv", ImportTestData.Csv(ImportTestData.TestRows)));
+        var args = new Dictionary<string, string> { ["--input"] = input, ["--output"] = Path.Combine(Root, "lean"), ["--report"] = Path.Combine(Root, "r.json") };
+        args[option] = "";
+        var (code, _, stderr) = Run(["import", .. args.SelectMany(kv => new[] { kv.Key, kv.Value })]);
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(stderr, Is.EqualTo($"error: {option}: empty path.{Environment.NewLine}"));
+    }
+
+    [Test]
     public void Import_ForeignOutputFolder_Exits4()
     {
         var input = InputWith(("DA-TEST-T-2021-04-21.csv", ImportTestData.Csv(ImportTestData.TestRows)));

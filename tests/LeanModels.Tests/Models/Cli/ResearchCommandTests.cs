@@ -145,6 +145,7 @@ public class ResearchCommandTests : CliTestBase
     [Test]
     public void Research_SigtermToTheProcess_ExitsOneThirtyPrintsCancelledLeavesNothing()
     {
+        if (OperatingSystem.IsWindows()) Assert.Ignore("SIGTERM is sent with kill(1), which Windows lacks.");
         var cli = Path.Combine(AppContext.BaseDirectory, "leanmodels.dll");
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[] { cli, "research", "--data", TestPaths.LeanData, "--out", Out }) start.ArgumentList.Add(a);

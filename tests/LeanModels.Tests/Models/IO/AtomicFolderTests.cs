@@ -200,7 +200,7 @@ public class AtomicFolderTests
     /// <summary>The id of a process that has exited (a finished child), so no live process owns it.</summary>
     private static int DeadProcessId()
     {
-        using var p = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        using var p = Process.Start(new ProcessStartInfo("dotnet", "--version") { UseShellExecute = false, RedirectStandardOutput = true })!;
         p.WaitForExit();
         return p.Id;
     }

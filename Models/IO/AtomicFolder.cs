@@ -8,7 +8,8 @@ namespace LeanModels.Models.IO;
 /// write.
 /// <list type="bullet">
 /// <item>Ownership: every folder written here holds a marker file (<see cref="OutputMarker"/>, e.g.
-/// <c>leanmodels-research.json</c>). An existing destination is replaced only when it is empty or holds the same marker;
+/// <c>leanmodels-research.json</c>). An existing destination is replaced only when it is empty or holds the same marker
+/// (or, for folders written before markers existed, the command's signature file, <see cref="OutputMarker.LegacyFile"/>);
 /// anything else (a folder of the user's files, the current directory, a data folder) is refused with
 /// <see cref="OutputRefusedException"/> before any work. A destination that contains or is contained in a protected folder
 /// (the run's input) is refused too.</item>
@@ -170,7 +171,19 @@ public static partial class AtomicFolder
     private static bool IsOwned(string folder, OutputMarker marker)
     {
         var file = new FileInfo(Path.Combine(folder, marker.FileName));
-        return file.Exists && file.LinkTarget is null;
+        if (file.Exists && file.LinkTarget is null) return true;
+        if (marker.LegacyFile is null || marker.LegacySignature is null) return false;
+        var legacy = new FileInfo(Path.Combine(folder, marker.LegacyFile));
+        if (!legacy.Exists || legacy.LinkTarget is not null) return false;
+        try
+        {
+            using var stream = legacy.OpenRead();
+            var head = new byte[4096];
+            var n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            return System.Text.Encoding.UTF8.GetString(head, 0, n).Contains(marker.LegacySignature, StringComparison.Ordinal);
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
     }
 
     private static bool IsRunning(int pid)
@@ -215,13 +228,17 @@ public static partial class AtomicFolder
 /// </summary>
 /// <param name="Command">The command that writes it, for messages (e.g. <c>research</c>).</param>
 /// <param name="FileName">The marker's file name inside the folder (e.g. <c>leanmodels-research.json</c>).</param>
-public sealed record OutputMarker(string Command, string FileName)
+/// <param name="LegacyFile">For folders written before markers existed: a file the command always wrote (e.g.
+/// <c>report.json</c>); null when there are none.</param>
+/// <param name="LegacySignature">Text that <paramref name="LegacyFile"/>'s first 4 KB must contain for the folder to count as
+/// the command's (e.g. <c>"format": "leanmodels-research/1"</c>).</param>
+public sealed record OutputMarker(string Command, string FileName, string? LegacyFile = null, string? LegacySignature = null)
 {
-    /// <summary>The marker of <c>research</c> run folders.</summary>
-    public static OutputMarker Research { get; } = new("research", "leanmodels-research.json");
+    /// <summary>The marker of <c>research</c> run folders; folders of earlier versions are recognised by their <c>report.json</c>'s format.</summary>
+    public static OutputMarker Research { get; } = new("research", "leanmodels-research.json", "report.json", "\"format\": \"leanmodels-research/1\"");
 
-    /// <summary>The marker of <c>regime</c> run folders.</summary>
-    public static OutputMarker Regime { get; } = new("regime", "leanmodels-regime.json");
+    /// <summary>The marker of <c>regime</c> run folders; folders of earlier versions are recognised by their <c>report.md</c>'s title.</summary>
+    public static OutputMarker Regime { get; } = new("regime", "leanmodels-regime.json", "report.md", "# Regimes of ");
 
     /// <summary>The marker of <c>import</c> output folders: the import manifest, overwritten with the report at the end.</summary>
     public static OutputMarker Import { get; } = new("import", "leanmodels-import.json");

@@ -63,6 +63,26 @@ public class AtomicFolderTests
     }
 
     [Test]
+    public void Write_ResearchFolderOfAnEarlierVersion_IsRecognisedByItsReportAndReplaced()
+    {
+        Directory.CreateDirectory(Out);
+        File.WriteAllText(Path.Combine(Out, "report.json"), "{\n  \"format\": \"leanmodels-research/1\",\n  \"commit\": null\n}");
+        File.WriteAllText(Path.Combine(Out, "predictions.csv"), "old");
+        AtomicFolder.Write(Out, Marker, WriteA);
+        Assert.That(File.Exists(Path.Combine(Out, "predictions.csv")), Is.False);
+        Assert.That(File.Exists(Path.Combine(Out, "a.txt")));
+    }
+
+    [Test]
+    public void Write_FolderWithSomeOtherReportJson_IsRefused()
+    {
+        Directory.CreateDirectory(Out);
+        File.WriteAllText(Path.Combine(Out, "report.json"), "{\"format\": \"something-else\"}");
+        Assert.Throws<OutputRefusedException>(() => AtomicFolder.Write(Out, Marker, WriteA));
+        Assert.That(File.Exists(Path.Combine(Out, "report.json")));
+    }
+
+    [Test]
     public void Write_OtherCommandsOutput_IsRefused()
     {
         AtomicFolder.Write(Out, OutputMarker.Import, WriteA);

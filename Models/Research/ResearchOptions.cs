@@ -5,7 +5,7 @@ namespace LeanModels.Models.Research;
 /// <param name="End">Last date loaded and evaluated (inclusive); nothing after it is read.</param>
 /// <param name="Models">Forecaster names, from <see cref="ResearchPipeline.KnownModels"/>.</param>
 /// <param name="Horizon">H, label horizon in trading days (≥ 1).</param>
-/// <param name="TrainWindow">Rolling training window in trading days (≥ 1).</param>
+/// <param name="TrainWindow">Rolling training window in trading days (≥ <see cref="MinTrainWindow"/>; ignored when <paramref name="Expanding"/>).</param>
 /// <param name="RetrainEvery">Refit every k trading days (≥ 1).</param>
 /// <param name="Expanding">Expanding instead of rolling training window.</param>
 /// <param name="Embargo">Trading days after each test block kept out of later training (≥ 0).</param>
@@ -42,6 +42,10 @@ public sealed record ResearchOptions(
     /// weight below 10⁻⁶ of the unpenalised fit, so every forecast is a constant and IC is undefined.</summary>
     public const double MaxRidgeLambda = 1e6;
 
+    /// <summary>Shortest rolling training window: every model must be fittable on it, and ridge-regime's market GARCH(1,1)
+    /// needs <see cref="Regime.GarchModel.MinimumObservations"/> returns.</summary>
+    public const int MinTrainWindow = Regime.GarchModel.MinimumObservations;
+
     /// <summary>Checks every value on its own (no data needed).</summary>
     /// <exception cref="InvalidOptionException">Start ≥ End, an unknown model, or a value out of range; the message names it and gives the value.</exception>
     public void Validate()
@@ -49,6 +53,8 @@ public sealed record ResearchOptions(
         if (Start >= End) throw new InvalidOptionException($"start {Start:yyyy-MM-dd} must be before end {End:yyyy-MM-dd}.");
         if (Horizon < 1) throw new InvalidOptionException($"horizon must be ≥ 1 trading day, got {Horizon}.");
         if (TrainWindow < 1) throw new InvalidOptionException($"train window must be ≥ 1 trading day, got {TrainWindow}.");
+        if (!Expanding && TrainWindow < MinTrainWindow)
+            throw new InvalidOptionException($"train window must be ≥ {MinTrainWindow} trading days (ridge-regime's GARCH(1,1) needs {MinTrainWindow} market returns, and ridge more rows than its coefficients), got {TrainWindow}.");
         if (RetrainEvery < 1) throw new InvalidOptionException($"retrain step must be ≥ 1 trading day, got {RetrainEvery}.");
         if (Embargo < 0) throw new InvalidOptionException($"embargo must be ≥ 0, got {Embargo}.");
         if (!(CostBps >= 0 && CostBps < MaxCostBps)) throw new InvalidOptionException($"cost must be in [0, {MaxCostBps:0}) bps per side, got {CostBps}.");
@@ -88,7 +94,7 @@ public sealed record ResearchOptions(
                 throw new InvalidOptionException($"{name} {value} is longer than the data: {D} trading days from {first:yyyy-MM-dd} to {last:yyyy-MM-dd}.");
         }
         FitsData("horizon", Horizon);
-        FitsData("train window", TrainWindow);
+        if (!Expanding) FitsData("train window", TrainWindow);
         FitsData("retrain step", RetrainEvery);
         FitsData("embargo", Embargo);
         if (TopK > A) throw new InvalidOptionException($"top-k {TopK} exceeds the {A} assets; choose at most {A} (or 0 for a third of them).");

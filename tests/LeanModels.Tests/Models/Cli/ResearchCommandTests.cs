@@ -57,6 +57,7 @@ public class ResearchCommandTests : CliTestBase
     [TestCase("--models", "ridge,lstm", "--end", "2013-01-01", "unknown model 'lstm'")]
     [TestCase("--horizon", "2147483647", "--end", "2013-01-01", "horizon 2147483647 is longer than the data")]
     [TestCase("--train-window", "2147483647", "--end", "2013-01-01", "train window 2147483647 is longer than the data")]
+    [TestCase("--train-window", "3", "--end", "2013-01-01", "train window must be ≥ 100 trading days")]
     [TestCase("--retrain-every", "2147483647", "--end", "2013-01-01", "retrain step 2147483647 is longer than the data")]
     [TestCase("--embargo", "2147483647", "--end", "2013-01-01", "embargo 2147483647 is longer than the data")]
     [TestCase("--top-k", "3", "--end", "2013-01-01", "top-k 3 exceeds the 2 assets")]

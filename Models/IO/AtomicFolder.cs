@@ -195,7 +195,7 @@ public static partial class AtomicFolder
             return !process.HasExited;
         }
         catch (ArgumentException) { return false; }             // no such process
-        catch (InvalidOperationException) { return false; }
+        catch (InvalidOperationException) { return true; }      // cannot tell: leave its folders alone (a later run retries)
         catch (System.ComponentModel.Win32Exception) { return true; }   // exists but not ours to inspect: leave its folders alone
     }
 

@@ -18,13 +18,14 @@ internal static class ImportCommand
     /// <summary>Builds the command.</summary>
     /// <param name="stdout">Summary tables.</param>
     /// <param name="stderr">Bad files and errors.</param>
+    /// <param name="cancellationToken">Cancels the import; the output folder is left as it was.</param>
     /// <returns>The <c>import</c> command.</returns>
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var input = new Option<string>("--input") { Description = "Folder of Alpha Vantage daily-adjusted *.csv / *.csv.gz files (e.g. ../shared/data/sp500).", Required = true };
-        var output = new Option<string>("--output") { Description = "LEAN data folder root to create, or a previous import to replace (written to <output>.tmp-* and renamed at the end).", Required = true };
+        var output = new Option<string>("--output") { Description = "LEAN data folder root to create, or a previous import to replace (written to <output>.tmp-* and renamed at the end); any other non-empty folder is refused (exit 4).", Required = true };
         var skipBad = new Option<bool>("--skip-bad") { Description = "Import the good files even if some are bad (bad ones are still listed on stderr). Without it any bad file aborts and nothing is written (exit 3)." };
-        var report = new Option<string?>("--report") { Description = "Also write the per-ticker agreement report as JSON to this file." };
+        var report = new Option<string?>("--report") { Description = "Also write the per-ticker agreement report as JSON to this file (checked before the import; outside --input and --output)." };
         var command = new Command("import",
             "Convert CSVs into LEAN equity/usa daily zips, factor files (from adjusted_close / close) and map files; report how well "
             + "LEAN's rule reproduces adjusted_close (share of rows within 0.5%). " + ExitCodes.HelpText);
@@ -32,21 +33,56 @@ internal static class ImportCommand
         command.Options.Add(output);
         command.Options.Add(skipBad);
         command.Options.Add(report);
-        command.SetAction(parse => Commands.Guard(stderr, () =>
+        command.SetAction(parse => Commands.Guard(stderr, cancellationToken, () =>
         {
             var options = new ImportOptions(SkipBad: parse.GetValue(skipBad));
-            var result = CsvImporter.Import(parse.GetValue(input)!, parse.GetValue(output)!, options);
+            var inputFolder = Commands.FullPath(parse.GetValue(input), "--input");
+            var outputFolder = Commands.FullPath(parse.GetValue(output), "--output");
+            var reportPath = parse.GetValue(report) is { } r ? CheckReportPath(Commands.FullPath(r, "--report"), inputFolder, outputFolder) : null;
+            var result = CsvImporter.Import(inputFolder, outputFolder, options, ct: cancellationToken);
+            // Committed: from here on nothing may fail the command (the output is in place and complete).
             if (result.BadFiles.Count > 0)
                 stderr.WriteLine(CsvImporter.DescribeBadFiles($"warning: skipped {result.BadFiles.Count} bad file(s) of {result.InputFiles}:", result.BadFiles));
-            WriteSummary(stdout, result, Path.GetFullPath(parse.GetValue(output)!));
-            if (parse.GetValue(report) is { Length: > 0 } reportPath)
+            WriteSummary(stdout, result, outputFolder);
+            if (reportPath is not null)
             {
-                result.WriteJson(reportPath);
-                stdout.WriteLine($"Report written to {Path.GetFullPath(reportPath)}");
+                try
+                {
+                    result.WriteJson(reportPath);
+                    stdout.WriteLine($"Report written to {reportPath}");
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    stderr.WriteLine($"error: the import into {outputFolder} is complete (its manifest {CsvImporter.ManifestFileName} holds the same report), but --report {reportPath} could not be written: {e.Message}");
+                    return ExitCodes.OutputFailed;
+                }
             }
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Checks <c>--report</c> before the import, so that writing it cannot fail once the import is committed: it must not be
+    /// a folder, lie inside the input or output folder (the output is replaced as a whole), and its folder must accept a
+    /// new file (probed by creating and deleting one).
+    /// </summary>
+    /// <returns>The full path.</returns>
+    /// <exception cref="UsageException">The path is a folder or lies inside the input or output folder.</exception>
+    /// <exception cref="IOException">Its folder cannot be created or written.</exception>
+    internal static string CheckReportPath(string path, string input, string outputFolder)
+    {
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new UsageException($"--report {full} is a folder; give a file path.");
+        foreach (var (folder, option) in new[] { (Path.GetFullPath(input), "--input"), (outputFolder, "--output") })
+            if (IO.AtomicFolder.IsSameOrInside(full, Path.TrimEndingDirectorySeparator(folder)))
+                throw new UsageException($"--report {full} lies inside the {option} folder {folder}; write it elsewhere.");
+        var parent = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(parent);
+        var probe = Path.Combine(parent, $".{Path.GetFileName(full)}.probe-{Environment.ProcessId}");
+        try { using (File.Create(probe, 1, FileOptions.DeleteOnClose)) { } }
+        catch (UnauthorizedAccessException e) { throw new IOException($"--report {full}: its folder is not writable ({e.Message}).", e); }
+        return full;
     }
 
     /// <summary>Prints the overall table and the tickers that are not within tolerance on every row.</summary>

@@ -16,8 +16,9 @@ internal static class PredictCommand
     /// <summary>Builds the command.</summary>
     /// <param name="stdout">The forecasts as CSV.</param>
     /// <param name="stderr">Errors.</param>
+    /// <param name="cancellationToken">Cancels the command before it starts.</param>
     /// <returns>The <c>predict</c> command.</returns>
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var artifact = new Option<string>("--artifact") { Description = "Model artifact (.lmfa), e.g. written by `research --save-artifacts`.", Required = true };
         var data = new Option<string>("--data") { Description = "LEAN data folder holding equity/usa/daily.", Required = true };
@@ -26,14 +27,16 @@ internal static class PredictCommand
         var command = new Command("predict",
             "Print a saved model's forecasts (log return over its horizon from the next open) for one date. " + ExitCodes.HelpText);
         foreach (var o in new Option[] { artifact, data, date, tickers }) command.Options.Add(o);
-        command.SetAction(parse => Commands.Guard(stderr, () =>
+        command.SetAction(parse => Commands.Guard(stderr, cancellationToken, () =>
         {
             var text = parse.GetValue(date)!;
             if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
                 throw new UsageException($"--date: '{text}' is not a date in yyyy-MM-dd form.");
-            var loaded = ForecasterArtifact.Load(parse.GetValue(artifact)!);
-            var folder = new LeanDataFolder(parse.GetValue(data)!);
+            var loaded = ForecasterArtifact.Load(Commands.FullPath(parse.GetValue(artifact), "--artifact"));
+            var folder = new LeanDataFolder(Commands.FullPath(parse.GetValue(data), "--data"));
             var requested = (parse.GetValue(tickers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var repeated = requested.GroupBy(t => t, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+            if (repeated is not null) throw new UsageException($"--tickers: '{repeated.Key}' is listed {repeated.Count()} times.");
             var universe = requested.Length > 0 ? requested : loaded.Training.Tickers.ToArray();
             if (universe.Length < 2) throw new UsageException($"cross-sectional forecasts need at least 2 assets; got {universe.Length}.");
             var panel = Panel.Load(folder, universe, day);

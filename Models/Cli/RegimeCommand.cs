@@ -18,8 +18,9 @@ internal static class RegimeCommand
     /// <summary>Builds the command.</summary>
     /// <param name="stdout">Tables.</param>
     /// <param name="stderr">Errors.</param>
+    /// <param name="cancellationToken">Cancels the command before the fit and before the output is renamed into place.</param>
     /// <returns>The <c>regime</c> command.</returns>
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var data = new Option<string>("--data") { Description = "LEAN data folder holding equity/usa/daily.", Required = true };
         var ticker = new Option<string>("--ticker") { Description = "Ticker to analyse.", DefaultValueFactory = _ => "spy" };
@@ -28,38 +29,72 @@ internal static class RegimeCommand
         var fitEnd = new Option<string?>("--fit-end") { Description = "Fit the models on returns up to this date only (later days are out of sample); default: --end." };
         var states = new Option<int>("--states") { Description = "HMM states (ordered by volatility; the last is the high-volatility state).", DefaultValueFactory = _ => 2 };
         var minDays = new Option<int>("--min-days") { Description = "Shortest high-volatility period listed, in trading days.", DefaultValueFactory = _ => 10 };
-        var output = new Option<string?>("--out") { Description = "Output folder; default runs/regime-<ticker>." };
+        var output = new Option<string?>("--out") { Description = "Output folder; default runs/regime-<ticker>. Created, or replaced atomically if a previous `regime` run wrote it (it holds leanmodels-regime.json); any other non-empty folder is refused (exit 4)." };
         var command = new Command("regime",
             "Regimes of one ticker: Gaussian HMM filtered high-volatility probability (data up to each day only) and GARCH(1,1) volatility; "
             + "prints the high-volatility periods and writes a chart. " + ExitCodes.HelpText);
         foreach (var o in new Option[] { data, ticker, start, end, fitEnd, states, minDays, output }) command.Options.Add(o);
-        command.SetAction(parse => Commands.Guard(stderr, () =>
+        command.SetAction(parse => Commands.Guard(stderr, cancellationToken, () =>
         {
             var symbol = parse.GetValue(ticker)!.Trim().ToLowerInvariant();
+            if (symbol.Length == 0) throw new UsageException("--ticker: empty.");
             var from = ParseDate(parse.GetValue(start), "--start") ?? DateOnly.MinValue;
             var to = ParseDate(parse.GetValue(end), "--end") ?? DateOnly.MaxValue;
             var fit = ParseDate(parse.GetValue(fitEnd), "--fit-end");
             if (from >= to) throw new UsageException($"--start {from:yyyy-MM-dd} must be before --end {to:yyyy-MM-dd}.");
-            if (parse.GetValue(states) < 2) throw new UsageException($"--states must be ≥ 2, got {parse.GetValue(states)}.");
-            var folder = new LeanDataFolder(parse.GetValue(data)!);
-            var bars = folder.ReadEquityBars(symbol).Where(b => b.Date >= from && b.Date <= to).ToList();
-            var result = RegimeAnalysis.Run(bars, fit, new GaussianHmmOptions { States = parse.GetValue(states) }, parse.GetValue(minDays));
-            var outFolder = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine("runs", "regime-" + symbol));
+            var stateCount = parse.GetValue(states);
+            if (stateCount < 2 || stateCount > MaxStates)
+                throw new UsageException($"--states must be in [2, {MaxStates}], got {stateCount} (one daily return series cannot identify more regimes).");
+            var minimumDays = parse.GetValue(minDays);
+            if (minimumDays < 1) throw new UsageException($"--min-days must be ≥ 1 trading day, got {minimumDays}.");
+            var folder = new LeanDataFolder(Commands.FullPath(parse.GetValue(data), "--data"));
+            var outFolder = AtomicFolder.CheckDestination(Commands.FullPath(parse.GetValue(output) ?? Path.Combine("runs", "regime-" + symbol), "--out"), OutputMarker.Regime, [folder.Root]);
+            var all = folder.ReadEquityBars(symbol);
+            var bars = all.Where(b => b.Date >= from && b.Date <= to).ToList();
+            var hmmOptions = new GaussianHmmOptions { States = stateCount };
+            CheckWindow(symbol, all, bars, from, to, fit, minimumDays, hmmOptions);
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = RegimeAnalysis.Run(bars, fit, hmmOptions, minimumDays);
+            cancellationToken.ThrowIfCancellationRequested();
             Print(stdout, symbol, result);
             var svg = RegimeChart.Render(result.Dates, result.Closes, result.HighVolProbability, new RegimeChartOptions
             {
                 Title = $"{symbol.ToUpperInvariant()} adjusted close (log scale); red = filtered high-volatility probability (HMM fitted to {result.FitEnd:yyyy-MM-dd})",
             });
-            AtomicFolder.Write(outFolder, dir =>
+            AtomicFolder.Write(outFolder, OutputMarker.Regime, dir =>
             {
                 File.WriteAllText(Path.Combine(dir, "regime.svg"), svg);
                 File.WriteAllText(Path.Combine(dir, "regimes.csv"), Csv(result));
                 File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(symbol, result, folder.Root));
-            });
+            }, cancellationToken, [folder.Root]);
             stdout.WriteLine($"Report: {Path.Combine(outFolder, "report.md")} (chart regime.svg, daily values regimes.csv)");
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>Most HMM states accepted: 10 states need 1,190 returns (<see cref="GaussianHmm.MinimumObservations"/>), and the
+    /// transition matrix grows as K², so an absurd value must fail here, not in an allocation.</summary>
+    internal const int MaxStates = 10;
+
+    /// <summary>Checks the date window and the options against the ticker's bars before any fitting, with advice that
+    /// matches the case (window after the data, before it, or too short).</summary>
+    private static void CheckWindow(string symbol, IReadOnlyList<Bar> all, List<Bar> bars, DateOnly from, DateOnly to, DateOnly? fit, int minimumDays,
+        GaussianHmmOptions options)
+    {
+        if (all.Count == 0) throw new InvalidDataException($"{symbol}: the data file holds no bars.");
+        DateOnly first = all[0].Date, last = all[^1].Date;
+        string Range() => $"{symbol}'s data covers {first:yyyy-MM-dd}..{last:yyyy-MM-dd}";
+        if (from > last) throw new UsageException($"--start {from:yyyy-MM-dd} is after the data: {Range()}; choose a start before {last:yyyy-MM-dd}.");
+        if (to < first) throw new UsageException($"--end {to:yyyy-MM-dd} is before the data: {Range()}; choose an end after {first:yyyy-MM-dd}.");
+        var returns = bars.Count - 1;
+        var fitReturns = fit is { } f ? bars.Skip(1).Count(b => b.Date <= f) : returns;
+        var needed = Math.Max(GaussianHmm.MinimumObservations(options.States, 1, options.Covariance), GarchModel.MinimumObservations);
+        if (fitReturns < needed)
+            throw new UsageException(
+                $"{fitReturns} daily returns {(fit is { } g ? $"up to --fit-end {g:yyyy-MM-dd}" : "in the window")} ({Range()}); a {options.States}-state HMM and GARCH(1,1) need at least {needed}. "
+                + (fit is not null ? "Choose a later --fit-end or an earlier --start." : "Widen the window (--start, --end) or use fewer --states."));
+        if (minimumDays > returns) throw new UsageException($"--min-days {minimumDays} exceeds the {returns} trading days in the window.");
     }
 
     private static void Print(TextWriter stdout, string symbol, RegimeAnalysisResult r)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using LeanModels.Models.Data;
+using LeanModels.Models.IO;
 using LeanModels.Models.Research;
 using Spectre.Console;
 using Panel = LeanModels.Models.Research.Panel;
@@ -17,8 +18,9 @@ internal static class ResearchCommand
     /// <summary>Builds the command.</summary>
     /// <param name="stdout">The metric table and the output path.</param>
     /// <param name="stderr">Progress and errors.</param>
+    /// <param name="cancellationToken">Cancels the run between folds and before the output is renamed into place.</param>
     /// <returns>The <c>research</c> command.</returns>
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var data = new Option<string>("--data") { Description = "LEAN data folder (holding equity/usa/daily), e.g. ../shared/data/lean or a folder written by `import`.", Required = true };
         var tickers = new Option<string?>("--tickers") { Description = "Comma-separated tickers; default: every daily equity ticker in the folder." };
@@ -36,13 +38,13 @@ internal static class ResearchCommand
         var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", ResearchPipeline.KnownModels)}.", DefaultValueFactory = _ => string.Join(",", ResearchPipeline.KnownModels) };
         var lambda = new Option<double>("--ridge-lambda") { Description = "Ridge penalty per training row.", DefaultValueFactory = _ => 0.01 };
         var saveArtifacts = new Option<bool>("--save-artifacts") { Description = "Also save each model of the last fold to <out>/artifacts/<model>.lmfa (for `predict` and the LEAN alpha)." };
-        var output = new Option<string>("--out") { Description = "Output folder (replaced atomically).", DefaultValueFactory = _ => Path.Combine("runs", "research") };
+        var output = new Option<string>("--out") { Description = "Output folder: created, or replaced atomically if a previous `research` run wrote it (it holds leanmodels-research.json); any other non-empty folder is refused (exit 4).", DefaultValueFactory = _ => Path.Combine("runs", "research") };
         var command = new Command("research",
             "Walk-forward research: features and labels from a LEAN data folder, purged walk-forward folds, out-of-sample IC, Rank IC, "
             + "ICIR, TopK-Dropout and long-short books after costs against an equal-weight benchmark. " + ExitCodes.HelpText);
         foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, saveArtifacts, output })
             command.Options.Add(o);
-        command.SetAction((parse, cancellationToken) => Task.FromResult(Commands.Guard(stderr, () =>
+        command.SetAction(parse => Commands.Guard(stderr, cancellationToken, () =>
         {
             var clock = Stopwatch.StartNew();
             var options = new ResearchOptions(
@@ -51,15 +53,16 @@ internal static class ResearchCommand
                 Split(parse.GetValue(models)),
                 parse.GetValue(horizon), parse.GetValue(trainWindow), parse.GetValue(retrain), parse.GetValue(expanding), parse.GetValue(embargo),
                 parse.GetValue(cost), parse.GetValue(topK), parse.GetValue(nDrop), parse.GetValue(quantile), parse.GetValue(lambda));
-            try { options.Validate(); }
-            catch (ArgumentException x) { throw new UsageException(x.Message); }
-            var folder = new LeanDataFolder(parse.GetValue(data)!);
+            options.Validate();
+            var folder = new LeanDataFolder(Commands.FullPath(parse.GetValue(data), "--data"));
             var requested = Split(parse.GetValue(tickers));
+            var repeated = requested.GroupBy(t => t, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+            if (repeated is not null) throw new UsageException($"--tickers: '{repeated.Key}' is listed {repeated.Count()} times.");
             var universe = requested.Count > 0 ? requested : folder.EquityTickers(BarResolution.Daily);
             if (universe.Count == 0) throw new InvalidDataException($"{folder.Root}: no daily US-equity data (equity/usa/daily/*.zip).");
             if (universe.Count < 2)
                 throw new UsageException($"cross-sectional metrics need at least 2 assets; got {universe.Count} ({string.Join(", ", universe)}).");
-            var outputFolder = Path.GetFullPath(parse.GetValue(output)!);
+            var outputFolder = AtomicFolder.CheckDestination(Commands.FullPath(parse.GetValue(output), "--out"), OutputMarker.Research, [folder.Root]);   // before any work
 
             stderr.WriteLine($"research: {universe.Count} tickers from {folder.Root}, {options.Start:yyyy-MM-dd} .. {options.End:yyyy-MM-dd}, models {string.Join(", ", options.Models)}");
             ResearchData run;
@@ -94,10 +97,10 @@ internal static class ResearchCommand
             }
             var result = ResearchEvaluation.Evaluate(run, options);
             PrintTable(stdout, result);
-            ResearchReportWriter.Write(outputFolder, result, run, folder.Root, clock.Elapsed, parse.GetValue(saveArtifacts));
+            ResearchReportWriter.Write(outputFolder, result, run, folder.Root, clock.Elapsed, parse.GetValue(saveArtifacts), cancellationToken);
             stdout.WriteLine($"Report: {Path.Combine(outputFolder, "report.md")} (also report.json, predictions.csv); wall time {clock.Elapsed.TotalSeconds:0.0} s");
             return ExitCodes.Success;
-        })));
+        }));
         return command;
     }
 

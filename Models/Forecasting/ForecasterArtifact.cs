@@ -82,7 +82,7 @@ public static class ForecasterArtifact
         return [.. body, .. SHA256.HashData(body)];
     }
 
-    /// <summary>Writes an artifact file atomically (temporary file flushed to disk, then renamed).</summary>
+    /// <summary>Writes an artifact file atomically (<see cref="IO.AtomicFile"/>: temporary file flushed to disk, then renamed).</summary>
     /// <param name="path">Destination file.</param>
     /// <param name="model">The model.</param>
     /// <param name="training">Its training record.</param>
@@ -90,22 +90,7 @@ public static class ForecasterArtifact
     public static void Save(string path, IReturnForecaster model, ArtifactTraining training)
     {
         var bytes = Serialize(model, training);
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                file.Write(bytes);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        IO.AtomicFile.WriteAllBytes(path, bytes);
     }
 
     /// <summary>Reads an artifact file.</summary>

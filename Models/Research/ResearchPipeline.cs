@@ -17,24 +17,26 @@ public static class ResearchPipeline
     /// <param name="progress">Receives (model, folds done, folds total); may be null.</param>
     /// <param name="cancellationToken">Stops between folds.</param>
     /// <returns>The data of the run.</returns>
-    /// <exception cref="ArgumentException">Options invalid, fewer than 2 assets, a bar after End, or no fold can be trained in range.</exception>
+    /// <exception cref="InvalidOptionException">Options invalid or out of range for the data (<see cref="ResearchOptions.ValidateAgainst"/>),
+    /// fewer than 2 assets, or no fold can be trained in range; the message gives advice that matches the case.</exception>
+    /// <exception cref="ArgumentException">The panel holds a bar after End (a caller's bug).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static ResearchData Run(Panel panel, ResearchOptions options, IProgress<(string Model, int Done, int Total)>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        options.Validate();
         if (panel.AssetCount < 2)
-            throw new ArgumentException($"cross-sectional metrics need at least 2 assets; the panel has {panel.AssetCount} ({string.Join(", ", panel.Tickers)}).");
+            throw new InvalidOptionException($"cross-sectional metrics need at least 2 assets; the panel has {panel.AssetCount} ({string.Join(", ", panel.Tickers)}).");
         if (panel.DateCount > 0 && panel.Dates[^1] > options.End)
             throw new ArgumentException($"the panel holds bars up to {panel.Dates[^1]:yyyy-MM-dd}, after the run's end {options.End:yyyy-MM-dd}.");
+        options.ValidateAgainst(panel);
+        cancellationToken.ThrowIfCancellationRequested();
         var features = FeatureBuilder.Build(panel);
         var labels = Labels.ForwardLogReturn(panel, options.Horizon);
         var holding = Labels.NextOpenToOpenReturn(panel);
         var firstUsable = FirstValidDate(features);
         var folds = WalkForward.Build(firstUsable, panel.IndexOnOrAfter(options.Start), panel.DateCount, options.WalkForward);
-        if (folds.Count == 0)
-            throw new ArgumentException(
-                $"no walk-forward fold fits in {options.Start:yyyy-MM-dd}..{options.End:yyyy-MM-dd}: the data starts {(panel.DateCount > 0 ? panel.Dates[0].ToString("yyyy-MM-dd") : "nowhere")}, features need {FeatureBuilder.WarmUpBars} bars, "
-                + $"training at least {options.WalkForward.MinTrainDates} dates and a purge of {options.Horizon + 1}. Choose a later start or an earlier first date.");
+        if (folds.Count == 0) throw new InvalidOptionException(NoFoldMessage(panel, options, firstUsable));
+        RequireLabelledTestDays(panel, labels, folds[0].TestStart, folds[^1].TestEnd, options);
         var forecasts = new Dictionary<string, double[]>();
         var lastModels = new Dictionary<string, IReturnForecaster>();
         foreach (var name in options.Models)
@@ -44,6 +46,38 @@ public static class ResearchPipeline
             (forecasts[name], lastModels[name]) = WalkForwardPredictor.Run(features, labels, folds, trainer, options.Horizon, reporter, cancellationToken);
         }
         return new ResearchData(panel, features, labels, holding, folds, forecasts, lastModels);
+    }
+
+    /// <summary>Why no walk-forward fold fits, with advice for the case: too little data before the end, or a start so late
+    /// that nothing is left to test.</summary>
+    private static string NoFoldMessage(Panel panel, ResearchOptions options, int firstUsable)
+    {
+        var wf = options.WalkForward;
+        var purge = options.Horizon + 1;
+        var needed = FeatureBuilder.WarmUpBars + wf.MinTrainDates + purge + 1;
+        var span = $"the data up to {options.End:yyyy-MM-dd} holds {panel.DateCount} trading days ({panel.Dates[0]:yyyy-MM-dd}..{panel.Dates[^1]:yyyy-MM-dd})";
+        var rule = $"a fold needs {FeatureBuilder.WarmUpBars} days of feature warm-up, {wf.MinTrainDates} training days and a purge of {purge} before its first test day";
+        if (firstUsable >= panel.DateCount || panel.DateCount < needed)
+            return $"no walk-forward fold fits: {span}; {rule} ({needed} days in all). Choose a later end, or a shorter horizon.";
+        var firstTestable = Math.Min(panel.DateCount - 1, firstUsable + wf.MinTrainDates + purge);
+        return $"no walk-forward fold fits in {options.Start:yyyy-MM-dd}..{options.End:yyyy-MM-dd}: {span}; {rule}, so the first day that can be tested is {panel.Dates[firstTestable]:yyyy-MM-dd}. Choose a later end.";
+    }
+
+    /// <summary>Refuses a run whose test days hold fewer than 2 days with labels for at least 2 assets: its IC, ICIR and
+    /// books would be undefined (a table of NaN with exit 0).</summary>
+    private static void RequireLabelledTestDays(Panel panel, double[] labels, int from, int to, ResearchOptions options)
+    {
+        int A = panel.AssetCount, labelled = 0;
+        for (var d = from; d < to && labelled < 2; d++)
+        {
+            var n = 0;
+            for (var a = 0; a < A; a++) if (double.IsFinite(labels[d * A + a])) n++;
+            if (n >= 2) labelled++;
+        }
+        if (labelled < 2)
+            throw new InvalidOptionException(
+                $"horizon {options.Horizon}: fewer than 2 of the test days {panel.Dates[from]:yyyy-MM-dd}..{panel.Dates[to - 1]:yyyy-MM-dd} have labels for 2 assets "
+                + $"(a label needs the open {options.Horizon + 1} trading days after its decision day; the data ends {panel.Dates[^1]:yyyy-MM-dd}). Choose a shorter horizon or a later end.");
     }
 
     /// <summary>First date index on which any asset has a valid feature row; D when none.</summary>

@@ -9,22 +9,28 @@ namespace LeanModels.Models.Research;
 
 /// <summary>
 /// Writes a research run folder (Qlib's recorder: config, metrics, predictions): <c>report.md</c>, <c>report.json</c> and
-/// <c>predictions.csv</c>, all or nothing (<see cref="AtomicFolder"/>).
+/// <c>predictions.csv</c>, all or nothing, replacing only a previous run's folder (<see cref="AtomicFolder"/>, marker
+/// <see cref="OutputMarker.Research"/>).
 /// </summary>
 public static class ResearchReportWriter
 {
     /// <summary>Writes the run folder.</summary>
-    /// <param name="outputFolder">Destination; replaced if it exists.</param>
+    /// <param name="outputFolder">Destination; replaced if it is a previous research run folder.</param>
     /// <param name="result">Metrics.</param>
     /// <param name="data">Forecasts and labels for predictions.csv.</param>
     /// <param name="dataFolder">The LEAN data folder read, recorded in the manifest.</param>
     /// <param name="elapsed">Wall time of the run, recorded in the manifest.</param>
     /// <param name="saveArtifacts">Also write each model of the last fold to <c>artifacts/&lt;model&gt;.lmfa</c> (<see cref="Forecasting.ForecasterArtifact"/>).</param>
+    /// <param name="cancellationToken">Cancels the write; the temporary folder is removed and the destination left as it was.</param>
+    /// <exception cref="OutputRefusedException">The destination is not empty and not a previous research run folder (no
+    /// <c>leanmodels-research.json</c>), or it overlaps <paramref name="dataFolder"/> (<see cref="AtomicFolder.CheckDestination"/>).</exception>
     /// <exception cref="IOException">The folder could not be written; nothing is left behind.</exception>
-    public static void Write(string outputFolder, ResearchResult result, ResearchData data, string dataFolder, TimeSpan elapsed, bool saveArtifacts = false)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static void Write(string outputFolder, ResearchResult result, ResearchData data, string dataFolder, TimeSpan elapsed, bool saveArtifacts = false,
+        CancellationToken cancellationToken = default)
     {
         var commit = GitInfo.TryReadCommit(AppContext.BaseDirectory) ?? GitInfo.TryReadCommit(Directory.GetCurrentDirectory());
-        AtomicFolder.Write(outputFolder, dir =>
+        AtomicFolder.Write(outputFolder, OutputMarker.Research, dir =>
         {
             File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(result, dataFolder, commit, elapsed));
             WritePredictions(Path.Combine(dir, "predictions.csv"), result, data);
@@ -37,7 +43,7 @@ public static class ResearchReportWriter
                     Forecasting.ForecasterArtifact.Save(Path.Combine(dir, "artifacts", model + ".lmfa"), data.LastModels[model], training);
             }
             File.WriteAllText(Path.Combine(dir, "report.json"), Json(result, dataFolder, commit, elapsed));
-        });
+        }, cancellationToken, [dataFolder]);
     }
 
     /// <summary>The Markdown report: settings, the metric table, conventions.</summary>
@@ -88,7 +94,7 @@ public static class ResearchReportWriter
     /// <summary>Round-trip text of a double (bit-exact when parsed back); empty for NaN.</summary>
     private static string R(double x) => double.IsNaN(x) ? "" : x.ToString("R", CultureInfo.InvariantCulture);
 
-    private static string Json(ResearchResult result, string dataFolder, string? commit, TimeSpan elapsed)
+    internal static string Json(ResearchResult result, string dataFolder, string? commit, TimeSpan elapsed)
     {
         var o = result.Options;
         object Portfolio(PortfolioReport p) => new
@@ -148,7 +154,7 @@ public static class ResearchReportWriter
         return JsonSerializer.Serialize(document, new JsonSerializerOptions
         {
             WriteIndented = true,
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            Converters = { new FiniteOrNullJsonConverter() },              // an undefined metric is null, never "NaN"
         });
     }
 }

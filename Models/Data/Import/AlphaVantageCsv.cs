@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.RegularExpressions;
 
 namespace LeanModels.Models.Data.Import;
@@ -52,7 +51,8 @@ public static partial class AlphaVantageCsv
     /// satisfy this on every row, data/README.md §2); volume an integer ≥ 0; dividend_amount finite ≥ 0;
     /// split_coefficient finite &gt; 0. Blank lines are skipped; <c>\r\n</c> line ends are accepted.
     /// </summary>
-    /// <param name="path">Path of a <c>*.csv</c> or <c>*.csv.gz</c> file (gzip is chosen by the <c>.gz</c> extension).</param>
+    /// <param name="path">Path of a <c>*.csv</c> or <c>*.csv.gz</c> file (gzip is chosen by the <c>.gz</c> extension; its trailer's
+    /// CRC-32 and length are verified by <see cref="IO.VerifiedGzipStream"/>, so a file cut short is refused as truncated).</param>
     /// <returns>[N] rows, oldest first, N ≥ 1.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not price data (wrong or missing header, e.g. an Alpha Vantage
@@ -130,8 +130,9 @@ public static partial class AlphaVantageCsv
 
     private static StreamReader OpenText(string path)
     {
-        Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) stream = new GZipStream(stream, CompressionMode.Decompress);
+        Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+            ? new IO.VerifiedGzipStream(path)                    // checks the gzip trailer (CRC-32, length): a cut file is refused
+            : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         return new StreamReader(stream);
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Runtime.ExceptionServices;
 using System.Text;
+using LeanModels.Models.IO;
 
 namespace LeanModels.Models.Data.Import;
 
@@ -12,9 +13,10 @@ namespace LeanModels.Models.Data.Import;
 /// <c>equity/usa/map_files/&lt;t&gt;.csv</c>, then checks the agreement of the adjusted closes.
 /// </summary>
 /// <remarks>
-/// All files are written into a temporary sibling folder <c>&lt;output&gt;.tmp-&lt;random&gt;</c>, which is renamed onto
-/// <c>&lt;output&gt;</c> only at the end: a previous import there is renamed aside, the new one renamed in, the old one
-/// deleted. A failure or cancellation deletes the temporary folder and leaves <c>&lt;output&gt;</c> as it was. Every byte
+/// The output is written through <see cref="AtomicFolder"/> with the marker <see cref="OutputMarker.Import"/> (the manifest):
+/// into a temporary sibling folder <c>&lt;output&gt;.tmp-&lt;pid&gt;-&lt;random&gt;</c>, renamed onto <c>&lt;output&gt;</c> only at
+/// the end, replacing only an empty folder or a previous import. A failure or cancellation deletes the temporary folder
+/// and leaves <c>&lt;output&gt;</c> as it was; leftovers of a killed import are removed by the next one. Every byte
 /// written depends only on the input (zip entries carry a fixed 2000-01-01 time stamp, files are converted in parallel
 /// but into separate files), so re-running gives byte-identical files.
 /// </remarks>
@@ -22,7 +24,7 @@ public static class CsvImporter
 {
     /// <summary>Manifest written last into the output root: the <see cref="ImportReport"/> as JSON. Its presence marks a
     /// folder as a previous import that a new import may replace.</summary>
-    public const string ManifestFileName = "leanmodels-import.json";
+    public const string ManifestFileName = "leanmodels-import.json";  // = OutputMarker.Import.FileName
 
     /// <summary>Time stamp stored in every zip entry, fixed so that re-running gives identical bytes.</summary>
     private static readonly DateTimeOffset ZipEntryTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -48,14 +50,16 @@ public static class CsvImporter
     /// <param name="progress">Receives the number of files finished so far (1..files), from worker threads.</param>
     /// <param name="ct">Cancels the import; the output folder is then left untouched.</param>
     /// <returns>The report: per-ticker agreement and bad files (the latter only with <see cref="ImportOptions.SkipBad"/>).</returns>
-    /// <exception cref="ArgumentException">An empty path, input and output overlapping, or an option out of range
+    /// <exception cref="ArgumentException">An empty path, or an option out of range
     /// (tolerance not in [0, 1), change threshold not finite &gt; 0, parallelism 0 or &lt; -1); the message gives the value.</exception>
     /// <exception cref="DirectoryNotFoundException">The input folder does not exist.</exception>
     /// <exception cref="InvalidDataException">The input folder holds no <c>*.csv</c> / <c>*.csv.gz</c> file.</exception>
     /// <exception cref="InvalidDataException">Some file is bad and <see cref="ImportOptions.SkipBad"/> is false, or every
     /// file is bad; nothing is written. The message lists every bad file with file name, line number and row text
     /// (<see cref="DescribeBadFiles"/>).</exception>
-    /// <exception cref="IOException">The output exists and is not a previous import, or a file could not be written.</exception>
+    /// <exception cref="OutputRefusedException">The output exists and is neither empty nor a previous import, or it contains
+    /// or lies inside the input folder; checked before any work.</exception>
+    /// <exception cref="IOException">A file could not be written.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled.</exception>
     public static ImportReport Import(string inputFolder, string outputFolder, ImportOptions options, IProgress<int>? progress = null, CancellationToken ct = default)
     {
@@ -63,23 +67,20 @@ public static class CsvImporter
         ArgumentException.ThrowIfNullOrWhiteSpace(outputFolder);
         ArgumentNullException.ThrowIfNull(options);
         if (!(options.Tolerance >= 0 && options.Tolerance < 1))
-            throw new ArgumentOutOfRangeException(nameof(options), options.Tolerance, "Tolerance must be a fraction in [0, 1).");
+            throw new ArgumentException($"Tolerance must be a fraction in [0, 1), got {options.Tolerance}.");
         if (!(double.IsFinite(options.ChangeThreshold) && options.ChangeThreshold > 0))
-            throw new ArgumentOutOfRangeException(nameof(options), options.ChangeThreshold, "ChangeThreshold must be finite and > 0.");
+            throw new ArgumentException($"ChangeThreshold must be finite and > 0, got {options.ChangeThreshold}.");
         if (options.MaxDegreeOfParallelism == 0 || options.MaxDegreeOfParallelism < -1)
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be -1 or ≥ 1.");
+            throw new ArgumentException($"MaxDegreeOfParallelism must be -1 or ≥ 1, got {options.MaxDegreeOfParallelism}.");
 
         var input = Path.TrimEndingDirectorySeparator(Path.GetFullPath(inputFolder));
-        var output = Path.TrimEndingDirectorySeparator(Path.GetFullPath(outputFolder));
         if (!Directory.Exists(input)) throw new DirectoryNotFoundException($"Input folder not found: {input}");
-        if (IsSameOrInside(output, input) || IsSameOrInside(input, output))
-            throw new ArgumentException($"Output folder {output} and input folder {input} must not contain each other.", nameof(outputFolder));
+        var output = AtomicFolder.CheckDestination(outputFolder, OutputMarker.Import, [input]);
         var files = Directory.EnumerateFiles(input)
             .Where(f => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase))
             .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
             .ToArray();
         if (files.Length == 0) throw new InvalidDataException($"{input}: no *.csv or *.csv.gz files to import.");
-        EnsureReplaceable(output);
 
         var tickers = new string?[files.Length];
         var preErrors = new string?[files.Length];
@@ -93,10 +94,8 @@ public static class CsvImporter
                 preErrors[i] = $"{Path.GetFileName(files[i])}: ticker '{group.Key}' also comes from "
                                + string.Join(", ", group.Where(j => j != i).Select(j => Path.GetFileName(files[j]))) + "; import one of them only.";
 
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        var tmp = $"{output}.tmp-{Guid.NewGuid():N}"[..(output.Length + 13)];
-        var committed = false;
-        try
+        ImportReport? report = null;
+        AtomicFolder.Write(output, OutputMarker.Import, tmp =>
         {
             foreach (var sub in new[] { "daily", "factor_files", "map_files" }) Directory.CreateDirectory(Path.Combine(tmp, "equity", "usa", sub));
             var results = new TickerResult?[files.Length];
@@ -124,17 +123,10 @@ public static class CsvImporter
             if (good.Count == 0)
                 throw new InvalidDataException(DescribeBadFiles($"all {files.Length} input files are bad; nothing was written:", badFiles));
 
-            var report = new ImportReport(options.Tolerance, files.Length, good, badFiles);
-            WriteFile(Path.Combine(tmp, ManifestFileName), s => s.Write(Encoding.UTF8.GetBytes(report.ToJson())));
-            ct.ThrowIfCancellationRequested();
-            MoveIntoPlace(tmp, output);
-            committed = true;
-            return report;
-        }
-        finally
-        {
-            if (!committed) TryDeleteDirectory(tmp);
-        }
+            report = new ImportReport(options.Tolerance, files.Length, good, badFiles);
+            File.WriteAllBytes(Path.Combine(tmp, ManifestFileName), Encoding.UTF8.GetBytes(report.ToJson()));
+        }, ct);
+        return report!;
     }
 
     /// <summary>A summary line followed by every bad file's errors, indented, one per line.</summary>
@@ -220,54 +212,5 @@ public static class CsvImporter
         using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
         write(stream);
         stream.Flush(flushToDisk: true);
-    }
-
-    /// <summary>Throws when <paramref name="output"/> exists and is neither empty nor a previous import.</summary>
-    private static void EnsureReplaceable(string output)
-    {
-        if (File.Exists(output)) throw new IOException($"Output {output} is a file; expected a folder (new, empty or a previous import).");
-        if (!Directory.Exists(output) || !Directory.EnumerateFileSystemEntries(output).Any()) return;
-        if (!File.Exists(Path.Combine(output, ManifestFileName)))
-            throw new IOException($"Refusing to replace {output}: it is not empty and has no {ManifestFileName}, so it is not a previous import. Choose another --output or remove it.");
-    }
-
-    /// <summary>Renames <paramref name="tmp"/> onto <paramref name="output"/>, replacing a previous import as atomically as
-    /// two renames allow: old aside, new in, old deleted (restored if the second rename fails).</summary>
-    private static void MoveIntoPlace(string tmp, string output)
-    {
-        EnsureReplaceable(output);
-        if (!Directory.Exists(output))
-        {
-            Directory.Move(tmp, output);
-            return;
-        }
-        var old = $"{output}.old-{Guid.NewGuid():N}"[..(output.Length + 13)];
-        Directory.Move(output, old);
-        try
-        {
-            Directory.Move(tmp, output);
-        }
-        catch
-        {
-            Directory.Move(old, output);
-            throw;
-        }
-        TryDeleteDirectory(old);
-    }
-
-    private static void TryDeleteDirectory(string path)
-    {
-        try
-        {
-            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
-        }
-        catch (IOException) { }                                   // best effort: a leftover *.tmp-*/*.old-* folder is harmless
-        catch (UnauthorizedAccessException) { }
-    }
-
-    private static bool IsSameOrInside(string path, string folder)
-    {
-        var relative = Path.GetRelativePath(folder, path);
-        return relative == "." || !(relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative));
     }
 }

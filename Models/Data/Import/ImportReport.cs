@@ -17,7 +17,7 @@ public sealed record ImportReport(double Tolerance, int InputFiles, IReadOnlyLis
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new IO.FiniteOrNullJsonConverter() },            // an undefined number is null, never "NaN"
     };
 
     /// <summary>Price rows over all imported tickers.</summary>
@@ -36,27 +36,8 @@ public sealed record ImportReport(double Tolerance, int InputFiles, IReadOnlyLis
     /// <returns>JSON text ending in a newline.</returns>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions) + "\n";
 
-    /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/> atomically (temp file in the same folder, flushed, renamed).</summary>
+    /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/> atomically (<see cref="IO.AtomicFile"/>).</summary>
     /// <param name="path">Destination file; its folder is created if missing.</param>
     /// <exception cref="IOException">The file could not be written.</exception>
-    public void WriteJson(string path)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        try
-        {
-            using (var stream = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
-            {
-                var bytes = System.Text.Encoding.UTF8.GetBytes(ToJson());
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
-    }
+    public void WriteJson(string path) => IO.AtomicFile.WriteAllText(path, ToJson());
 }

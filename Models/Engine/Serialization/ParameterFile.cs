@@ -51,15 +51,10 @@ public static class ParameterFile
         var bytes = body.GetBuffer().AsSpan(0, (int)body.Length);
         Span<byte> crc = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(crc, Crc32.Compute(bytes));
-        var full = Path.GetFullPath(path);
-        var tmp = full + ".tmp-" + Environment.ProcessId;
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            fs.Write(bytes);
-            fs.Write(crc);
-            fs.Flush(flushToDisk: true);
-        }
-        File.Move(tmp, full, overwrite: true);
+        var content = new byte[bytes.Length + crc.Length];
+        bytes.CopyTo(content);
+        crc.CopyTo(content.AsSpan(bytes.Length));
+        IO.AtomicFile.WriteAllBytes(path, content);
     }
 
     /// <summary>Reads a file written by <see cref="Save{T}"/> into existing parameters, matched by name; every name, shape and the

@@ -86,6 +86,74 @@ public class ImportCommandTests : CliTestBase
         Assert.That(stderr, Does.Contain("--output"));
     }
 
+    [TestCase("lean/report.json", "inside the --output folder")]
+    [TestCase("in/report.json", "inside the --input folder")]
+    [TestCase("", "is a folder")]
+    public void Import_ReportPathThatWouldFailAfterCommit_ExitsTwoBeforeImporting(string report, string message)
+    {
+        var input = InputWith(("DA-TEST-T-2021-04-21.csv", ImportTestData.Csv(ImportTestData.TestRows)));
+        var output = Path.Combine(Root, "lean");
+        var (code, _, stderr) = Run("import", "--input", input, "--output", output, "--report", report.Length == 0 ? Root : Path.Combine(Root, report));
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage), stderr);
+        Assert.That(stderr, Does.Contain(message));
+        Assert.That(Directory.Exists(output), Is.False, "nothing was imported");
+    }
+
+    [Test]
+    public void Import_LeftoverOfAKilledImport_IsRemovedByTheNextImport()
+    {
+        var input = InputWith(("DA-TEST-T-2021-04-21.csv", ImportTestData.Csv(ImportTestData.TestRows)));
+        var output = Path.Combine(Root, "lean");
+        var leftover = LeaveKilledRunsTemporaryFolder(output, LeanModels.Models.IO.OutputMarker.Import);
+        var (code, _, stderr) = Run("import", "--input", input, "--output", output);
+        Assert.That(code, Is.EqualTo(ExitCodes.Success), stderr);
+        Assert.That(Directory.Exists(leftover), Is.False);
+        Assert.That(Directory.GetFileSystemEntries(Root).Select(Path.GetFileName), Is.EquivalentTo(new[] { "in", "lean" }));
+    }
+
+    [Test]
+    public void Import_Cancelled_ExitsOneThirtyAndWritesNothing()
+    {
+        var input = InputWith(("DA-TEST-T-2021-04-21.csv", ImportTestData.Csv(ImportTestData.TestRows)));
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+        var stderr = new StringWriter();
+        var code = Program.Run(["import", "--input", input, "--output", Path.Combine(Root, "lean")], new StringWriter(), stderr, cancellation.Token);
+        Assert.That(code, Is.EqualTo(ExitCodes.Cancelled));
+        Assert.That(stderr.ToString(), Is.EqualTo("cancelled" + Environment.NewLine));
+        Assert.That(Directory.GetFileSystemEntries(Root).Select(Path.GetFileName), Is.EqualTo(new[] { "in" }));
+    }
+
+    [Test]
+    public void Import_GzipCutShort_ExitsThreeNamingTheFileAsTruncated()
+    {
+        var input = InputWith();
+        using (var memory = new MemoryStream())
+        {
+            using (var gzip = new System.IO.Compression.GZipStream(memory, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+                gzip.Write(System.Text.Encoding.UTF8.GetBytes(ImportTestData.Csv(ImportTestData.TestRows)));
+            File.WriteAllBytes(Path.Combine(input, "DA-TEST-T-2021-04-21.csv.gz"), memory.ToArray()[..^8]);
+        }
+        var output = Path.Combine(Root, "lean");
+        var (code, _, stderr) = Run("import", "--input", input, "--output", output);
+        Assert.That(code, Is.EqualTo(ExitCodes.BadData));
+        Assert.That(stderr, Does.Contain("DA-TEST-T-2021-04-21.csv.gz").And.Contain("truncated"));
+        Assert.That(Directory.Exists(output), Is.False);
+    }
+
+    [TestCase("--input", TestName = "Import_EmptyInputPath_ExitsTwo")]
+    [TestCase("--output", TestName = "Import_EmptyOutputPath_ExitsTwo")]
+    [TestCase("--report", TestName = "Import_EmptyReportPath_ExitsTwo")]
+    public void Import_EmptyPath_ExitsTwoWithoutDotNetInternals(string option)
+    {
+        var input = InputWith(("DA-TEST-T-2021-04-21.csv", ImportTestData.Csv(ImportTestData.TestRows)));
+        var args = new Dictionary<string, string> { ["--input"] = input, ["--output"] = Path.Combine(Root, "lean"), ["--report"] = Path.Combine(Root, "r.json") };
+        args[option] = "";
+        var (code, _, stderr) = Run(["import", .. args.SelectMany(kv => new[] { kv.Key, kv.Value })]);
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(stderr, Is.EqualTo($"error: {option}: empty path.{Environment.NewLine}"));
+    }
+
     [Test]
     public void Import_ForeignOutputFolder_Exits4()
     {
@@ -95,6 +163,7 @@ public class ImportCommandTests : CliTestBase
         File.WriteAllText(Path.Combine(output, "other.txt"), "x");
         var (code, _, stderr) = Run("import", "--input", input, "--output", output);
         Assert.That(code, Is.EqualTo(ExitCodes.OutputFailed));
-        Assert.That(stderr, Does.Contain("Refusing to replace"));
+        Assert.That(stderr, Does.Contain("refusing to replace"));
+        Assert.That(File.ReadAllText(Path.Combine(output, "other.txt")), Is.EqualTo("x"));
     }
 }

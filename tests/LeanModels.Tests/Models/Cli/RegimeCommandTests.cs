@@ -27,8 +27,60 @@ public class RegimeCommandTests : CliTestBase
     {
         var (code, _, stderr) = Run("regime", "--data", TestPaths.LeanData, "--ticker", "spy", "--start", "2020-01-01", "--end", "2020-02-28", "--out", Path.Combine(Root, "x"));
         Assert.That(code, Is.EqualTo(ExitCodes.Usage));
-        Assert.That(stderr, Does.Contain("the models need at least"));
+        Assert.That(stderr, Does.Contain("39 daily returns in the window").And.Contain("need at least 100").And.Contain("Widen the window"));
         Assert.That(Directory.Exists(Path.Combine(Root, "x")), Is.False);
+    }
+
+    [TestCase("--states", "100000", "--states must be in [2, 10]")]
+    [TestCase("--states", "-2147483648", "--states must be in [2, 10]")]
+    [TestCase("--min-days", "0", "--min-days must be ≥ 1")]
+    [TestCase("--min-days", "2147483647", "--min-days 2147483647 exceeds")]
+    public void Regime_OptionAtItsExtreme_ExitsTwoBeforeFitting(string option, string value, string message)
+    {
+        var (code, _, stderr) = Run("regime", "--data", TestPaths.LeanData, "--ticker", "spy", option, value, "--out", Path.Combine(Root, "x"));
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage), stderr);
+        Assert.That(stderr, Does.Contain(message));
+        Assert.That(Directory.GetFileSystemEntries(Root), Is.Empty);
+    }
+
+    [Test]
+    public void Regime_WindowAfterTheData_AdvisesAnEarlierStart()
+    {
+        var (code, _, stderr) = Run("regime", "--data", TestPaths.LeanData, "--ticker", "spy", "--start", "2025-01-01", "--out", Path.Combine(Root, "x"));
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(stderr, Does.Contain("after the data").And.Contain("choose a start before 2021-03-31"));
+    }
+
+    [Test]
+    public void Regime_OutputFolderOfUserFiles_ExitsFourAndKeepsThem()
+    {
+        var output = Path.Combine(Root, "mine");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, "a.txt"), "keep");
+        var (code, _, stderr) = Run("regime", "--data", TestPaths.LeanData, "--ticker", "spy", "--out", output);
+        Assert.That(code, Is.EqualTo(ExitCodes.OutputFailed));
+        Assert.That(stderr, Does.Contain("leanmodels-regime.json"));
+        Assert.That(Directory.GetFileSystemEntries(output), Is.EqualTo(new[] { Path.Combine(output, "a.txt") }));
+    }
+
+    [Test]
+    public void Regime_OutputIsTheDataFoldersParent_ExitsFour()
+    {
+        var (code, _, stderr) = Run("regime", "--data", TestPaths.LeanData, "--ticker", "spy", "--out", Path.GetDirectoryName(TestPaths.LeanData)!);
+        Assert.That(code, Is.EqualTo(ExitCodes.OutputFailed));
+        Assert.That(stderr, Does.Contain("contains the input folder"));
+    }
+
+    [Test]
+    public void Regime_Cancelled_ExitsOneThirtyAndWritesNothing()
+    {
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+        var stderr = new StringWriter();
+        var code = Program.Run(["regime", "--data", TestPaths.LeanData, "--ticker", "spy", "--out", Path.Combine(Root, "x")], new StringWriter(), stderr, cancellation.Token);
+        Assert.That(code, Is.EqualTo(ExitCodes.Cancelled));
+        Assert.That(stderr.ToString(), Is.EqualTo("cancelled" + Environment.NewLine));
+        Assert.That(Directory.GetFileSystemEntries(Root), Is.Empty);
     }
 
     [Test]

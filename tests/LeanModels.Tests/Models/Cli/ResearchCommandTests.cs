@@ -55,12 +55,116 @@ public class ResearchCommandTests : CliTestBase
     [TestCase("--horizon", "0", "--end", "2012-01-01", "horizon")]
     [TestCase("--start", "2012-13-01", "--end", "2013-01-01", "yyyy-MM-dd")]
     [TestCase("--models", "ridge,lstm", "--end", "2013-01-01", "unknown model 'lstm'")]
+    [TestCase("--horizon", "2147483647", "--end", "2013-01-01", "horizon 2147483647 is longer than the data")]
+    [TestCase("--train-window", "2147483647", "--end", "2013-01-01", "train window 2147483647 is longer than the data")]
+    [TestCase("--train-window", "3", "--end", "2013-01-01", "train window must be ≥ 100 trading days")]
+    [TestCase("--retrain-every", "2147483647", "--end", "2013-01-01", "retrain step 2147483647 is longer than the data")]
+    [TestCase("--embargo", "2147483647", "--end", "2013-01-01", "embargo 2147483647 is longer than the data")]
+    [TestCase("--top-k", "3", "--end", "2013-01-01", "top-k 3 exceeds the 2 assets")]
+    [TestCase("--cost-bps", "1e308", "--end", "2013-01-01", "cost must be in [0, 10000)")]
+    [TestCase("--ridge-lambda", "1e308", "--end", "2013-01-01", "ridge lambda must be in [0, 1e6]")]
+    [TestCase("--start", "2025-01-01", "--end", "2026-01-01", "choose a start before 2021-03-31")]
     public void Research_BadOptions_ExitTwo(string o1, string v1, string o2, string v2, string message)
     {
         var (code, _, stderr) = Run("research", "--data", TestPaths.LeanData, "--tickers", "aapl,ibm", o1, v1, o2, v2, "--out", Out);
         Assert.That(code, Is.EqualTo(ExitCodes.Usage));
         Assert.That(stderr, Does.Contain(message));
         Assert.That(Directory.Exists(Out), Is.False);
+    }
+
+    [Test]
+    public void Research_WindowLeavesOneAssetWithData_ExitsTwo()
+    {
+        // fb's data starts in 2012: in 2005 only aapl has bars.
+        var (code, _, stderr) = Run("research", "--data", TestPaths.LeanData, "--tickers", "fb,aapl", "--start", "2005-01-01", "--end", "2006-01-01", "--out", Out);
+        Assert.That(code, Is.EqualTo(ExitCodes.Usage), stderr);
+        Assert.That(stderr, Does.Contain("at least 2 assets with data").And.Contain("only aapl has"));
+        Assert.That(Directory.Exists(Out), Is.False);
+    }
+
+    [Test]
+    public void Research_OutputFolderOfUserFiles_ExitsFourBeforeAnyWorkAndKeepsThem()
+    {
+        Directory.CreateDirectory(Out);
+        File.WriteAllText(Path.Combine(Out, "notes.txt"), "mine");
+        var (code, stdout, stderr) = Run(Small());
+        Assert.That(code, Is.EqualTo(ExitCodes.OutputFailed));
+        Assert.That(stderr, Does.Contain("refusing to replace").And.Contain("leanmodels-research.json"));
+        Assert.That(stderr, Does.Not.Contain("loaded"), "refused before the data is read");
+        Assert.That(stdout, Is.Empty);
+        Assert.That(Directory.GetFileSystemEntries(Out), Is.EqualTo(new[] { Path.Combine(Out, "notes.txt") }));
+    }
+
+    [TestCase("data", TestName = "Research_OutputIsTheDataFolder_ExitsFour")]
+    [TestCase("", TestName = "Research_OutputIsTheDataFoldersParent_ExitsFour")]
+    [TestCase("data/equity", TestName = "Research_OutputIsInsideTheDataFolder_ExitsFour")]
+    public void Research_OutputOverlapsTheData_ExitsFour(string output)
+    {
+        var data = Path.Combine(Root, "data");
+        var daily = Path.Combine(data, "equity", "usa", "daily");
+        Directory.CreateDirectory(daily);
+        foreach (var t in new[] { "spy", "ibm" }) File.Copy(Path.Combine(TestPaths.LeanData, "equity", "usa", "daily", t + ".zip"), Path.Combine(daily, t + ".zip"));
+        var (code, _, stderr) = Run("research", "--data", data, "--out", output.Length == 0 ? Root : Path.Combine(Root, output));
+        Assert.That(code, Is.EqualTo(ExitCodes.OutputFailed));
+        Assert.That(stderr, Does.Contain("input folder"));
+        Assert.That(Directory.GetFiles(daily).Select(Path.GetFileName), Is.EquivalentTo(new[] { "spy.zip", "ibm.zip" }));
+        Assert.That(Directory.GetFileSystemEntries(Root).Select(Path.GetFileName), Is.EqualTo(new[] { "data" }));
+    }
+
+    [Test]
+    public void Research_CancelledMidRun_ExitsOneThirtyPrintsCancelledLeavesNothing()
+    {
+        var (code, stdout, stderr) = RunAndCancelOn("walk-forward momentum20", Small());
+        Assert.That(code, Is.EqualTo(ExitCodes.Cancelled), stderr);
+        Assert.That(stderr, Does.EndWith("cancelled" + Environment.NewLine));
+        Assert.That(stderr, Does.Not.Contain("walk-forward ridge"), "stopped at the next fold");
+        Assert.That(stdout, Is.Empty);
+        Assert.That(Directory.GetFileSystemEntries(Root), Is.Empty, "no output, no temporary folder");
+    }
+
+    [Test]
+    public void Research_CancelledMidRun_PreviousOutputIsKept()
+    {
+        Assert.That(Run(Small()).Code, Is.EqualTo(ExitCodes.Success));
+        var before = File.ReadAllBytes(Path.Combine(Out, "predictions.csv"));
+        var (code, _, _) = RunAndCancelOn("walk-forward ridge:", Small());
+        Assert.That(code, Is.EqualTo(ExitCodes.Cancelled));
+        Assert.That(File.ReadAllBytes(Path.Combine(Out, "predictions.csv")), Is.EqualTo(before));
+        Assert.That(Directory.GetFileSystemEntries(Root), Is.EqualTo(new[] { Out }));
+    }
+
+    [Test]
+    public void Research_LeftoverOfAKilledRun_IsRemovedByTheNextRun()
+    {
+        var leftover = LeaveKilledRunsTemporaryFolder(Out, LeanModels.Models.IO.OutputMarker.Research);
+        var (code, _, stderr) = Run(Small());
+        Assert.That(code, Is.EqualTo(ExitCodes.Success), stderr);
+        Assert.That(Directory.Exists(leftover), Is.False);
+        Assert.That(Directory.GetFileSystemEntries(Root), Is.EqualTo(new[] { Out }));
+    }
+
+    [Test]
+    public void Research_SigtermToTheProcess_ExitsOneThirtyPrintsCancelledLeavesNothing()
+    {
+        if (OperatingSystem.IsWindows()) Assert.Ignore("SIGTERM is sent with kill(1), which Windows lacks.");
+        var cli = Path.Combine(AppContext.BaseDirectory, "leanmodels.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { cli, "research", "--data", TestPaths.LeanData, "--out", Out }) start.ArgumentList.Add(a);
+        using var child = System.Diagnostics.Process.Start(start)!;
+        var stdout = child.StandardOutput.ReadToEndAsync();
+        var err = new System.Text.StringBuilder();
+        while (child.StandardError.ReadLine() is { } line)
+        {
+            err.AppendLine(line);
+            if (line.StartsWith("loaded ", StringComparison.Ordinal)) break;     // loading done: the walk-forward (10 s) runs now
+        }
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", child.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!) kill.WaitForExit();
+        err.Append(child.StandardError.ReadToEnd());
+        child.WaitForExit();
+        Assert.That(child.ExitCode, Is.EqualTo(ExitCodes.Cancelled), err.ToString());
+        Assert.That(err.ToString(), Does.Contain("cancelled"));
+        Assert.That(stdout.Result, Is.Empty);
+        Assert.That(Directory.GetFileSystemEntries(Root), Is.Empty, "no output, no temporary folder");
     }
 
     [Test]

@@ -171,6 +171,34 @@ public class LeanDataFolderTests
         Assert.That(e!.Message, Does.Contain(":2:").And.Contain("not after"));
     }
 
+    [Test]
+    public void ReadEquityBars_EntryWithWrongCrc_IsRefusedNamingFileAndEntry()
+    {
+        var root = MiniFolder(out var daily);
+        var path = Path.Combine(daily, "abc.zip");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        using (var w = new StreamWriter(zip.CreateEntry("abc.csv", CompressionLevel.NoCompression).Open()))
+            w.Write("20130102 00:00,1451300,1462300,1442600,1462300,100\n");
+        var bytes = File.ReadAllBytes(path);
+        var at = bytes.AsSpan().IndexOf("1462300,100"u8);
+        Assert.That(at, Is.GreaterThan(0), "stored entry: the row is in the file as text");
+        bytes[at + 10] = (byte)'7';                                     // volume 100 → 107: same length, a valid row, wrong CRC
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<InvalidDataException>(() => new LeanDataFolder(root).ReadEquityBars("abc"));
+        Assert.That(e!.Message, Does.Contain("abc.zip").And.Contain("abc.csv").And.Contain("CRC"));
+    }
+
+    [TestCase("20130102 00:00,1472300,1462300,1442600,1452300,100", TestName = "ReadEquityBars_OpenAboveHigh_IsRefusedWithLine")]
+    [TestCase("20130102 00:00,1452300,1462300,1442600,1432300,100", TestName = "ReadEquityBars_CloseBelowLow_IsRefusedWithLine")]
+    [TestCase("20130102 00:00,1452300,1442600,1462300,1452300,100", TestName = "ReadEquityBars_LowAboveHigh_IsRefusedWithLine")]
+    public void ReadEquityBars_InconsistentBar_IsRefused(string row)
+    {
+        var root = MiniFolder(out var daily);
+        WriteZip(Path.Combine(daily, "abc.zip"), "abc.csv", "20130101 00:00,1451300,1462300,1442600,1462300,100\n" + row + "\n");
+        var e = Assert.Throws<InvalidDataException>(() => new LeanDataFolder(root).ReadEquityBars("abc"));
+        Assert.That(e!.Message, Does.Contain("abc.zip:abc.csv:2").And.Contain("inconsistent prices"));
+    }
+
     private static string MiniFolder(out string daily)
     {
         var root = TestPaths.NewTempFolder();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LeanModels.Models.Data;
 using LeanModels.Models.Data.Import;
+using LeanModels.Models.IO;
 
 namespace LeanModels.Tests.Models.Data.Import;
 
@@ -247,6 +248,27 @@ public class CsvImporterTests
     }
 
     [Test]
+    public void Import_GzipWithoutTrailer_IsReportedAsTruncatedNotImported()
+    {
+        var folder = Input(("DA-GOOD-T-2021-04-21.csv", ImportTestData.Csv(ImportTestData.PlainRows)));
+        byte[] gz;
+        using (var memory = new MemoryStream())
+        {
+            using (var gzip = new System.IO.Compression.GZipStream(memory, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+                gzip.Write(System.Text.Encoding.UTF8.GetBytes(ImportTestData.Csv(ImportTestData.TestRows)));
+            gz = memory.ToArray();
+        }
+        File.WriteAllBytes(Path.Combine(folder, "DA-TEST-T-2021-04-21.csv.gz"), gz[..^8]);   // deflate data complete, trailer gone
+        var output = Output();
+        var e = Assert.Throws<InvalidDataException>(() => CsvImporter.Import(folder, output, new ImportOptions()));
+        Assert.That(e!.Message, Does.Contain("DA-TEST-T-2021-04-21.csv.gz").And.Contain("truncated"));
+        Assert.That(Directory.Exists(output), Is.False);
+        var report = CsvImporter.Import(folder, output, new ImportOptions(SkipBad: true));
+        Assert.That(report.Tickers.Select(t => t.Ticker), Is.EqualTo(new[] { "good" }));
+        Assert.That(report.BadFiles.Single().File, Is.EqualTo("DA-TEST-T-2021-04-21.csv.gz"));
+    }
+
+    [Test]
     public void Import_SameTickerFromTwoFiles_BothAreBad()
     {
         var input = Input(("DA-KO-T-2021-04-21.csv", ImportTestData.Csv(ImportTestData.PlainRows)), ("ko.csv", ImportTestData.Csv(ImportTestData.PlainRows)));
@@ -277,16 +299,18 @@ public class CsvImporterTests
         var output = Output();
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "precious.txt"), "keep me");
-        var e = Assert.Throws<IOException>(() => CsvImporter.Import(input, output, new ImportOptions()));
-        Assert.That(e!.Message, Does.Contain("Refusing to replace"));
+        var e = Assert.Throws<OutputRefusedException>(() => CsvImporter.Import(input, output, new ImportOptions()));
+        Assert.That(e!.Message, Does.Contain("refusing to replace").And.Contain(CsvImporter.ManifestFileName));
         Assert.That(File.ReadAllText(Path.Combine(output, "precious.txt")), Is.EqualTo("keep me"));
     }
 
     [Test]
-    public void Import_OutputInsideInput_ThrowsArgumentException()
+    public void Import_OutputInsideInput_IsRefused()
     {
         var input = Input(("plain.csv", ImportTestData.Csv(ImportTestData.PlainRows)));
-        Assert.Throws<ArgumentException>(() => CsvImporter.Import(input, Path.Combine(input, "lean"), new ImportOptions()));
+        var e = Assert.Throws<OutputRefusedException>(() => CsvImporter.Import(input, Path.Combine(input, "lean"), new ImportOptions()));
+        Assert.That(e!.Message, Does.Contain("inside the input folder"));
+        Assert.That(Directory.Exists(Path.Combine(input, "lean")), Is.False);
     }
 
     [Test]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using LeanModels.Models.Data;
+using LeanModels.Models.Reporting;
 using LeanModels.Models.Research;
 using Spectre.Console;
 using Panel = LeanModels.Models.Research.Panel;
@@ -10,7 +11,8 @@ namespace LeanModels.Models.Cli;
 
 /// <summary>
 /// <c>leanmodels research --data &lt;LEAN data folder&gt; [options]</c>: walk-forward evaluation of one or more forecasters on
-/// daily US-equity data; prints the metric table and writes <c>report.md</c>, <c>report.json</c> and <c>predictions.csv</c>.
+/// daily US-equity data; prints the metric table and writes <c>report.md</c>, <c>report.json</c>, <c>predictions.csv</c> and
+/// the charts (<see cref="ResearchCharts.WriteResearchCharts"/>) that report.md embeds.
 /// </summary>
 internal static class ResearchCommand
 {
@@ -37,10 +39,11 @@ internal static class ResearchCommand
         var lambda = new Option<double>("--ridge-lambda") { Description = "Ridge penalty per training row.", DefaultValueFactory = _ => 0.01 };
         var saveArtifacts = new Option<bool>("--save-artifacts") { Description = "Also save each model of the last fold to <out>/artifacts/<model>.lmfa (for `predict` and the LEAN alpha)." };
         var output = new Option<string>("--out") { Description = "Output folder (replaced atomically).", DefaultValueFactory = _ => Path.Combine("runs", "research") };
+        var charts = new Option<string>("--charts") { Description = "Charts embedded in report.md (cumulative return, drawdown, rolling Rank IC): png, svg or none.", DefaultValueFactory = _ => "png" };
         var command = new Command("research",
             "Walk-forward research: features and labels from a LEAN data folder, purged walk-forward folds, out-of-sample IC, Rank IC, "
             + "ICIR, TopK-Dropout and long-short books after costs against an equal-weight benchmark. " + ExitCodes.HelpText);
-        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, saveArtifacts, output })
+        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, saveArtifacts, output, charts })
             command.Options.Add(o);
         command.SetAction((parse, cancellationToken) => Task.FromResult(Commands.Guard(stderr, () =>
         {
@@ -53,6 +56,13 @@ internal static class ResearchCommand
                 parse.GetValue(cost), parse.GetValue(topK), parse.GetValue(nDrop), parse.GetValue(quantile), parse.GetValue(lambda));
             try { options.Validate(); }
             catch (ArgumentException x) { throw new UsageException(x.Message); }
+            var chartFormat = parse.GetValue(charts)!.Trim().ToLowerInvariant() switch
+            {
+                "png" => (ChartFormat?)ChartFormat.Png,
+                "svg" => ChartFormat.Svg,
+                "none" => null,
+                var other => throw new UsageException($"--charts must be png, svg or none, got '{other}'."),
+            };
             var folder = new LeanDataFolder(parse.GetValue(data)!);
             var requested = Split(parse.GetValue(tickers));
             var universe = requested.Count > 0 ? requested : folder.EquityTickers(BarResolution.Daily);
@@ -94,8 +104,10 @@ internal static class ResearchCommand
             }
             var result = ResearchEvaluation.Evaluate(run, options);
             PrintTable(stdout, result);
-            ResearchReportWriter.Write(outputFolder, result, run, folder.Root, clock.Elapsed, parse.GetValue(saveArtifacts));
-            stdout.WriteLine($"Report: {Path.Combine(outputFolder, "report.md")} (also report.json, predictions.csv); wall time {clock.Elapsed.TotalSeconds:0.0} s");
+            var dates = run.Panel.Dates.Skip(run.EvaluationStart).Take(run.EvaluationEnd - run.EvaluationStart).ToList();
+            Func<string, IReadOnlyList<ReportFigure>>? writeCharts = chartFormat is { } f ? dir => ResearchCharts.WriteResearchCharts(dir, result, dates, f) : null;
+            ResearchReportWriter.Write(outputFolder, result, run, folder.Root, clock.Elapsed, parse.GetValue(saveArtifacts), writeCharts);
+            stdout.WriteLine($"Report: {Path.Combine(outputFolder, "report.md")} (also report.json, predictions.csv{(chartFormat is null ? "" : ", charts")}); wall time {clock.Elapsed.TotalSeconds:0.0} s");
             return ExitCodes.Success;
         })));
         return command;

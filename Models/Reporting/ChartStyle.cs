@@ -13,7 +13,8 @@ internal static class ChartStyle
     public static Plot NewPlot(string title, string xLabel, string yLabel, bool dateAxis)
     {
         var plot = new Plot();
-        if (dateAxis) plot.Axes.DateTimeTicksBottom();                // replaces the bottom axis: before its label is set
+        if (dateAxis)                                                  // replaces the bottom axis: before its label is set
+            plot.Axes.DateTimeTicksBottom().TickGenerator = new ScottPlot.TickGenerators.DateTimeAutomatic { LabelFormatter = DateLabel };
         if (SansFont is not null) plot.Font.Set(SansFont);
         plot.Title(title, 16);
         plot.XLabel(xLabel, 14);
@@ -28,6 +29,13 @@ internal static class ChartStyle
         if (SansFont is not null) plot.Font.Set(SansFont);
         return plot;
     }
+
+    /// <summary>Unambiguous date tick text: "2010" on 1 January, "Jul 2010" on the first of a month, else "2010-07-15".</summary>
+    public static string DateLabel(DateTime date) =>
+        date.TimeOfDay != TimeSpan.Zero ? date.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
+        : date is { Month: 1, Day: 1 } ? date.ToString("yyyy", CultureInfo.InvariantCulture)
+        : date.Day == 1 ? date.ToString("MMM yyyy", CultureInfo.InvariantCulture)
+        : date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Category10 colour <paramref name="index"/> (cycling).</summary>
     public static Color Palette(int index) => new ScottPlot.Palettes.Category10().GetColor(index);
@@ -48,10 +56,11 @@ internal static class ChartStyle
     }
 
     /// <summary>Values in [lo, hi] (lo &gt; 0) for ticks of a log axis: per decade 1-2-5, else 1 when that gives more than
-    /// 10, else 1, 1.5, 2, 3, 5, 7 when 1-2-5 gives fewer than 3; null when even that gives fewer than 3 (the range is too
-    /// narrow for a log axis to help).</summary>
-    public static List<double>? LogTicks(double lo, double hi)
+    /// 10, else 1, 1.5, 2, 3, 5, 7 when 1-2-5 gives fewer than 3; null when hi/lo &lt; <paramref name="minRatio"/> or fewer than 3 ticks result (the range is too narrow for a log
+    /// axis to help).</summary>
+    public static List<double>? LogTicks(double lo, double hi, double minRatio)
     {
+        if (!(hi / lo >= minRatio)) return null;
         foreach (var mantissas in new[] { new[] { 1.0, 2, 5 }, new[] { 1.0 }, new[] { 1.0, 1.5, 2, 3, 5, 7 } })
         {
             var ticks = new List<double>();

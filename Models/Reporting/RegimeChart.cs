@@ -67,13 +67,9 @@ public static partial class RegimeChart
             LabelText = steps == 1 ? "Filtered Pr(high-volatility state) ≥ 0.5" : "Filtered Pr(high-volatility state); opacity ∝ probability",
             FillColor = band.WithAlpha(options.MaxBandOpacity),
         });
-        var ticks = LogTicks(minPrice, maxPrice);
-        if (ticks is not null) plot.Axes.Left.TickGenerator = LogAxis(ticks, G4);
-        else
-        {
-            var middle = Math.Sqrt(minPrice * maxPrice);
-            plot.Axes.Left.TickGenerator = LogAxis([minPrice, middle, maxPrice], G4);
-        }
+        // 1-2-5 ticks when the prices span enough of a decade; else 5 evenly spaced (in log) ticks at 3 significant digits.
+        plot.Axes.Left.TickGenerator = LogAxis(LogTicks(minPrice, maxPrice, minRatio: 1)
+            ?? [.. Enumerable.Range(0, 5).Select(i => minPrice * Math.Pow(maxPrice / minPrice, i / 4.0))], v => v.ToString("G3", System.Globalization.CultureInfo.InvariantCulture));
         plot.Axes.Margins(0, 0.04);
         plot.ShowLegend(Edge.Bottom);
         plot.Legend.Orientation = Orientation.Horizontal;

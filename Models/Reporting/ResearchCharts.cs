@@ -32,9 +32,9 @@ public static class ResearchCharts
     /// <summary>Tickers labelled on each heatmap axis at most; with more assets every k-th ticker is labelled.</summary>
     public const int MaxHeatmapLabels = 40;
 
-    /// <summary>Cumulative net return of each book, compounded: 100 · (Π_{s≤d} (1 + r_s) − 1) %. When the books span a
-    /// wide range (at least three 1-2-5 ticks of the growth of $1, e.g. a decade of data), the y axis is the log of the
-    /// growth of $1, still labelled in cumulative return %; otherwise it is linear in %.</summary>
+    /// <summary>Cumulative net return of each book, compounded: 100 · (Π_{s≤d} (1 + r_s) − 1) %. When the growth of $1
+    /// spans a factor of 4 or more over the books (e.g. +300 %, or −75 % and +0 %; typical of a decade of data), the y axis
+    /// is the log of the growth of $1, still labelled in cumulative return %; otherwise it is linear in %.</summary>
     /// <param name="dates">[D] decision dates, strictly increasing.</param>
     /// <param name="books">Books; each <see cref="ChartSeries.Values"/> is [D] net simple returns per period (fractions), finite.</param>
     /// <param name="benchmark">Equal-weight benchmark's [D] net returns, drawn in black; null for none.</param>
@@ -290,7 +290,7 @@ public static class ResearchCharts
         double lo = 1, hi = 1;
         foreach (var line in lines)
             foreach (var v in line.Y) { lo = Math.Min(lo, 1 + v); hi = Math.Max(hi, 1 + v); }
-        var logTicks = logWhenWide && lo > 0 ? LogTicks(lo, hi) : null;
+        var logTicks = logWhenWide && lo > 0 ? LogTicks(lo, hi, minRatio: 4) : null;
         var plot = NewPlot(title, "Decision date", logTicks is null ? yLabel : yLabel + ", log scale", dateAxis: true);
         plot.Add.HorizontalLine(0, 1, Colors.Gray, LinePattern.Solid);
         foreach (var (series, y, color, width) in lines)

@@ -1,66 +1,71 @@
-using System.Xml.Linq;
 using LeanModels.Models.Regime;
+using LeanModels.Models.Reporting;
+using LeanModels.Tests.Models.Regime;
+using ScottPlot;
 
-namespace LeanModels.Tests.Models.Regime;
+namespace LeanModels.Tests.Models.Reporting;
 
 public class RegimeChartTests
 {
-    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
-
     private static DateOnly[] Days(int n) => Enumerable.Range(0, n).Select(i => new DateOnly(2020, 1, 1).AddDays(i)).ToArray();
 
+    private static List<ScottPlot.Plottables.HorizontalSpan> Bands(Plot plot) => plot.GetPlottables().OfType<ScottPlot.Plottables.HorizontalSpan>().ToList();
+
     [Test]
-    public void Render_SmallSeries_IsWellFormedWithOnePointPerBar()
+    public void Build_SmallSeries_OnePriceLineWithOnePointPerBarAndTwoLegendItems()
     {
         double[] prices = [100, 110, 90, 95, 120, 130];
-        double[] p = [0, 0, 1, 1, 0.5, 0];
-        var doc = XDocument.Parse(RegimeChart.Render(Days(6), prices, p, new RegimeChartOptions { Title = "SPY <test> & co" }));
-        var points = doc.Descendants(Svg + "polyline").Single().Attribute("points")!.Value.Split(' ');
-        Assert.That(points, Has.Length.EqualTo(6));
-        Assert.That(doc.Descendants(Svg + "text").First().Value, Is.EqualTo("SPY <test> & co"));
+        using var plot = RegimeChart.Build(Days(6), prices, [0, 0, 1, 1, 0.5, 0], new RegimeChartOptions { Title = "SPY <test> & co", PriceLabel = "SPY ($)" });
+        var line = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Single();
+        Assert.That(line.Data.GetScatterPoints(), Has.Count.EqualTo(6));
+        Assert.That(plot.Legend.GetItems().Select(i => i.LabelText), Is.EqualTo(new[] { "SPY ($)", "Filtered Pr(high-volatility state) ≥ 0.5" }));
     }
 
     [Test]
-    public void Render_ProbabilityRuns_MergeIntoBands()
+    public void Build_ProbabilityRuns_MergeIntoBands()
     {
-        // p = 0,0,1,1,0.5,0 over 6 days: bands are [day 2, day 4) at p = 1 and [day 4, day 5) at p = 0.5, so opacity
-        // 0.35 and 0.175 with the default MaxBandOpacity 0.35; zero probability draws nothing: exactly 2 rects.
-        var svg = RegimeChart.Render(Days(6), [100, 110, 90, 95, 120, 130], [0, 0, 1, 1, 0.5, 0]);
-        var bands = XDocument.Parse(svg).Descendants(Svg + "g").Single(g => (string?)g.Attribute("class") == "regime-bands").Elements(Svg + "rect").ToList();
+        // p = 0,0,1,1,0.5,0 over 6 days with 10 steps: bands [day 2, day 4) at p = 1 and [day 4, day 5) at p = 0.5, alpha
+        // 0.35 and 0.175 of 255 (the default MaxBandOpacity 0.35); zero probability draws nothing: exactly 2 spans. With the
+        // default single step (shade p ≥ 0.5), 1, 1, 0.5 merge into one band [day 2, day 5).
+        using var plot = RegimeChart.Build(Days(6), [100, 110, 90, 95, 120, 130], [0, 0, 1, 1, 0.5, 0], new RegimeChartOptions { ProbabilitySteps = 10 });
+        var bands = Bands(plot);
         Assert.That(bands, Has.Count.EqualTo(2));
-        Assert.That(bands.Select(b => b.Attribute("fill-opacity")!.Value), Is.EqualTo(new[] { "0.350", "0.175" }));
-        var w0 = double.Parse(bands[0].Attribute("width")!.Value, System.Globalization.CultureInfo.InvariantCulture);
-        var w1 = double.Parse(bands[1].Attribute("width")!.Value, System.Globalization.CultureInfo.InvariantCulture);
-        Assert.That(w0, Is.EqualTo(2 * w1).Within(0.02));                  // two days vs one day
+        Assert.That(bands.Select(b => b.FillColor.A), Is.EqualTo(new byte[] { (byte)(0.35 * 255), (byte)(0.175 * 255) }));
+        Assert.That(bands[0].X2 - bands[0].X1, Is.EqualTo(2.0), "two days (OLE dates count days)");
+        Assert.That(bands[1].X2 - bands[1].X1, Is.EqualTo(1.0));
+
+        using var binary = RegimeChart.Build(Days(6), [100, 110, 90, 95, 120, 130], [0, 0, 1, 1, 0.5, 0]);
+        Assert.That(Bands(binary).Select(b => b.X2 - b.X1), Is.EqualTo(new[] { 3.0 }));
     }
 
     [Test]
-    public void Render_HigherPrice_IsHigherOnTheLogAxis()
+    public void Build_PricesOnALogAxis()
     {
-        // SVG y grows downwards; prices 10, 100, 1000 are equally spaced on a log axis.
-        var svg = RegimeChart.Render(Days(3), [10, 100, 1000], [0, 0, 0]);
-        var ys = XDocument.Parse(svg).Descendants(Svg + "polyline").Single().Attribute("points")!.Value.Split(' ')
-            .Select(p => double.Parse(p.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        Assert.That(ys[0], Is.GreaterThan(ys[1]));
-        Assert.That(ys[0] - ys[1], Is.EqualTo(ys[1] - ys[2]).Within(0.02));
+        // 10, 100, 1000 are equally spaced on a log axis: the line's y values are log10 of the prices.
+        using var plot = RegimeChart.Build(Days(3), [10, 100, 1000], [0, 0, 0]);
+        var ys = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().Single().Data.GetScatterPoints().Select(p => p.Y);
+        Assert.That(ys, Is.EqualTo(new[] { 1.0, 2.0, 3.0 }).Within(1e-12));
+        plot.GetImage(600, 400).Dispose();                               // manual ticks are generated at render
+        Assert.That(plot.Axes.Left.TickGenerator.Ticks.Where(t => t.IsMajor).Select(t => t.Label), Does.Contain("100"));
     }
 
     [Test]
-    public void Render_BadInput_Throws()
+    public void Build_BadInput_Throws()
     {
-        Assert.Throws<ArgumentException>(() => RegimeChart.Render(Days(3), [1.0, 2.0], [0, 0, 0]));
-        Assert.That(Assert.Throws<ArgumentException>(() => RegimeChart.Render(Days(3), [1.0, 0.0, 2.0], [0, 0, 0]))!.Message, Does.Contain("prices[1]"));
-        Assert.That(Assert.Throws<ArgumentException>(() => RegimeChart.Render(Days(3), [1.0, 2.0, 3.0], [0, 1.5, 0]))!.Message, Does.Contain("[1]"));
+        Assert.Throws<ArgumentException>(() => RegimeChart.Build(Days(3), [1.0, 2.0], [0, 0, 0]));
+        Assert.That(Assert.Throws<ArgumentException>(() => RegimeChart.Build(Days(3), [1.0, 0.0, 2.0], [0, 0, 0]))!.Message, Does.Contain("prices[1]"));
+        Assert.That(Assert.Throws<ArgumentException>(() => RegimeChart.Build(Days(3), [1.0, 2.0, 3.0], [0, 1.5, 0]))!.Message, Does.Contain("[1]"));
         var back = Days(3);
         back[2] = back[0];
-        Assert.Throws<ArgumentException>(() => RegimeChart.Render(back, [1.0, 2.0, 3.0], [0, 0, 0]));
+        Assert.That(Assert.Throws<ArgumentException>(() => RegimeChart.Build(back, [1.0, 2.0, 3.0], [0, 0, 0]))!.Message, Does.Contain("dates[2]"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RegimeChart.Build(Days(3), [1.0, 2.0, 3.0], [0, 0, 0], new RegimeChartOptions { BandColor = "red" }));
     }
 
     [Test]
-    public void Render_SpyWithHmmFilter_ProducesCompactSvg()
+    public void Save_SpyWithHmmFilter_WritesAPngOfTheAskedSize()
     {
         // End-to-end on SPY 1998–2021: adjusted price index from the returns (exp of the cumulative sum, base 100) and
-        // the filtered high-vol probability. The chart must parse, hold one point per bar and stay under 400 kB.
+        // the filtered high-vol probability.
         var r = SpyReturns.Returns;
         var y = SpyReturns.Scaled(100);
         var hmm = GaussianHmm.Fit(y, 1, new GaussianHmmOptions { Restarts = 2, Seed = 2021 });
@@ -69,12 +74,14 @@ public class RegimeChartTests
         var p = new double[r.Length];
         var level = 100.0;
         for (var t = 0; t < r.Length; t++) { level *= Math.Exp(r[t]); price[t] = level; p[t] = filtered[2 * t + hmm.HighVolState]; }
-        var svg = RegimeChart.Render(SpyReturns.Dates, price, p, new RegimeChartOptions { Title = "SPY 1998–2021: filtered high-volatility regime" });
         var folder = TestPaths.NewTempFolder();
-        File.WriteAllText(Path.Combine(folder, "spy_regime.svg"), svg);
-        TestContext.Out.WriteLine($"wrote {Path.Combine(folder, "spy_regime.svg")} ({svg.Length} chars)");
-        var doc = XDocument.Parse(svg);
-        Assert.That(doc.Descendants(Svg + "polyline").Single().Attribute("points")!.Value.Split(' '), Has.Length.EqualTo(r.Length));
-        Assert.That(svg.Length, Is.LessThan(400_000));
+        try
+        {
+            var path = Path.Combine(folder, "spy_regime.png");
+            RegimeChart.Save(path, SpyReturns.Dates, price, p, new RegimeChartOptions { Title = "SPY 1998–2021: filtered high-volatility regime", Width = 1000, Height = 400 });
+            Assert.That(PngHeader.Read(path), Is.EqualTo((1000, 400)));
+            Assert.That(new FileInfo(path).Length, Is.InRange(20_000, 1_000_000));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
     }
 }

@@ -105,7 +105,13 @@ internal static class ResearchCommand
             var result = ResearchEvaluation.Evaluate(run, options);
             PrintTable(stdout, result);
             var dates = run.Panel.Dates.Skip(run.EvaluationStart).Take(run.EvaluationEnd - run.EvaluationStart).ToList();
-            Func<string, IReadOnlyList<ReportFigure>>? writeCharts = chartFormat is { } f ? dir => ResearchCharts.WriteResearchCharts(dir, result, dates, f) : null;
+            Func<string, IReadOnlyList<ReportFigure>>? writeCharts = chartFormat is { } f ? dir =>
+            {
+                var chartClock = Stopwatch.StartNew();
+                var figures = ResearchCharts.WriteResearchCharts(dir, result, dates, f);
+                stderr.WriteLine($"{figures.Count} charts drawn in {chartClock.Elapsed.TotalSeconds:0.0} s");
+                return figures;
+            } : null;
             ResearchReportWriter.Write(outputFolder, result, run, folder.Root, clock.Elapsed, parse.GetValue(saveArtifacts), writeCharts);
             stdout.WriteLine($"Report: {Path.Combine(outputFolder, "report.md")} (also report.json, predictions.csv{(chartFormat is null ? "" : ", charts")}); wall time {clock.Elapsed.TotalSeconds:0.0} s");
             return ExitCodes.Success;

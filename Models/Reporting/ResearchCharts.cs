@@ -148,7 +148,26 @@ public static class ResearchCharts
         return AttentionHeatmap(matrix, tickers, title);
     }
 
-    /// <summary>Writes a plot to a file, creating the folder if needed.</summary>
+    /// <summary>Draws <see cref="AttentionHeatmap(ReadOnlySpan{double}, IReadOnlyList{string}, string)"/> into
+    /// <c>folder/fileStem.png</c> (or .svg), 900 × 800 px, and returns the figure for a report (e.g. from the
+    /// <c>writeFigures</c> callback of <see cref="ResearchReportWriter.Write"/>).</summary>
+    /// <param name="folder">Destination folder (created if needed).</param>
+    /// <param name="fileStem">File name without extension, e.g. <c>attention-2021-03-31</c>.</param>
+    /// <param name="weights">[A · A] weights, row-major: element i·A + j is query asset i attending to key asset j; NaN = masked pair.</param>
+    /// <param name="tickers">[A] tickers.</param>
+    /// <param name="title">Chart title and figure caption (say the date, layer and head averaging).</param>
+    /// <param name="format">PNG (default) or SVG.</param>
+    /// <returns>The figure written.</returns>
+    /// <exception cref="ArgumentException">weights.Length ≠ A², A = 0, or a weight is ±∞.</exception>
+    public static ReportFigure WriteAttentionHeatmap(string folder, string fileStem, ReadOnlySpan<double> weights, IReadOnlyList<string> tickers,
+        string title, ChartFormat format = ChartFormat.Png)
+    {
+        var file = fileStem + (format == ChartFormat.Svg ? ".svg" : ".png");
+        using (var plot = AttentionHeatmap(weights, tickers, title)) Save(plot, Path.Combine(folder, file), format, 900, 800);
+        return new ReportFigure(title, file);
+    }
+
+
     /// <param name="plot">The plot.</param>
     /// <param name="path">File path; its extension is not checked.</param>
     /// <param name="format">PNG (default) or SVG.</param>

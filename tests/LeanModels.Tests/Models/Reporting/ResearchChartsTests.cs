@@ -145,6 +145,17 @@ public class ResearchChartsTests
     }
 
     [Test]
+    public void WriteAttentionHeatmap_60Assets_WritesA900By800PngAndReturnsTheFigure()
+    {
+        var tickers = Enumerable.Range(0, 60).Select(i => $"T{i:00}").ToArray();
+        var w = new double[60 * 60];
+        for (var i = 0; i < 60; i++) w[i * 60 + (i + 1) % 60] = 1.0;                // each asset attends to the next one
+        var figure = ResearchCharts.WriteAttentionHeatmap(_folder, "attention", w, tickers, "attention 2021-03-31");
+        Assert.That(figure, Is.EqualTo(new LeanModels.Models.Research.ReportFigure("attention 2021-03-31", "attention.png")));
+        Assert.That(PngHeader.Read(Path.Combine(_folder, "attention.png")), Is.EqualTo((900, 800)));
+    }
+
+    [Test]
     public void AttentionHeatmap_BadShape_Throws()
     {
         Assert.That(Assert.Throws<ArgumentException>(() => ResearchCharts.AttentionHeatmap(new double[8], ["a", "b", "c"], "t"))!.Message,

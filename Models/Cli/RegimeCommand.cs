@@ -4,13 +4,14 @@ using System.Text;
 using LeanModels.Models.Data;
 using LeanModels.Models.IO;
 using LeanModels.Models.Regime;
+using LeanModels.Models.Reporting;
 using Spectre.Console;
 
 namespace LeanModels.Models.Cli;
 
 /// <summary>
 /// <c>leanmodels regime --data &lt;LEAN data folder&gt; --ticker spy</c>: fits a Gaussian HMM and a GARCH(1,1) to a ticker's
-/// daily returns, prints its regimes over time, and writes <c>report.md</c>, <c>regime.svg</c> (price over the filtered
+/// daily returns, prints its regimes over time, and writes <c>report.md</c>, <c>regime.png</c> (price over the filtered
 /// high-volatility probability) and <c>regimes.csv</c>.
 /// </summary>
 internal static class RegimeCommand
@@ -57,17 +58,18 @@ internal static class RegimeCommand
             var result = RegimeAnalysis.Run(bars, fit, hmmOptions, minimumDays);
             cancellationToken.ThrowIfCancellationRequested();
             Print(stdout, symbol, result);
-            var svg = RegimeChart.Render(result.Dates, result.Closes, result.HighVolProbability, new RegimeChartOptions
+            var chartOptions = new RegimeChartOptions
             {
-                Title = $"{symbol.ToUpperInvariant()} adjusted close (log scale); red = filtered high-volatility probability (HMM fitted to {result.FitEnd:yyyy-MM-dd})",
-            });
+                PriceLabel = $"{symbol.ToUpperInvariant()} adjusted close ($)",
+                Title = $"{symbol.ToUpperInvariant()}: filtered high-volatility regime ({stateCount}-state Gaussian HMM fitted to {result.FitEnd:yyyy-MM-dd})",
+            };
             AtomicFolder.Write(outFolder, OutputMarker.Regime, dir =>
             {
-                File.WriteAllText(Path.Combine(dir, "regime.svg"), svg);
+                RegimeChart.Save(Path.Combine(dir, "regime.png"), result.Dates, result.Closes, result.HighVolProbability, chartOptions);
                 File.WriteAllText(Path.Combine(dir, "regimes.csv"), Csv(result));
                 File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(symbol, result, folder.Root));
             }, cancellationToken, [folder.Root]);
-            stdout.WriteLine($"Report: {Path.Combine(outFolder, "report.md")} (chart regime.svg, daily values regimes.csv)");
+            stdout.WriteLine($"Report: {Path.Combine(outFolder, "report.md")} (chart regime.png, daily values regimes.csv)");
             return ExitCodes.Success;
         }));
         return command;
@@ -147,7 +149,7 @@ internal static class RegimeCommand
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"# Regimes of {symbol.ToUpperInvariant()}\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"Data `{dataFolder}`, {r.Dates[0]:yyyy-MM-dd}..{r.Dates[^1]:yyyy-MM-dd}; {r.Hmm.States}-state Gaussian HMM and GARCH(1,1) fitted on daily log returns (percent) up to {r.FitEnd:yyyy-MM-dd}; probabilities are filtered: each day uses returns up to that day only.\n\n");
-        sb.Append("![regimes](regime.svg)\n\n| from | to | days | return | ann. vol |\n|---|---|---:|---:|---:|\n");
+        sb.Append("![regimes](regime.png)\n\n| from | to | days | return | ann. vol |\n|---|---|---:|---:|---:|\n");
         foreach (var p in r.Periods)
             sb.Append(CultureInfo.InvariantCulture, $"| {p.From:yyyy-MM-dd} | {p.To:yyyy-MM-dd} | {p.Days} | {Pct(Math.Exp(p.LogReturn) - 1)} | {Pct(p.AnnualisedVolatility)} |\n");
         return sb.ToString();

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using LeanModels.Models.Data;
 using LeanModels.Models.IO;
+using LeanModels.Models.Reporting;
 using LeanModels.Models.Research;
 using Spectre.Console;
 using Panel = LeanModels.Models.Research.Panel;
@@ -11,7 +12,8 @@ namespace LeanModels.Models.Cli;
 
 /// <summary>
 /// <c>leanmodels research --data &lt;LEAN data folder&gt; [options]</c>: walk-forward evaluation of one or more forecasters on
-/// daily US-equity data; prints the metric table and writes <c>report.md</c>, <c>report.json</c> and <c>predictions.csv</c>.
+/// daily US-equity data; prints the metric table and writes <c>report.md</c>, <c>report.json</c>, <c>predictions.csv</c> and
+/// the charts (<see cref="ResearchCharts.WriteResearchCharts"/>) that report.md embeds.
 /// </summary>
 internal static class ResearchCommand
 {
@@ -39,10 +41,11 @@ internal static class ResearchCommand
         var lambda = new Option<double>("--ridge-lambda") { Description = "Ridge penalty per training row.", DefaultValueFactory = _ => 0.01 };
         var saveArtifacts = new Option<bool>("--save-artifacts") { Description = "Also save each model of the last fold to <out>/artifacts/<model>.lmfa (for `predict` and the LEAN alpha)." };
         var output = new Option<string>("--out") { Description = "Output folder: created, or replaced atomically if a previous `research` run wrote it (it holds leanmodels-research.json); any other non-empty folder is refused (exit 4).", DefaultValueFactory = _ => Path.Combine("runs", "research") };
+        var charts = new Option<string>("--charts") { Description = "Charts embedded in report.md (cumulative return, drawdown, rolling Rank IC): png, svg or none.", DefaultValueFactory = _ => "png" };
         var command = new Command("research",
             "Walk-forward research: features and labels from a LEAN data folder, purged walk-forward folds, out-of-sample IC, Rank IC, "
             + "ICIR, TopK-Dropout and long-short books after costs against an equal-weight benchmark. " + ExitCodes.HelpText);
-        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, saveArtifacts, output })
+        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, saveArtifacts, output, charts })
             command.Options.Add(o);
         command.SetAction(parse => Commands.Guard(stderr, cancellationToken, () =>
         {
@@ -54,6 +57,13 @@ internal static class ResearchCommand
                 parse.GetValue(horizon), parse.GetValue(trainWindow), parse.GetValue(retrain), parse.GetValue(expanding), parse.GetValue(embargo),
                 parse.GetValue(cost), parse.GetValue(topK), parse.GetValue(nDrop), parse.GetValue(quantile), parse.GetValue(lambda));
             options.Validate();
+            var chartFormat = parse.GetValue(charts)!.Trim().ToLowerInvariant() switch
+            {
+                "png" => (ChartFormat?)ChartFormat.Png,
+                "svg" => ChartFormat.Svg,
+                "none" => null,
+                var other => throw new UsageException($"--charts must be png, svg or none, got '{other}'."),
+            };
             var folder = new LeanDataFolder(Commands.FullPath(parse.GetValue(data), "--data"));
             var requested = Split(parse.GetValue(tickers));
             var repeated = requested.GroupBy(t => t, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
@@ -97,8 +107,16 @@ internal static class ResearchCommand
             }
             var result = ResearchEvaluation.Evaluate(run, options);
             PrintTable(stdout, result);
-            ResearchReportWriter.Write(outputFolder, result, run, folder.Root, clock.Elapsed, parse.GetValue(saveArtifacts), cancellationToken);
-            stdout.WriteLine($"Report: {Path.Combine(outputFolder, "report.md")} (also report.json, predictions.csv); wall time {clock.Elapsed.TotalSeconds:0.0} s");
+            var dates = run.Panel.Dates.Skip(run.EvaluationStart).Take(run.EvaluationEnd - run.EvaluationStart).ToList();
+            Func<string, IReadOnlyList<ReportFigure>>? writeCharts = chartFormat is { } f ? dir =>
+            {
+                var chartClock = Stopwatch.StartNew();
+                var figures = ResearchCharts.WriteResearchCharts(dir, result, dates, f);
+                stderr.WriteLine($"{figures.Count} charts drawn in {chartClock.Elapsed.TotalSeconds:0.0} s");
+                return figures;
+            } : null;
+            ResearchReportWriter.Write(outputFolder, result, run, folder.Root, clock.Elapsed, parse.GetValue(saveArtifacts), writeCharts, cancellationToken);
+            stdout.WriteLine($"Report: {Path.Combine(outputFolder, "report.md")} (also report.json, predictions.csv{(chartFormat is null ? "" : ", charts")}); wall time {clock.Elapsed.TotalSeconds:0.0} s");
             return ExitCodes.Success;
         }));
         return command;

@@ -8,9 +8,10 @@ using LeanModels.Models.Research.Metrics;
 namespace LeanModels.Models.Research;
 
 /// <summary>
-/// Writes a research run folder (Qlib's recorder: config, metrics, predictions): <c>report.md</c>, <c>report.json</c> and
-/// <c>predictions.csv</c>, all or nothing, replacing only a previous run's folder (<see cref="AtomicFolder"/>, marker
-/// <see cref="OutputMarker.Research"/>).
+/// Writes a research run folder (Qlib's recorder: config, metrics, predictions): <c>report.md</c>, <c>report.json</c>,
+/// <c>predictions.csv</c> and the pictures the caller draws (the CLI passes <c>ResearchCharts.WriteResearchCharts</c> from
+/// LeanModels.Reporting, which this library does not reference), all or nothing, replacing only a previous run's folder
+/// (<see cref="AtomicFolder"/>, marker <see cref="OutputMarker.Research"/>).
 /// </summary>
 public static class ResearchReportWriter
 {
@@ -21,18 +22,21 @@ public static class ResearchReportWriter
     /// <param name="dataFolder">The LEAN data folder read, recorded in the manifest.</param>
     /// <param name="elapsed">Wall time of the run, recorded in the manifest.</param>
     /// <param name="saveArtifacts">Also write each model of the last fold to <c>artifacts/&lt;model&gt;.lmfa</c> (<see cref="Forecasting.ForecasterArtifact"/>).</param>
+    /// <param name="writeFigures">Draws pictures into the (temporary) folder it is given and returns them, in order, for
+    /// report.md to embed; null for none.</param>
     /// <param name="cancellationToken">Cancels the write; the temporary folder is removed and the destination left as it was.</param>
     /// <exception cref="OutputRefusedException">The destination is not empty and not a previous research run folder (no
     /// <c>leanmodels-research.json</c>), or it overlaps <paramref name="dataFolder"/> (<see cref="AtomicFolder.CheckDestination"/>).</exception>
     /// <exception cref="IOException">The folder could not be written; nothing is left behind.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static void Write(string outputFolder, ResearchResult result, ResearchData data, string dataFolder, TimeSpan elapsed, bool saveArtifacts = false,
-        CancellationToken cancellationToken = default)
+        Func<string, IReadOnlyList<ReportFigure>>? writeFigures = null, CancellationToken cancellationToken = default)
     {
         var commit = GitInfo.TryReadCommit(AppContext.BaseDirectory) ?? GitInfo.TryReadCommit(Directory.GetCurrentDirectory());
         AtomicFolder.Write(outputFolder, OutputMarker.Research, dir =>
         {
-            File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(result, dataFolder, commit, elapsed));
+            var figures = writeFigures?.Invoke(dir) ?? [];
+            File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(result, dataFolder, commit, elapsed, figures));
             WritePredictions(Path.Combine(dir, "predictions.csv"), result, data);
             if (saveArtifacts)
             {
@@ -46,13 +50,14 @@ public static class ResearchReportWriter
         }, cancellationToken, [dataFolder]);
     }
 
-    /// <summary>The Markdown report: settings, the metric table, conventions.</summary>
+    /// <summary>The Markdown report: settings, the metric table, conventions, then the pictures.</summary>
     /// <param name="result">Metrics.</param>
     /// <param name="dataFolder">Data folder read.</param>
     /// <param name="commit">Git commit, or null.</param>
     /// <param name="elapsed">Wall time.</param>
+    /// <param name="figures">Pictures in the run folder to embed as <c>![caption](file)</c>, in order; null or empty for none.</param>
     /// <returns>Markdown text.</returns>
-    public static string Markdown(ResearchResult result, string dataFolder, string? commit, TimeSpan elapsed)
+    public static string Markdown(ResearchResult result, string dataFolder, string? commit, TimeSpan elapsed, IReadOnlyList<ReportFigure>? figures = null)
     {
         var o = result.Options;
         var sb = new StringBuilder();
@@ -65,6 +70,11 @@ public static class ResearchReportWriter
         sb.Append($"- Commit: {commit ?? "unknown"}; wall time {elapsed.TotalSeconds:0.0} s\n\n");
         sb.Append(ResearchTable.Markdown(result));
         sb.Append("\nIC/Rank IC: mean of the daily cross-sectional Pearson/Spearman correlation between forecast and label; ICIR = mean/std of the daily series (not annualised); IC>0 = share of days with positive IC; t (NW) = Newey–West t-statistic of the mean daily IC with lags = horizon. Returns are compounded and annualised (252 days) after costs; max DD is the largest peak-to-trough loss; turnover is Σ|Δw| per day (both sides).\n");
+        if (figures is { Count: > 0 })
+        {
+            sb.Append("\n## Pictures\n\nDates are decision dates (the position decided after the close of d is held from the open of d+1 to the open of d+2); books are net of costs; solid = TopK-Dropout, dashed = long-short, black = equal-weight benchmark.\n");
+            foreach (var f in figures) sb.Append($"\n![{f.Caption}]({f.FileName})\n");
+        }
         return sb.ToString();
     }
 

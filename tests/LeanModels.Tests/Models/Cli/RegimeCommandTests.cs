@@ -12,7 +12,8 @@ public class RegimeCommandTests : CliTestBase
         var (code, stdout, stderr) = Run("regime", "--data", TestPaths.LeanData, "--ticker", "SPY", "--fit-end", "2007-12-31", "--out", outFolder);
         Assert.That(code, Is.EqualTo(0), stderr);
         Assert.That(stdout, Does.Contain("high volatility").And.Contain("fitted to 2007-12-31"));
-        Assert.That(File.ReadAllText(Path.Combine(outFolder, "regime.svg")), Does.StartWith("<?xml").Or.StartWith("<svg"));
+        Assert.That(LeanModels.Tests.Models.Reporting.PngHeader.Read(Path.Combine(outFolder, "regime.png")), Is.EqualTo((1200, 500)));
+        Assert.That(File.ReadAllText(Path.Combine(outFolder, "report.md")), Does.Contain("![regimes](regime.png)"));
         var rows = File.ReadAllLines(Path.Combine(outFolder, "regimes.csv")).Skip(1).Select(l => l.Split(','))
             .Select(f => (Date: f[0], P: double.Parse(f[3], CultureInfo.InvariantCulture))).ToList();
         double Mean(string from, string to) => rows.Where(r => string.CompareOrdinal(r.Date, from) >= 0 && string.CompareOrdinal(r.Date, to) <= 0).Average(r => r.P);

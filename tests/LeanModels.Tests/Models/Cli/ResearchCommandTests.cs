@@ -22,15 +22,39 @@ public class ResearchCommandTests : CliTestBase
         Assert.That(predictions[0], Is.EqualTo("date,ticker,label,momentum20,reversal5,ridge,ridge-regime"));
         Assert.That(predictions[1], Does.StartWith("2010-01-04,"));
         Assert.That(Directory.GetDirectories(Root), Is.EqualTo(new[] { Out }), "no temporary folder left behind");
+        var report = File.ReadAllText(Path.Combine(Out, "report.md"));
+        foreach (var chart in new[] { "cumulative.png", "drawdown.png", "rolling-rank-ic.png" })
+        {
+            Assert.That(report, Does.Contain($"]({chart})"), $"report.md embeds {chart}");
+            Assert.That(LeanModels.Tests.Models.Reporting.PngHeader.Read(Path.Combine(Out, chart)), Is.EqualTo((1200, 600)), chart);
+            Assert.That(new FileInfo(Path.Combine(Out, chart)).Length, Is.InRange(20_000, 2_000_000), chart);
+        }
     }
 
     [Test]
-    public void Research_SameInputTwice_PredictionsAreByteIdentical()
+    public void Research_ChartsSvgOrNone_WritesSvgOrNoPicture()
+    {
+        var (code, _, stderr) = Run(Small("--models", "momentum20,reversal5", "--charts", "svg"));
+        Assert.That(code, Is.EqualTo(ExitCodes.Success), stderr);
+        Assert.That(File.ReadAllText(Path.Combine(Out, "report.md")), Does.Contain("](cumulative.svg)"));
+        Assert.That(File.ReadAllText(Path.Combine(Out, "rolling-rank-ic.svg")), Does.Contain("<svg"));
+        Assert.That(Run(Small("--models", "momentum20", "--charts", "none")).Code, Is.EqualTo(ExitCodes.Success));
+        Assert.That(Directory.GetFiles(Out, "*.png").Concat(Directory.GetFiles(Out, "*.svg")), Is.Empty);
+        Assert.That(File.ReadAllText(Path.Combine(Out, "report.md")), Does.Not.Contain("!["));
+        var (bad, _, error) = Run(Small("--charts", "gif"));
+        Assert.That(bad, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(error, Does.Contain("--charts must be png, svg or none"));
+    }
+
+    [Test]
+    public void Research_SameInputTwice_PredictionsAndChartsAreByteIdentical()
     {
         Assert.That(Run(Small()).Code, Is.EqualTo(0));
         var first = File.ReadAllBytes(Path.Combine(Out, "predictions.csv"));
+        var chart = File.ReadAllBytes(Path.Combine(Out, "cumulative.png"));
         Assert.That(Run(Small()).Code, Is.EqualTo(0));
         Assert.That(File.ReadAllBytes(Path.Combine(Out, "predictions.csv")), Is.EqualTo(first));
+        Assert.That(File.ReadAllBytes(Path.Combine(Out, "cumulative.png")), Is.EqualTo(chart), "same run, same chart bytes");
     }
 
     [Test]

@@ -1,12 +1,13 @@
-using System.Runtime.Intrinsics;
 using LeanModels.Models.Engine.Kernels;
 
 namespace LeanModels.Models.Engine;
 
 public sealed partial class Tape<T>
 {
-    /// <summary>True when the AVX-512 float kernels of <see cref="RecurrentKernels"/> run; otherwise the generic scalar path.</summary>
-    private static bool RecurrentFast => typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
+    /// <summary>True when the AVX-512 float kernels of <see cref="RecurrentKernels"/> run (the <see cref="SimdTier.Vector512"/> tier);
+    /// otherwise the generic path (exact scalar cells; its GEMMs use the tier's <see cref="Gemm.Multiply{T}"/>). Read once per op:
+    /// each path records its own backward.</summary>
+    private static bool RecurrentFast => typeof(T) == typeof(float) && EngineSimd.Tier == SimdTier.Vector512;
 
     /// <summary>
     /// Whole one-layer LSTM from zero state, fused (gate order i, f, g, o as PyTorch): per step a = x·W_ih + b + hₜ₋₁·W_hh,

@@ -6,7 +6,7 @@ namespace LeanModels.Models.Engine.Kernels;
 
 /// <summary>
 /// Vectorised float sigmoid and tanh for the fused recurrent cells (<see cref="RecurrentKernels"/>), on
-/// <see cref="VectorMath.ExpUnclamped"/> (Cephes <c>expf</c>, ≲ 2 ulp). σ(x) =
+/// <see cref="VectorMath.ExpUnclamped(Vector512{float})"/> (Cephes <c>expf</c>, ≲ 2 ulp). σ(x) =
 /// 1 / (1 + e^{−x}) with −x clamped to [−30, 80] (σ(30) rounds to 1; σ(−80) ≈ 1.8e−35, never subnormal). tanh(x) =
 /// 1 − 2 / (1 + e^{2x}) with 2x clamped to [−20, 20] (tanh 10 rounds to 1): absolute error ≲ 1.2e−7, so relative accuracy
 /// is lost only for |x| ≲ 1e−6, where tanh x ≈ x is below the error anyway. Divisions are the <c>vrcp14ps</c> estimate

@@ -40,7 +40,7 @@ public unsafe class RecurrentKernelsTests
     [Test]
     public void Exp_Grid_RelativeErrorBelowThreeUlp()
     {
-        if (!Vector512.IsHardwareAccelerated) Assert.Ignore("no AVX-512");
+        EngineTiers.Require(512);
         var xs = Grid().Where(x => x is > -87f and < 88f).ToArray();
         xs = [.. xs, .. Enumerable.Repeat(0f, (16 - xs.Length % 16) % 16)];
         var ys = Apply(VectorMath.ExpUnclamped, xs);
@@ -51,7 +51,7 @@ public unsafe class RecurrentKernelsTests
     [Test]
     public void SigmoidAndTanh_Grid_WithinFloatTolerance()
     {
-        if (!Vector512.IsHardwareAccelerated) Assert.Ignore("no AVX-512");
+        EngineTiers.Require(512);
         var xs = Grid();
         var s = Apply(RecurrentMath.Sigmoid, xs);
         var t = Apply(RecurrentMath.Tanh, xs);
@@ -68,7 +68,7 @@ public unsafe class RecurrentKernelsTests
     [Test]
     public void StepGemm_AllModesAndTails_MatchNaive()
     {
-        if (!Vector512.IsHardwareAccelerated) Assert.Ignore("no AVX-512");
+        EngineTiers.Require(512);
         foreach (var rows in new[] { 1, 3, 8, 13 })
             foreach (var (k, n) in new[] { (5, 20), (64, 256), (7, 48), (256, 64), (3, 80), (4, 15) })
                 for (var mode = 0; mode < 3; mode++)
@@ -97,7 +97,7 @@ public unsafe class RecurrentKernelsTests
     [Test]
     public void WeightGradientAndColumnSum_SplitColumns_MatchNaiveAndEachOtherBitwise()
     {
-        if (!Vector512.IsHardwareAccelerated) Assert.Ignore("no AVX-512");
+        EngineTiers.Require(512);
         foreach (var rows in new[] { 1, 37, 130 })
             foreach (var (kDim, n) in new[] { (3, 20), (6, 80), (62, 256), (5, 192) })
             {

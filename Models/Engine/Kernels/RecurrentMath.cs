@@ -36,4 +36,18 @@ internal static class RecurrentMath
         var e = VectorMath.ExpUnclamped(Vector512.Max(Vector512.Min(x + x, Vector512.Create(20f)), Vector512.Create(-20f)));
         return Vector512.FusedMultiplyAdd(Vector512.Create(-2f), Reciprocal(Vector512<float>.One + e), Vector512<float>.One);
     }
+
+    /// <summary>σ(x) per lane in 8 lanes (the Vector256 tier): the same clamp and exp, then an exact division
+    /// (AVX2 has only the 12-bit <c>vrcpps</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x) =>
+        Vector256<float>.One / (Vector256<float>.One + VectorMath.ExpUnclamped(Vector256.Max(Vector256.Min(-x, Vector256.Create(80f)), Vector256.Create(-30f))));
+
+    /// <summary>tanh(x) = 1 − 2 / (1 + e^{2x}) per lane in 8 lanes (exact division).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Tanh(Vector256<float> x)
+    {
+        var e = VectorMath.ExpUnclamped(Vector256.Max(Vector256.Min(x + x, Vector256.Create(20f)), Vector256.Create(-20f)));
+        return Vector256<float>.One - Vector256.Create(2f) / (Vector256<float>.One + e);
+    }
 }

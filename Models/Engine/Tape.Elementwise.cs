@@ -50,20 +50,6 @@ public sealed partial class Tape<T>
     // resolution near 1) because the exact double erf costs ~30 ns per element; in double (gradchecks) MathNet's exact erf is used.
     private readonly struct GeluOp : IUnaryOp
     {
-        public static bool TryApply(ReadOnlySpan<T> x, Span<T> y)
-        {
-            if (typeof(T) != typeof(float)) return false;
-            Kernels.Activations.GeluForward(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(y));
-            return true;
-        }
-
-        public static bool TryBackward(ReadOnlySpan<T> x, ReadOnlySpan<T> gy, Span<T> gx)
-        {
-            if (typeof(T) != typeof(float)) return false;
-            Kernels.Activations.GeluBackwardAccumulate(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(gy), MemoryMarshal.Cast<T, float>(gx));
-            return true;
-        }
-
         public static T F(T x)
         {
             if (typeof(T) == typeof(float))
@@ -143,7 +129,23 @@ public sealed partial class Tape<T>
 
     /// <summary>Exact GELU x·Φ(x) with the normal CDF via erf (Hendrycks &amp; Gimpel 2016; PyTorch's default <c>nn.GELU</c>).</summary>
     /// <param name="x">Any shape.</param><returns>Same shape.</returns>
-    public Tensor<T> Gelu(Tensor<T> x) => Unary<GeluOp>(x);
+    public Tensor<T> Gelu(Tensor<T> x)
+    {
+        if (typeof(T) != typeof(float)) return Unary<GeluOp>(x);
+        ArgumentNullException.ThrowIfNull(x);
+        var y = ResultOverwritten(x.Dims, x);
+        T[] xd = x.Data, yd = y.Data;
+        var tier = Kernels.EngineSimd.Tier;                                      // one tier for forward and backward
+        ParallelFor(xd.Length, ParallelGrain, (s, e) =>
+            Kernels.Activations.GeluForward(MemoryMarshal.Cast<T, float>(xd.AsSpan(s, e - s)), MemoryMarshal.Cast<T, float>(yd.AsSpan(s, e - s)), tier));
+        Record(y, () =>
+        {
+            T[] gx = x.Grad!, gy = y.Grad!;
+            ParallelFor(gx.Length, ParallelGrain, (s, e) => Kernels.Activations.GeluBackwardAccumulate(MemoryMarshal.Cast<T, float>(xd.AsSpan(s, e - s)),
+                MemoryMarshal.Cast<T, float>(gy.AsSpan(s, e - s)), MemoryMarshal.Cast<T, float>(gx.AsSpan(s, e - s)), tier));
+        });
+        return y;
+    }
 
     /// <summary>softplus(x) = log(1 + eˣ), computed as max(x, 0) + log1p(e^−|x|) so it never overflows.</summary>
     /// <param name="x">Any shape.</param><returns>Same shape, &gt; 0.</returns>

@@ -26,6 +26,7 @@ public sealed partial class Tape<T>
         var c = x.Dims[^1];
         var rows = x.Length / c;
         var y = ResultOverwritten(x.Dims, x);
+        var tier = EngineSimd.Tier;
         ParallelRows(rows, c, (r0, r1) =>                               // rows are independent: fixed blocks on the tape's threads
         {
             for (var r = r0; r < r1; r++)
@@ -36,7 +37,7 @@ public sealed partial class Tape<T>
                 for (var i = 1; i < c; i++) if (xr[i] > max) max = xr[i];
                 TensorPrimitives.Subtract(xr, max, yr);
                 if (typeof(T) == typeof(float))
-                    Activations.Exp(System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(yr), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(yr));
+                    Activations.Exp(tier, System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(yr), System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(yr));
                 else TensorPrimitives.Exp(yr, yr);
                 var sum = TensorPrimitives.Sum<T>(yr);
                 if (log) TensorPrimitives.Subtract(xr, max + T.Log(sum), yr);
@@ -91,11 +92,12 @@ public sealed partial class Tape<T>
         var invC = T.One / C(c);
         var e = C(eps);
         T[] xd = x.Data, yd = y.Data, gd = gamma.Data, bd = beta.Data;
+        var lanes = LayerNormLanes(EngineSimd.Tier, c);                          // one tier for forward and backward
         ParallelRows(rows, c, (r0, r1) =>                                        // rows are independent
         {
             for (var r = r0; r < r1; r++)
             {
-                var (mu, rs) = LayerNormRow(xd.AsSpan(r * c, c), yd.AsSpan(r * c, c), gd, bd, invC, e);
+                var (mu, rs) = LayerNormRow(lanes, xd.AsSpan(r * c, c), yd.AsSpan(r * c, c), gd, bd, invC, e);
                 if (stats is null) continue;
                 stats[r] = mu;
                 stats[rows + r] = rs;
@@ -108,7 +110,7 @@ public sealed partial class Tape<T>
             var blocks = (rows + ReduceBlockRows - 1) / ReduceBlockRows;
             var wantParams = gamma.Grad is not null || beta.Grad is not null;
             var partial = wantParams ? Alloc(blocks * 2 * c) : null;            // per block: dγ [c], dβ [c]
-            var scratch = typeof(T) == typeof(float) && c % 16 == 0 ? null : Alloc(blocks * 2 * c);
+            var scratch = lanes != 0 ? null : Alloc(blocks * 2 * c);           // the generic path's x̂ and g rows
             T[]? gx = x.Grad;
             var gy = y.Grad!;
             RunChunksIf(blocks, (long)rows * c >= ParallelMinimum, (b0, b1) =>
@@ -120,7 +122,7 @@ public sealed partial class Tape<T>
                     var sc = scratch is null ? default : scratch.AsSpan(blk * 2 * c, 2 * c);
                     var end = Math.Min(rows, (blk + 1) * ReduceBlockRows);
                     for (var r = blk * ReduceBlockRows; r < end; r++)
-                        LayerNormRowBackward(xd.AsSpan(r * c, c), gy.AsSpan(r * c, c), gx is null ? default : gx.AsSpan(r * c, c), gd,
+                        LayerNormRowBackward(lanes, xd.AsSpan(r * c, c), gy.AsSpan(r * c, c), gx is null ? default : gx.AsSpan(r * c, c), gd,
                             stats![r], stats[rows + r], invC, dg, db, sc);
                 }
             });

@@ -93,8 +93,10 @@ public sealed partial class Tape<T>
             [n, sLen, inner, dm]);
     }
 
+    /// <summary>True when the fused kernel runs: float, head width a multiple of 16, and a vector tier (Vector512 or Vector256;
+    /// the scalar tier composes the op).</summary>
     private static bool FusedHeads(int dh, int tq, int tk) =>
-        typeof(T) == typeof(float) && dh % 16 == 0 && tq > 0 && tk > 0 && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+        typeof(T) == typeof(float) && dh % 16 == 0 && tq > 0 && tk > 0 && Kernels.EngineSimd.Tier != Kernels.SimdTier.Scalar;
 
     private Tensor<T> ComposedHeads(Tensor<T> q, Tensor<T> k, Tensor<T> v, int heads, ReadOnlySpan<bool> allowed, double dropout)
     {
@@ -128,7 +130,7 @@ public sealed partial class Tape<T>
         if (drop)
             seed = (Rng ?? throw new InvalidOperationException("Dropout: the tape is in training mode with p > 0 but has no random generator; pass one to the Tape constructor.")).NextUInt64();
         var dims = new AttentionKernel.Dims(b, tq, tk, dm, heads, 1f / MathF.Sqrt(dh), seed, CounterHash.Threshold(dropout),
-            (float)(1.0 / (1.0 - dropout)), drop, ldq, ldkv, qOffset, kOffset, vOffset, inner);
+            (float)(1.0 / (1.0 - dropout)), drop, ldq, ldkv, qOffset, kOffset, vOffset, inner, Kernels.EngineSimd.Tier);   // the tier of forward and backward
         var y = ReferenceEquals(q, k) ? ResultOverwritten(outShape, q) : ResultOverwritten(outShape, q, k, v);   // every head's columns written
         var p = y.RequiresGrad ? (float[])(object)AllocOverwritten(b * heads * tq * tk) : null;   // P is kept only for backward
         float[] qd = (float[])(object)q.Data, kd = (float[])(object)k.Data, vd = (float[])(object)v.Data, yd = (float[])(object)y.Data;

@@ -51,7 +51,7 @@ public sealed partial class Tape<T>
             {
                 var acc = partial.AsSpan(blk * width, width);
                 var end = Math.Min(rows, (blk + 1) * ReduceBlockRows);
-                if (typeof(T) == typeof(float) && width % 16 == 0 && Vector512.IsHardwareAccelerated)
+                if (typeof(T) == typeof(float) && width % 16 == 0 && Kernels.EngineSimd.Tier == Kernels.SimdTier.Vector512)   // same bits as TensorPrimitives
                 {
                     var fa = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(acc);
                     var fs = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(src.AsSpan());
@@ -109,37 +109,16 @@ public sealed partial class Tape<T>
         return new Tensor<T>(AllocOverwritten(n), grad, shape);
     }
 
-    /// <summary>One row of the layer-norm forward: y = γ ⊙ (x − μ)·r + β; returns (μ, r). Float rows of a multiple of 16
-    /// run fused Vector512 passes (sum, centred sum of squares, normalise + affine).</summary>
-    private static (T Mean, T Rstd) LayerNormRow(ReadOnlySpan<T> xr, Span<T> yr, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, T invC, T eps)
+    /// <summary>Vector lanes of the float layer-norm row kernels for rows of <paramref name="c"/> at <paramref name="tier"/>
+    /// (16, 8, or 0 for the generic TensorPrimitives path); the forward and the backward of one op use the same value.</summary>
+    private static int LayerNormLanes(Kernels.SimdTier tier, int c) => typeof(T) == typeof(float) ? Kernels.EngineSimd.RowLanes(tier, c) : 0;
+
+    /// <summary>One row of the layer-norm forward: y = γ ⊙ (x − μ)·r + β; returns (μ, r). Float rows run fused vector passes
+    /// (sum, centred sum of squares, normalise + affine) of <paramref name="lanes"/> lanes (16 or 8); 0 runs TensorPrimitives.</summary>
+    private static (T Mean, T Rstd) LayerNormRow(int lanes, ReadOnlySpan<T> xr, Span<T> yr, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, T invC, T eps)
     {
-        var c = xr.Length;
-        if (typeof(T) == typeof(float) && c % 16 == 0 && Vector512.IsHardwareAccelerated)
-        {
-            var x = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(xr);
-            var y = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(yr);
-            var g = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gamma);
-            var b = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(beta);
-            var inv = float.CreateTruncating(invC);
-            var s = Vector512<float>.Zero;
-            for (var j = 0; j < c; j += 16) s += Vector512.Create(x[j..]);
-            var mu = Vector512.Sum(s) * inv;
-            var vmu = Vector512.Create(mu);
-            var q = Vector512<float>.Zero;
-            for (var j = 0; j < c; j += 16)
-            {
-                var d = Vector512.Create(x[j..]) - vmu;
-                q = Vector512.FusedMultiplyAdd(d, d, q);
-            }
-            var rs = 1f / MathF.Sqrt(Vector512.Sum(q) * inv + float.CreateTruncating(eps));
-            var vrs = Vector512.Create(rs);
-            for (var j = 0; j < c; j += 16)
-            {
-                var xh = (Vector512.Create(x[j..]) - vmu) * vrs;
-                Vector512.FusedMultiplyAdd(xh, Vector512.Create(g[j..]), Vector512.Create(b[j..])).CopyTo(y[j..]);
-            }
-            return (T.CreateTruncating(mu), T.CreateTruncating(rs));
-        }
+        if (lanes == 16) return LayerNormRow512(xr, yr, gamma, beta, invC, eps);
+        if (lanes == 8) return LayerNormRow256(xr, yr, gamma, beta, invC, eps);
         var m = TensorPrimitives.Sum(xr) * invC;
         TensorPrimitives.Subtract(xr, m, yr);                                    // x − μ
         var r = T.One / T.Sqrt(TensorPrimitives.SumOfSquares<T>(yr) * invC + eps);
@@ -148,45 +127,78 @@ public sealed partial class Tape<T>
         return (m, r);
     }
 
+    private static (T Mean, T Rstd) LayerNormRow512(ReadOnlySpan<T> xr, Span<T> yr, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, T invC, T eps)
+    {
+        var c = xr.Length;
+        var x = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(xr);
+        var y = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(yr);
+        var g = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gamma);
+        var b = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(beta);
+        var inv = float.CreateTruncating(invC);
+        var s = Vector512<float>.Zero;
+        for (var j = 0; j < c; j += 16) s += Vector512.Create(x[j..]);
+        var mu = Vector512.Sum(s) * inv;
+        var vmu = Vector512.Create(mu);
+        var q = Vector512<float>.Zero;
+        for (var j = 0; j < c; j += 16)
+        {
+            var d = Vector512.Create(x[j..]) - vmu;
+            q = Vector512.FusedMultiplyAdd(d, d, q);
+        }
+        var rs = 1f / MathF.Sqrt(Vector512.Sum(q) * inv + float.CreateTruncating(eps));
+        var vrs = Vector512.Create(rs);
+        for (var j = 0; j < c; j += 16)
+        {
+            var xh = (Vector512.Create(x[j..]) - vmu) * vrs;
+            Vector512.FusedMultiplyAdd(xh, Vector512.Create(g[j..]), Vector512.Create(b[j..])).CopyTo(y[j..]);
+        }
+        return (T.CreateTruncating(mu), T.CreateTruncating(rs));
+    }
+
+    private static (T Mean, T Rstd) LayerNormRow256(ReadOnlySpan<T> xr, Span<T> yr, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, T invC, T eps)
+    {
+        var c = xr.Length;
+        var x = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(xr);
+        var y = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(yr);
+        var g = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gamma);
+        var b = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(beta);
+        var inv = float.CreateTruncating(invC);
+        var s = Vector256<float>.Zero;
+        for (var j = 0; j < c; j += 8) s += Vector256.Create(x[j..]);
+        var mu = Vector256.Sum(s) * inv;
+        var vmu = Vector256.Create(mu);
+        var q = Vector256<float>.Zero;
+        for (var j = 0; j < c; j += 8)
+        {
+            var d = Vector256.Create(x[j..]) - vmu;
+            q = Vector256.FusedMultiplyAdd(d, d, q);
+        }
+        var rs = 1f / MathF.Sqrt(Vector256.Sum(q) * inv + float.CreateTruncating(eps));
+        var vrs = Vector256.Create(rs);
+        for (var j = 0; j < c; j += 8)
+        {
+            var xh = (Vector256.Create(x[j..]) - vmu) * vrs;
+            Vector256.FusedMultiplyAdd(xh, Vector256.Create(g[j..]), Vector256.Create(b[j..])).CopyTo(y[j..]);
+        }
+        return (T.CreateTruncating(mu), T.CreateTruncating(rs));
+    }
+
     /// <summary>One row of the layer-norm backward: dγ += dy ⊙ x̂ and dβ += dy into the block partials (either may be empty),
-    /// dx += r·(g − mean(g) − x̂·mean(g ⊙ x̂)) with g = dy ⊙ γ (dx may be empty). <paramref name="scratch"/> holds 2·C
-    /// elements for the generic path (empty on the float Vector512 path, which keeps everything in registers).</summary>
-    private static void LayerNormRowBackward(ReadOnlySpan<T> xr, ReadOnlySpan<T> gy, Span<T> gx, ReadOnlySpan<T> gamma, T mean, T rstd, T invC,
+    /// dx += r·(g − mean(g) − x̂·mean(g ⊙ x̂)) with g = dy ⊙ γ (dx may be empty). <paramref name="lanes"/> as in
+    /// <see cref="LayerNormRow"/>; <paramref name="scratch"/> holds 2·C elements for the generic path (lanes = 0) and is empty
+    /// on the vector paths, which keep everything in registers.</summary>
+    private static void LayerNormRowBackward(int lanes, ReadOnlySpan<T> xr, ReadOnlySpan<T> gy, Span<T> gx, ReadOnlySpan<T> gamma, T mean, T rstd, T invC,
         Span<T> dGamma, Span<T> dBeta, Span<T> scratch)
     {
         var c = xr.Length;
-        if (typeof(T) == typeof(float) && c % 16 == 0 && Vector512.IsHardwareAccelerated)
+        if (lanes == 16)
         {
-            var x = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(xr);
-            var dy = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gy);
-            var g = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gamma);
-            var dgm = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dGamma);
-            var dbt = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dBeta);
-            var vmu = Vector512.Create(float.CreateTruncating(mean));
-            var vrs = Vector512.Create(float.CreateTruncating(rstd));
-            Vector512<float> sg = default, sgx = default;
-            for (var j = 0; j < c; j += 16)
-            {
-                var d = Vector512.Create(dy[j..]);
-                var xh = (Vector512.Create(x[j..]) - vmu) * vrs;
-                if (!dgm.IsEmpty) Vector512.FusedMultiplyAdd(d, xh, Vector512.Create(dgm[j..])).CopyTo(dgm[j..]);
-                if (!dbt.IsEmpty) (Vector512.Create(dbt[j..]) + d).CopyTo(dbt[j..]);
-                var gg = d * Vector512.Create(g[j..]);
-                sg += gg;
-                sgx = Vector512.FusedMultiplyAdd(gg, xh, sgx);
-            }
-            if (gx.IsEmpty) return;
-            var dx = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gx);
-            var inv = float.CreateTruncating(invC);
-            var meanG = Vector512.Create(Vector512.Sum(sg) * inv);
-            var meanGx = Vector512.Create(Vector512.Sum(sgx) * inv);
-            for (var j = 0; j < c; j += 16)
-            {
-                var xh = (Vector512.Create(x[j..]) - vmu) * vrs;
-                var gg = Vector512.Create(dy[j..]) * Vector512.Create(g[j..]);
-                var t = gg - meanG - xh * meanGx;
-                Vector512.FusedMultiplyAdd(t, vrs, Vector512.Create(dx[j..])).CopyTo(dx[j..]);
-            }
+            LayerNormRowBackward512(xr, gy, gx, gamma, mean, rstd, invC, dGamma, dBeta);
+            return;
+        }
+        if (lanes == 8)
+        {
+            LayerNormRowBackward256(xr, gy, gx, gamma, mean, rstd, invC, dGamma, dBeta);
             return;
         }
         var xhat = scratch[..c];
@@ -202,5 +214,77 @@ public sealed partial class Tape<T>
         TensorPrimitives.Subtract(gs, meanGs, gs);
         TensorPrimitives.MultiplyAdd(xhat, -meanGxs, gs, gs);                    // g − mean(g) − x̂·mean(g ⊙ x̂)
         TensorPrimitives.MultiplyAdd(gs, rstd, gx, gx);                          // dx += r · (…)
+    }
+
+    private static void LayerNormRowBackward512(ReadOnlySpan<T> xr, ReadOnlySpan<T> gy, Span<T> gx, ReadOnlySpan<T> gamma, T mean, T rstd, T invC,
+        Span<T> dGamma, Span<T> dBeta)
+    {
+        var c = xr.Length;
+        var x = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(xr);
+        var dy = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gy);
+        var g = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gamma);
+        var dgm = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dGamma);
+        var dbt = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dBeta);
+        var vmu = Vector512.Create(float.CreateTruncating(mean));
+        var vrs = Vector512.Create(float.CreateTruncating(rstd));
+        Vector512<float> sg = default, sgx = default;
+        for (var j = 0; j < c; j += 16)
+        {
+            var d = Vector512.Create(dy[j..]);
+            var xh = (Vector512.Create(x[j..]) - vmu) * vrs;
+            if (!dgm.IsEmpty) Vector512.FusedMultiplyAdd(d, xh, Vector512.Create(dgm[j..])).CopyTo(dgm[j..]);
+            if (!dbt.IsEmpty) (Vector512.Create(dbt[j..]) + d).CopyTo(dbt[j..]);
+            var gg = d * Vector512.Create(g[j..]);
+            sg += gg;
+            sgx = Vector512.FusedMultiplyAdd(gg, xh, sgx);
+        }
+        if (gx.IsEmpty) return;
+        var dx = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gx);
+        var inv = float.CreateTruncating(invC);
+        var meanG = Vector512.Create(Vector512.Sum(sg) * inv);
+        var meanGx = Vector512.Create(Vector512.Sum(sgx) * inv);
+        for (var j = 0; j < c; j += 16)
+        {
+            var xh = (Vector512.Create(x[j..]) - vmu) * vrs;
+            var gg = Vector512.Create(dy[j..]) * Vector512.Create(g[j..]);
+            var t = gg - meanG - xh * meanGx;
+            Vector512.FusedMultiplyAdd(t, vrs, Vector512.Create(dx[j..])).CopyTo(dx[j..]);
+        }
+    }
+
+    private static void LayerNormRowBackward256(ReadOnlySpan<T> xr, ReadOnlySpan<T> gy, Span<T> gx, ReadOnlySpan<T> gamma, T mean, T rstd, T invC,
+        Span<T> dGamma, Span<T> dBeta)
+    {
+        var c = xr.Length;
+        var x = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(xr);
+        var dy = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gy);
+        var g = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gamma);
+        var dgm = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dGamma);
+        var dbt = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dBeta);
+        var vmu = Vector256.Create(float.CreateTruncating(mean));
+        var vrs = Vector256.Create(float.CreateTruncating(rstd));
+        Vector256<float> sg = default, sgx = default;
+        for (var j = 0; j < c; j += 8)
+        {
+            var d = Vector256.Create(dy[j..]);
+            var xh = (Vector256.Create(x[j..]) - vmu) * vrs;
+            if (!dgm.IsEmpty) Vector256.FusedMultiplyAdd(d, xh, Vector256.Create(dgm[j..])).CopyTo(dgm[j..]);
+            if (!dbt.IsEmpty) (Vector256.Create(dbt[j..]) + d).CopyTo(dbt[j..]);
+            var gg = d * Vector256.Create(g[j..]);
+            sg += gg;
+            sgx = Vector256.FusedMultiplyAdd(gg, xh, sgx);
+        }
+        if (gx.IsEmpty) return;
+        var dx = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gx);
+        var inv = float.CreateTruncating(invC);
+        var meanG = Vector256.Create(Vector256.Sum(sg) * inv);
+        var meanGx = Vector256.Create(Vector256.Sum(sgx) * inv);
+        for (var j = 0; j < c; j += 8)
+        {
+            var xh = (Vector256.Create(x[j..]) - vmu) * vrs;
+            var gg = Vector256.Create(dy[j..]) * Vector256.Create(g[j..]);
+            var t = gg - meanG - xh * meanGx;
+            Vector256.FusedMultiplyAdd(t, vrs, Vector256.Create(dx[j..])).CopyTo(dx[j..]);
+        }
     }
 }

@@ -1,12 +1,18 @@
-using System.Runtime.Intrinsics;
 using LeanModels.Models.Engine.Kernels;
 
 namespace LeanModels.Models.Engine;
 
 public sealed partial class Tape<T>
 {
-    /// <summary>True when the AVX-512 float kernels of <see cref="RecurrentKernels"/> run; otherwise the generic scalar path.</summary>
-    private static bool RecurrentFast => typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated && System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
+    /// <summary>True when the fused float loops of <see cref="RecurrentLoops"/> run, with <paramref name="tier"/> the op's tier
+    /// (<see cref="RecurrentKernels"/> on Vector512, <see cref="RecurrentKernels256"/> on Vector256); false on the scalar tier and
+    /// for double, which run the generic path (exact scalar cells). Read once per op; the chosen path records its own backward
+    /// and the tier goes with it.</summary>
+    private static bool RecurrentFast(out SimdTier tier)
+    {
+        tier = EngineSimd.Tier;
+        return typeof(T) == typeof(float) && tier != SimdTier.Scalar;
+    }
 
     /// <summary>
     /// Whole one-layer LSTM from zero state, fused (gate order i, f, g, o as PyTorch): per step a = x·W_ih + b + hₜ₋₁·W_hh,
@@ -16,12 +22,12 @@ public sealed partial class Tape<T>
     /// db += Σ daₜ, dW_hh += Σ hₜ₋₁ᵀ·daₜ, dx = da·W_ihᵀ.
     /// </summary>
     /// <remarks>
-    /// <c>float</c> with AVX-512 (<see cref="RecurrentLoops"/>): batch rows are split into 2 fixed groups (a function of B only);
+    /// <c>float</c> on a vector tier (<see cref="RecurrentLoops"/>, Vector512 or Vector256 kernels): batch rows are split into 2 fixed groups (a function of B only);
     /// each group's whole forward and backward time loop runs on one thread (one <see cref="RunChunks"/> each). The input
     /// projection is a step product inside the loop; each step's da feeds the group's partial weight gradients at once (while
     /// hot in cache), and the partials are added in group order after the loop, so every sum has one fixed order and results
     /// are bit-identical for any thread count (tested). Cells are vectorised (<see cref="RecurrentMath"/> exp / σ / tanh:
-    /// a few float ulp, tanh ≤ 1.5e−7 absolute). Other element types (<c>double</c> for gradchecks) run exact scalar code:
+    /// a few float ulp, tanh ≤ 1.5e−7 absolute). Other element types (<c>double</c> for gradchecks) and the scalar tier run exact scalar code:
     /// x·W_ih for all steps in one GEMM, the rows' time loops on fixed row chunks, every step's da kept, and the weight
     /// gradients in one pass over fixed column ranges after the loop. The composed version (<c>Lstm.ForwardReference</c>)
     /// is the test oracle of both.
@@ -43,9 +49,9 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"LstmSequence: x is {ShapeUtil.Format(x.Dims)}, W_ih {ShapeUtil.Format(inputWeight.Dims)}, b {ShapeUtil.Format(bias.Dims)}, W_hh {ShapeUtil.Format(recurrentWeight.Dims)}; expected [B, T ≥ 1, F], [F, 4H], [4H], [H, 4H].");
         int b = x.Dims[0], steps = x.Dims[1], f = x.Dims[2], h = recurrentWeight.Dims[0], g4 = 4 * h;
         var y = NewResult([b, steps, h], x.RequiresGrad || inputWeight.RequiresGrad || bias.RequiresGrad || recurrentWeight.RequiresGrad);
-        if (RecurrentFast)
+        if (RecurrentFast(out var tier))
         {
-            FastRecurrence(false, y, x, inputWeight, bias, recurrentWeight, null, null);
+            FastRecurrence(tier, false, y, x, inputWeight, bias, recurrentWeight, null, null);
             return y;
         }
         var gates = Alloc(b * steps * g4);
@@ -77,9 +83,9 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"LstmRecurrence: input gates are {ShapeUtil.Format(inputGates.Dims)}, W_hh {ShapeUtil.Format(recurrentWeight.Dims)}; expected [B, T, 4H] and [H, 4H].");
         int b = inputGates.Dims[0], steps = inputGates.Dims[1], h = recurrentWeight.Dims[0], g4 = 4 * h;
         var y = Result([b, steps, h], inputGates, recurrentWeight);
-        if (RecurrentFast)
+        if (RecurrentFast(out var tier))
         {
-            FastRecurrence(false, y, null, null, null, recurrentWeight, null, inputGates);
+            FastRecurrence(tier, false, y, null, null, null, recurrentWeight, null, inputGates);
             return y;
         }
         var gates = Alloc(b * steps * g4);
@@ -122,9 +128,9 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"GruSequence: x is {ShapeUtil.Format(x.Dims)}, W_ih {ShapeUtil.Format(inputWeight.Dims)}, b_ih {ShapeUtil.Format(inputBias.Dims)}, W_hh {ShapeUtil.Format(recurrentWeight.Dims)}, b_hh {ShapeUtil.Format(recurrentBias.Dims)}; expected [B, T ≥ 1, F], [F, 3H], [3H], [H, 3H], [3H].");
         int b = x.Dims[0], steps = x.Dims[1], f = x.Dims[2], h = recurrentWeight.Dims[0], g3 = 3 * h;
         var y = NewResult([b, steps, h], x.RequiresGrad || inputWeight.RequiresGrad || inputBias.RequiresGrad || recurrentWeight.RequiresGrad || recurrentBias.RequiresGrad);
-        if (RecurrentFast)
+        if (RecurrentFast(out var tier))
         {
-            FastRecurrence(true, y, x, inputWeight, inputBias, recurrentWeight, recurrentBias, null);
+            FastRecurrence(tier, true, y, x, inputWeight, inputBias, recurrentWeight, recurrentBias, null);
             return y;
         }
         var gates = Alloc(b * steps * g3);
@@ -159,9 +165,9 @@ public sealed partial class Tape<T>
             throw new ArgumentException($"GruRecurrence: input gates are {ShapeUtil.Format(inputGates.Dims)}, W_hh {ShapeUtil.Format(recurrentWeight.Dims)}, b_hh {ShapeUtil.Format(recurrentBias.Dims)}; expected [B, T, 3H], [H, 3H], [3H].");
         int b = inputGates.Dims[0], steps = inputGates.Dims[1], h = recurrentWeight.Dims[0], g3 = 3 * h;
         var y = Result([b, steps, h], inputGates, recurrentWeight, recurrentBias);
-        if (RecurrentFast)
+        if (RecurrentFast(out var tier))
         {
-            FastRecurrence(true, y, null, null, null, recurrentWeight, recurrentBias, inputGates);
+            FastRecurrence(tier, true, y, null, null, null, recurrentWeight, recurrentBias, inputGates);
             return y;
         }
         var gates = Alloc(b * steps * g3);
@@ -354,7 +360,7 @@ public sealed partial class Tape<T>
         }
     }
 
-    // ───────────────────────────── float AVX-512 path ─────────────────────────────
+    // ───────────────────────────── float SIMD path (Vector512 / Vector256) ─────────────────────────────
 
     /// <summary>
     /// The float fast path of all four recurrence ops (<see cref="RecurrentLoops"/>): gate = 4 (LSTM) or 3 (GRU, with b_hh).
@@ -362,7 +368,7 @@ public sealed partial class Tape<T>
     /// copied in and their gradient is the gate gradient. Forward and backward are one <see cref="RunChunks"/> each over the fixed
     /// row groups; the groups' partial weight gradients are added in group order.
     /// </summary>
-    private unsafe void FastRecurrence(bool gru, Tensor<T> y, Tensor<T>? x, Tensor<T>? inputWeight, Tensor<T>? inputBias, Tensor<T> recurrentWeight,
+    private unsafe void FastRecurrence(SimdTier tier, bool gru, Tensor<T> y, Tensor<T>? x, Tensor<T>? inputWeight, Tensor<T>? inputBias, Tensor<T> recurrentWeight,
         Tensor<T>? recurrentBias, Tensor<T>? gatesIn)
     {
         int b = y.Dims[0], steps = y.Dims[1], h = recurrentWeight.Dims[0], gw = (gru ? 3 : 4) * h, f = x?.Dims[2] ?? 0;
@@ -382,7 +388,7 @@ public sealed partial class Tape<T>
                 var a = new RecurrentLoops.Args
                 {
                     B = b, T = steps, F = f, H = h, X = px, Wih = pwih, Bias = pb, Whh = pwhh, BiasHh = pbhh, Gates = pg, Cell = pc, Y = py,
-                    StepHidden = psh, NoHistory = !history,
+                    StepHidden = psh, NoHistory = !history, Wide = tier == SimdTier.Vector512,
                 };
                 for (var g = g0; g < g1; g++)
                 {
@@ -411,7 +417,7 @@ public sealed partial class Tape<T>
                     var a = new RecurrentLoops.Args
                     {
                         B = b, T = steps, F = f, H = h, X = px, Gates = pg, Cell = pc, Y = py, Gy = pgy, Dh = pdh, Dc = pdc, WhhT = pwt,
-                        WihT = pxt, XGrad = pxg, GatesGrad = pgg,
+                        WihT = pxt, XGrad = pxg, GatesGrad = pgg, Wide = tier == SimdTier.Vector512,
                     };
                     for (var g = g0; g < g1; g++)
                     {

@@ -124,10 +124,11 @@ public sealed partial class Tape<T>
         return y;
     }
 
-    /// <summary>dst += src for one row (Vector512 for float rows of a multiple of 16).</summary>
+    /// <summary>dst += src for one row (Vector512 for float rows of a multiple of 16 on that tier, else TensorPrimitives; an add
+    /// rounds the same in any width).</summary>
     private static void AddRow(ReadOnlySpan<T> src, Span<T> dst)
     {
-        if (typeof(T) == typeof(float) && src.Length % 16 == 0 && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        if (typeof(T) == typeof(float) && src.Length % 16 == 0 && Kernels.EngineSimd.Tier == Kernels.SimdTier.Vector512)   // same bits as the fallback
         {
             var s = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(src);
             var d = AsFloat(dst);
@@ -343,11 +344,12 @@ public sealed partial class Tape<T>
         var (seed, threshold, scale) = DropoutSeed(p);
         var y = ResultOverwritten(x.Dims, x);
         T[] xd = x.Data, yd = y.Data;
-        ParallelFor(xd.Length, ParallelGrain, (s, e) => DropoutApply(seed, s, threshold, scale, xd.AsSpan(s, e - s), yd.AsSpan(s, e - s)));
+        var tier = Kernels.EngineSimd.Tier;                                      // one tier for forward and backward
+        ParallelFor(xd.Length, ParallelGrain, (s, e) => DropoutApply(tier, seed, s, threshold, scale, xd.AsSpan(s, e - s), yd.AsSpan(s, e - s)));
         Record(y, () =>
         {
             T[] gx = x.Grad!, gy = y.Grad!;
-            ParallelFor(gy.Length, ParallelGrain, (s, e) => DropoutBackward(seed, s, threshold, scale, gy.AsSpan(s, e - s), gx.AsSpan(s, e - s)));
+            ParallelFor(gy.Length, ParallelGrain, (s, e) => DropoutBackward(tier, seed, s, threshold, scale, gy.AsSpan(s, e - s), gx.AsSpan(s, e - s)));
         });
         return y;
     }
@@ -373,10 +375,11 @@ public sealed partial class Tape<T>
         var (seed, threshold, scale) = DropoutSeed(p);
         var y = ResultOverwritten(x.Dims, residual, x);
         T[] rd = residual.Data, xd = x.Data, yd = y.Data;
+        var tier = Kernels.EngineSimd.Tier;
         ParallelFor(yd.Length, ParallelGrain, (s, e) =>
         {
             if (typeof(T) == typeof(float))
-                Kernels.Activations.AddDropoutForward(seed, (uint)s, threshold, float.CreateTruncating(scale), AsFloat(rd.AsSpan(s, e - s)),
+                Kernels.Activations.AddDropoutForward(tier, seed, (uint)s, threshold, float.CreateTruncating(scale), AsFloat(rd.AsSpan(s, e - s)),
                     AsFloat(xd.AsSpan(s, e - s)), AsFloat(yd.AsSpan(s, e - s)));
             else
                 for (var i = s; i < e; i++) yd[i] = rd[i] + xd[i] * Kernels.CounterHash.KeepScale(seed, (uint)i, threshold, scale);
@@ -388,7 +391,7 @@ public sealed partial class Tape<T>
             ParallelFor(gy.Length, ParallelGrain, (s, e) =>
             {
                 if (gr is not null) System.Numerics.Tensors.TensorPrimitives.Add(gr.AsSpan(s, e - s), gy.AsSpan(s, e - s), gr.AsSpan(s, e - s));
-                if (gx is not null) DropoutBackward(seed, s, threshold, scale, gy.AsSpan(s, e - s), gx.AsSpan(s, e - s));
+                if (gx is not null) DropoutBackward(tier, seed, s, threshold, scale, gy.AsSpan(s, e - s), gx.AsSpan(s, e - s));
             });
         });
         return y;
@@ -409,10 +412,11 @@ public sealed partial class Tape<T>
         var (seed, threshold, scale) = DropoutSeed(p);
         var y = ResultOverwritten(x.Dims, x);
         T[] xd = x.Data, yd = y.Data;
+        var tier = Kernels.EngineSimd.Tier;
         ParallelFor(xd.Length, ParallelGrain, (s, e) =>
         {
             if (typeof(T) == typeof(float))
-                Kernels.Activations.GeluDropoutForward(seed, (uint)s, threshold, float.CreateTruncating(scale), AsFloat(xd.AsSpan(s, e - s)), AsFloat(yd.AsSpan(s, e - s)));
+                Kernels.Activations.GeluDropoutForward(tier, seed, (uint)s, threshold, float.CreateTruncating(scale), AsFloat(xd.AsSpan(s, e - s)), AsFloat(yd.AsSpan(s, e - s)));
             else
                 for (var i = s; i < e; i++) yd[i] = GeluOp.F(xd[i]) * Kernels.CounterHash.KeepScale(seed, (uint)i, threshold, scale);
         });
@@ -422,7 +426,7 @@ public sealed partial class Tape<T>
             ParallelFor(gy.Length, ParallelGrain, (s, e) =>
             {
                 if (typeof(T) == typeof(float))
-                    Kernels.Activations.GeluDropoutBackwardAccumulate(seed, (uint)s, threshold, float.CreateTruncating(scale), AsFloat(xd.AsSpan(s, e - s)),
+                    Kernels.Activations.GeluDropoutBackwardAccumulate(tier, seed, (uint)s, threshold, float.CreateTruncating(scale), AsFloat(xd.AsSpan(s, e - s)),
                         AsFloat(gy.AsSpan(s, e - s)), AsFloat(gx.AsSpan(s, e - s)));
                 else
                     for (var i = s; i < e; i++) gx[i] += gy[i] * Kernels.CounterHash.KeepScale(seed, (uint)i, threshold, scale) * GeluOp.D(xd[i], yd[i]);
@@ -455,12 +459,13 @@ public sealed partial class Tape<T>
         int c = x.Dims[^1], rows = x.Length / c;
         var y = ResultOverwritten(x.Dims, x, bias);
         T[] xd = x.Data, bd = bias.Data, yd = y.Data;
-        var vector = typeof(T) == typeof(float) && c % 16 == 0 && System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+        var vector = typeof(T) == typeof(float);                                 // float: the tier's kernels (scalar included)
+        var tier = Kernels.EngineSimd.Tier;
         ParallelRows(rows, c, (r0, r1) =>
         {
             if (vector)
             {
-                Kernels.Activations.BiasGeluDropoutForward(seed, threshold, float.CreateTruncating(scale), dropout,
+                Kernels.Activations.BiasGeluDropoutForward(tier, seed, threshold, float.CreateTruncating(scale), dropout,
                     AsFloat(xd.AsSpan()), AsFloat(bd.AsSpan()), AsFloat(yd.AsSpan()), r0, r1);
                 return;
             }
@@ -483,7 +488,7 @@ public sealed partial class Tape<T>
                     int r0 = blk * ReduceBlockRows, r1 = Math.Min(rows, r0 + ReduceBlockRows);
                     if (vector)
                     {
-                        Kernels.Activations.BiasGeluDropoutBackward(seed, threshold, float.CreateTruncating(scale), dropout, AsFloat(xd.AsSpan()),
+                        Kernels.Activations.BiasGeluDropoutBackward(tier, seed, threshold, float.CreateTruncating(scale), dropout, AsFloat(xd.AsSpan()),
                             AsFloat(bd.AsSpan()), AsFloat(gy.AsSpan()), gx is null ? default : AsFloat(gx.AsSpan()),
                             partial is null ? default : AsFloat(partial.AsSpan(blk * c, c)), r0, r1);
                         continue;
@@ -515,11 +520,11 @@ public sealed partial class Tape<T>
     private static Span<float> AsFloat(Span<T> s) => System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(s);
 
     /// <summary>y = x ⊙ m over elements [start, start + x.Length).</summary>
-    private static void DropoutApply(ulong seed, int start, uint threshold, T scale, ReadOnlySpan<T> x, Span<T> y)
+    private static void DropoutApply(Kernels.SimdTier tier, ulong seed, int start, uint threshold, T scale, ReadOnlySpan<T> x, Span<T> y)
     {
         if (typeof(T) == typeof(float))
         {
-            Kernels.Activations.DropoutForward(seed, (uint)start, threshold, float.CreateTruncating(scale),
+            Kernels.Activations.DropoutForward(tier, seed, (uint)start, threshold, float.CreateTruncating(scale),
                 System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(x), AsFloat(y));
             return;
         }
@@ -527,11 +532,11 @@ public sealed partial class Tape<T>
     }
 
     /// <summary>gx += gy ⊙ m over elements [start, start + gy.Length).</summary>
-    private static void DropoutBackward(ulong seed, int start, uint threshold, T scale, ReadOnlySpan<T> gy, Span<T> gx)
+    private static void DropoutBackward(Kernels.SimdTier tier, ulong seed, int start, uint threshold, T scale, ReadOnlySpan<T> gy, Span<T> gx)
     {
         if (typeof(T) == typeof(float))
         {
-            Kernels.Activations.DropoutBackwardAccumulate(seed, (uint)start, threshold, float.CreateTruncating(scale),
+            Kernels.Activations.DropoutBackwardAccumulate(tier, seed, (uint)start, threshold, float.CreateTruncating(scale),
                 System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(gy), AsFloat(gx));
             return;
         }
@@ -540,7 +545,7 @@ public sealed partial class Tape<T>
 
     /// <summary>Mask of 0 or 1/(1 − p) per element, from one 64-bit seed drawn from <see cref="Rng"/> and the counter-based
     /// hash <see cref="Kernels.CounterHash"/> (element i is dropped when the top 24 bits of hash(seed, i) are below ⌊p·2²⁴⌉),
-    /// so the mask is the same whatever the thread count and is drawn 16 lanes at a time.</summary>
+    /// so the mask is the same whatever the thread count and the vector width.</summary>
     private T[] DropoutMask(int length, double p)
     {
         var rng = Rng ?? throw new InvalidOperationException("Dropout: the tape is in training mode with p > 0 but has no random generator; pass one to the Tape constructor.");

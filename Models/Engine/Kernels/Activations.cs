@@ -5,8 +5,10 @@ namespace LeanModels.Models.Engine.Kernels;
 /// <summary>
 /// Vectorised float activations the tape's generic element-wise driver cannot get from TensorPrimitives. GELU is exact
 /// GELU x·Φ(x) with erf from Abramowitz &amp; Stegun 7.1.26 (|erf error| ≤ 1.5e-7): erf(a) = 1 − (a₁t + … + a₅t⁵)·e^(−a²),
-/// t = 1/(1 + p·a), a ≥ 0, odd extension for a &lt; 0. <see cref="Vector512{T}"/> with a <see cref="Vector256{T}"/> fallback and
-/// a scalar tail that uses the same formula, so every path agrees to float rounding (tested against the scalar form).
+/// t = 1/(1 + p·a), a ≥ 0, odd extension for a &lt; 0. Every kernel has a <see cref="Vector512{T}"/>, a <see cref="Vector256{T}"/> and a
+/// scalar path, chosen by an <see cref="SimdTier"/> the calling op reads once (<see cref="EngineSimd"/>); the two vector paths run the
+/// same operations on <see cref="VectorMath.Exp(Vector512{float})"/> and give the same bits, and the scalar path (also every
+/// vector path's tail) uses <see cref="MathF.Exp"/>, so it agrees to float rounding (tested).
 /// </summary>
 public static class Activations
 {
@@ -17,20 +19,20 @@ public static class Activations
     /// <param name="x">Input, any length.</param>
     /// <param name="y">Output, same length (may be x itself).</param>
     /// <exception cref="ArgumentException">Lengths differ; the message gives both.</exception>
-    public static void GeluForward(ReadOnlySpan<float> x, Span<float> y) => GeluForward(x, y, 512);
+    public static void GeluForward(ReadOnlySpan<float> x, Span<float> y) => GeluForward(x, y, EngineSimd.Tier);
 
-    /// <summary><see cref="GeluForward(ReadOnlySpan{float}, Span{float})"/> capped at a vector width (512, 256, or 0 for scalar) so tests reach every path.</summary>
-    internal static void GeluForward(ReadOnlySpan<float> x, Span<float> y, int width)
+    /// <summary><see cref="GeluForward(ReadOnlySpan{float}, Span{float})"/> at a given tier (at most <see cref="EngineSimd.Detected"/>).</summary>
+    internal static void GeluForward(ReadOnlySpan<float> x, Span<float> y, SimdTier tier)
     {
         if (x.Length != y.Length) throw new ArgumentException($"GeluForward: x has {x.Length} elements, y {y.Length}.");
         var i = 0;
-        if (width >= 512 && Vector512.IsHardwareAccelerated)
+        if (tier == SimdTier.Vector512)
             for (; i <= x.Length - 16; i += 16)
             {
                 var v = Vector512.Create(x[i..]);
                 (v * (Vector512.Create(0.5f) + Vector512.Create(0.5f) * Erf(v * InvSqrt2))).CopyTo(y[i..]);
             }
-        else if (width >= 256 && Vector256.IsHardwareAccelerated)
+        else if (tier == SimdTier.Vector256)
             for (; i <= x.Length - 8; i += 8)
             {
                 var v = Vector256.Create(x[i..]);
@@ -44,22 +46,22 @@ public static class Activations
     /// <param name="dy">Upstream gradient, same length.</param>
     /// <param name="dx">Gradient accumulated into, same length.</param>
     /// <exception cref="ArgumentException">Lengths differ.</exception>
-    public static void GeluBackwardAccumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) => GeluBackwardAccumulate(x, dy, dx, 512);
+    public static void GeluBackwardAccumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx) => GeluBackwardAccumulate(x, dy, dx, EngineSimd.Tier);
 
-    /// <summary><see cref="GeluBackwardAccumulate(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> capped at a vector width.</summary>
-    internal static void GeluBackwardAccumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int width)
+    /// <summary><see cref="GeluBackwardAccumulate(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> at a given tier.</summary>
+    internal static void GeluBackwardAccumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, SimdTier tier)
     {
         if (x.Length != dy.Length || x.Length != dx.Length)
             throw new ArgumentException($"GeluBackwardAccumulate: x has {x.Length} elements, dy {dy.Length}, dx {dx.Length}.");
         var i = 0;
-        if (width >= 512 && Vector512.IsHardwareAccelerated)
+        if (tier == SimdTier.Vector512)
             for (; i <= x.Length - 16; i += 16)
             {
                 var v = Vector512.Create(x[i..]);
                 var d = GeluDerivative(v);
                 Vector512.FusedMultiplyAdd(Vector512.Create(dy[i..]), d, Vector512.Create(dx[i..])).CopyTo(dx[i..]);
             }
-        else if (width >= 256 && Vector256.IsHardwareAccelerated)
+        else if (tier == SimdTier.Vector256)
             for (; i <= x.Length - 8; i += 8)
             {
                 var v = Vector256.Create(x[i..]);
@@ -77,52 +79,84 @@ public static class Activations
 
 
     /// <summary>y = x ⊙ m (inverted dropout forward).</summary>
-    internal static void DropoutForward(ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> x, Span<float> y)
+    internal static void DropoutForward(SimdTier tier, ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> x, Span<float> y)
     {
         var i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (tier == SimdTier.Vector512)
         {
             Vector512<uint> th = Vector512.Create(threshold);
             var sc = Vector512.Create(scale);
             for (; i <= x.Length - 16; i += 16)
                 (Vector512.Create(x[i..]) * CounterHash.KeepScale16(seed, start + (uint)i, th, sc)).CopyTo(y[i..]);
         }
+        else if (tier == SimdTier.Vector256)
+        {
+            Vector256<uint> th = Vector256.Create(threshold);
+            var sc = Vector256.Create(scale);
+            for (; i <= x.Length - 8; i += 8)
+                (Vector256.Create(x[i..]) * CounterHash.KeepScale8(seed, start + (uint)i, th, sc)).CopyTo(y[i..]);
+        }
         for (; i < x.Length; i++) y[i] = x[i] * CounterHash.KeepScale(seed, start + (uint)i, threshold, scale);
     }
 
     /// <summary>gx += gy ⊙ m (inverted dropout backward, FMA as the stored-mask version).</summary>
-    internal static void DropoutBackwardAccumulate(ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> gy, Span<float> gx)
+    internal static void DropoutBackwardAccumulate(SimdTier tier, ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> gy, Span<float> gx)
     {
         var i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (tier == SimdTier.Vector512)
         {
             Vector512<uint> th = Vector512.Create(threshold);
             var sc = Vector512.Create(scale);
             for (; i <= gy.Length - 16; i += 16)
                 Vector512.FusedMultiplyAdd(Vector512.Create(gy[i..]), CounterHash.KeepScale16(seed, start + (uint)i, th, sc), Vector512.Create(gx[i..])).CopyTo(gx[i..]);
         }
+        else if (tier == SimdTier.Vector256)
+        {
+            Vector256<uint> th = Vector256.Create(threshold);
+            var sc = Vector256.Create(scale);
+            for (; i <= gy.Length - 8; i += 8)
+                Vector256.FusedMultiplyAdd(Vector256.Create(gy[i..]), CounterHash.KeepScale8(seed, start + (uint)i, th, sc), Vector256.Create(gx[i..])).CopyTo(gx[i..]);
+        }
         for (; i < gy.Length; i++) gx[i] = MathF.FusedMultiplyAdd(gy[i], CounterHash.KeepScale(seed, start + (uint)i, threshold, scale), gx[i]);
     }
 
     /// <summary>y = r + x ⊙ m (residual add of a dropped-out branch; rounded as the composed Add(r, Dropout(x))).</summary>
-    internal static void AddDropoutForward(ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> r, ReadOnlySpan<float> x, Span<float> y)
+    internal static void AddDropoutForward(SimdTier tier, ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> r, ReadOnlySpan<float> x, Span<float> y)
     {
         var i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (tier == SimdTier.Vector512)
         {
             Vector512<uint> th = Vector512.Create(threshold);
             var sc = Vector512.Create(scale);
             for (; i <= x.Length - 16; i += 16)
                 (Vector512.Create(r[i..]) + Vector512.Create(x[i..]) * CounterHash.KeepScale16(seed, start + (uint)i, th, sc)).CopyTo(y[i..]);
         }
+        else if (tier == SimdTier.Vector256)
+        {
+            Vector256<uint> th = Vector256.Create(threshold);
+            var sc = Vector256.Create(scale);
+            for (; i <= x.Length - 8; i += 8)
+                (Vector256.Create(r[i..]) + Vector256.Create(x[i..]) * CounterHash.KeepScale8(seed, start + (uint)i, th, sc)).CopyTo(y[i..]);
+        }
         for (; i < x.Length; i++) y[i] = r[i] + x[i] * CounterHash.KeepScale(seed, start + (uint)i, threshold, scale);
     }
 
     /// <summary>y = GELU(x) ⊙ m (rounded as the composed Dropout(Gelu(x))).</summary>
-    internal static void GeluDropoutForward(ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> x, Span<float> y)
+    internal static void GeluDropoutForward(SimdTier tier, ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> x, Span<float> y)
     {
         var i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (tier == SimdTier.Vector256)
+        {
+            Vector256<uint> th = Vector256.Create(threshold);
+            var sc = Vector256.Create(scale);
+            for (; i <= x.Length - 8; i += 8)
+            {
+                var v = Vector256.Create(x[i..]);
+                var g = v * (Vector256.Create(0.5f) + Vector256.Create(0.5f) * Erf(v * InvSqrt2));
+                (g * CounterHash.KeepScale8(seed, start + (uint)i, th, sc)).CopyTo(y[i..]);
+            }
+        }
+        else if (tier == SimdTier.Vector512)
         {
             Vector512<uint> th = Vector512.Create(threshold);
             var sc = Vector512.Create(scale);
@@ -137,10 +171,22 @@ public static class Activations
     }
 
     /// <summary>gx += (gy ⊙ m) ⊙ GELU′(x) (rounded as the composed backward).</summary>
-    internal static void GeluDropoutBackwardAccumulate(ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gx)
+    internal static void GeluDropoutBackwardAccumulate(SimdTier tier, ulong seed, uint start, uint threshold, float scale, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gx)
     {
         var i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (tier == SimdTier.Vector256)
+        {
+            Vector256<uint> th = Vector256.Create(threshold);
+            var sc = Vector256.Create(scale);
+            for (; i <= x.Length - 8; i += 8)
+            {
+                var v = Vector256.Create(x[i..]);
+                var d = GeluDerivative(v);
+                var g = Vector256.Create(gy[i..]) * CounterHash.KeepScale8(seed, start + (uint)i, th, sc);
+                Vector256.FusedMultiplyAdd(g, d, Vector256.Create(gx[i..])).CopyTo(gx[i..]);
+            }
+        }
+        else if (tier == SimdTier.Vector512)
         {
             Vector512<uint> th = Vector512.Create(threshold);
             var sc = Vector512.Create(scale);
@@ -159,43 +205,97 @@ public static class Activations
         }
     }
 
-    /// <summary>Rows [r0, r1) of y = GELU(x + b) ⊙ m (m = 1 without dropout), rows of b.Length (a multiple of 16) elements;
-    /// element i = r·C + j keeps or drops by the counter hash of (seed, i). Rounded as the composed Linear-with-bias + GELU + dropout.</summary>
-    internal static void BiasGeluDropoutForward(ulong seed, uint threshold, float scale, bool dropout, ReadOnlySpan<float> x, ReadOnlySpan<float> bias,
+    /// <summary>Rows [r0, r1) of y = GELU(x + b) ⊙ m (m = 1 without dropout), rows of b.Length elements; element i = r·C + j keeps
+    /// or drops by the counter hash of (seed, i). Vectors of <see cref="EngineSimd.RowLanes"/>(tier, C) lanes (16, 8, or the scalar
+    /// formula when C is not a multiple of 8 or the tier is scalar). Rounded as the composed Linear-with-bias + GELU + dropout of the same tier.</summary>
+    internal static void BiasGeluDropoutForward(SimdTier tier, ulong seed, uint threshold, float scale, bool dropout, ReadOnlySpan<float> x, ReadOnlySpan<float> bias,
         Span<float> y, int r0, int r1)
     {
         var c = bias.Length;
-        Vector512<uint> th = Vector512.Create(threshold);
-        var sc = Vector512.Create(scale);
-        for (var r = r0; r < r1; r++)
-            for (var j = 0; j < c; j += 16)
+        var lanes = EngineSimd.RowLanes(tier, c);
+        if (lanes == 16)
+        {
+            Vector512<uint> th = Vector512.Create(threshold);
+            var sc = Vector512.Create(scale);
+            for (var r = r0; r < r1; r++)
+                for (var j = 0; j < c; j += 16)
+                {
+                    var i = r * c + j;
+                    var v = Vector512.Create(x[i..]) + Vector512.Create(bias[j..]);
+                    var g = v * (Vector512.Create(0.5f) + Vector512.Create(0.5f) * Erf(v * InvSqrt2));
+                    if (dropout) g *= CounterHash.KeepScale16(seed, (uint)i, th, sc);
+                    g.CopyTo(y[i..]);
+                }
+        }
+        else if (lanes == 8)
+        {
+            Vector256<uint> th = Vector256.Create(threshold);
+            var sc = Vector256.Create(scale);
+            for (var r = r0; r < r1; r++)
+                for (var j = 0; j < c; j += 8)
+                {
+                    var i = r * c + j;
+                    var v = Vector256.Create(x[i..]) + Vector256.Create(bias[j..]);
+                    var g = v * (Vector256.Create(0.5f) + Vector256.Create(0.5f) * Erf(v * InvSqrt2));
+                    if (dropout) g *= CounterHash.KeepScale8(seed, (uint)i, th, sc);
+                    g.CopyTo(y[i..]);
+                }
+        }
+        else
+            for (var i = r0 * c; i < r1 * c; i++)
             {
-                var i = r * c + j;
-                var v = Vector512.Create(x[i..]) + Vector512.Create(bias[j..]);
-                var g = v * (Vector512.Create(0.5f) + Vector512.Create(0.5f) * Erf(v * InvSqrt2));
-                if (dropout) g *= CounterHash.KeepScale16(seed, (uint)i, th, sc);
-                g.CopyTo(y[i..]);
+                var v = x[i] + bias[i % c];
+                var g = v * (0.5f + 0.5f * Erf(v * InvSqrt2));
+                y[i] = dropout ? g * CounterHash.KeepScale(seed, (uint)i, threshold, scale) : g;
             }
     }
 
-    /// <summary>Backward of <see cref="BiasGeluDropoutForward"/> over rows [r0, r1): t = (gy ⊙ m) ⊙ GELU′(x + b); gx = fma(gy ⊙ m,
-    /// GELU′, gx) (skipped when gx is empty) and dBias += t row by row (skipped when empty).</summary>
-    internal static void BiasGeluDropoutBackward(ulong seed, uint threshold, float scale, bool dropout, ReadOnlySpan<float> x, ReadOnlySpan<float> bias,
+    /// <summary>Backward of <see cref="BiasGeluDropoutForward"/> over rows [r0, r1) (same tier rule): t = (gy ⊙ m) ⊙ GELU′(x + b);
+    /// gx = fma(gy ⊙ m, GELU′, gx) (skipped when gx is empty) and dBias += t row by row (skipped when empty).</summary>
+    internal static void BiasGeluDropoutBackward(SimdTier tier, ulong seed, uint threshold, float scale, bool dropout, ReadOnlySpan<float> x, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> gy, Span<float> gx, Span<float> dBias, int r0, int r1)
     {
         var c = bias.Length;
-        Vector512<uint> th = Vector512.Create(threshold);
-        var sc = Vector512.Create(scale);
-        for (var r = r0; r < r1; r++)
-            for (var j = 0; j < c; j += 16)
+        var lanes = EngineSimd.RowLanes(tier, c);
+        if (lanes == 16)
+        {
+            Vector512<uint> th = Vector512.Create(threshold);
+            var sc = Vector512.Create(scale);
+            for (var r = r0; r < r1; r++)
+                for (var j = 0; j < c; j += 16)
+                {
+                    var i = r * c + j;
+                    var v = Vector512.Create(x[i..]) + Vector512.Create(bias[j..]);
+                    var d = GeluDerivative(v);
+                    var g = Vector512.Create(gy[i..]);
+                    if (dropout) g *= CounterHash.KeepScale16(seed, (uint)i, th, sc);
+                    if (!gx.IsEmpty) Vector512.FusedMultiplyAdd(g, d, Vector512.Create(gx[i..])).CopyTo(gx[i..]);
+                    if (!dBias.IsEmpty) (Vector512.Create(dBias[j..]) + g * d).CopyTo(dBias[j..]);
+                }
+        }
+        else if (lanes == 8)
+        {
+            Vector256<uint> th = Vector256.Create(threshold);
+            var sc = Vector256.Create(scale);
+            for (var r = r0; r < r1; r++)
+                for (var j = 0; j < c; j += 8)
+                {
+                    var i = r * c + j;
+                    var v = Vector256.Create(x[i..]) + Vector256.Create(bias[j..]);
+                    var d = GeluDerivative(v);
+                    var g = Vector256.Create(gy[i..]);
+                    if (dropout) g *= CounterHash.KeepScale8(seed, (uint)i, th, sc);
+                    if (!gx.IsEmpty) Vector256.FusedMultiplyAdd(g, d, Vector256.Create(gx[i..])).CopyTo(gx[i..]);
+                    if (!dBias.IsEmpty) (Vector256.Create(dBias[j..]) + g * d).CopyTo(dBias[j..]);
+                }
+        }
+        else
+            for (var i = r0 * c; i < r1 * c; i++)
             {
-                var i = r * c + j;
-                var v = Vector512.Create(x[i..]) + Vector512.Create(bias[j..]);
-                var d = GeluDerivative(v);
-                var g = Vector512.Create(gy[i..]);
-                if (dropout) g *= CounterHash.KeepScale16(seed, (uint)i, th, sc);
-                if (!gx.IsEmpty) Vector512.FusedMultiplyAdd(g, d, Vector512.Create(gx[i..])).CopyTo(gx[i..]);
-                if (!dBias.IsEmpty) (Vector512.Create(dBias[j..]) + g * d).CopyTo(dBias[j..]);
+                var g = dropout ? gy[i] * CounterHash.KeepScale(seed, (uint)i, threshold, scale) : gy[i];
+                var d = GeluDerivative(x[i] + bias[i % c]);
+                if (!gx.IsEmpty) gx[i] += g * d;
+                if (!dBias.IsEmpty) dBias[i % c] += g * d;
             }
     }
 
@@ -220,25 +320,30 @@ public static class Activations
         return Vector512.Create(0.5f) + Vector512.Create(0.5f) * erf + x * e * InvSqrt2Pi;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> GeluDerivative(Vector256<float> x)
     {
         var a = Vector256.Abs(x * InvSqrt2);
-        var e = Vector256.Exp(-(a * a));
+        var e = VectorMath.Exp(-(a * a));
         var t = Vector256<float>.One / (Vector256<float>.One + a * P);
         var erf = Vector256<float>.One - t * (Vector256.Create(A1) + t * (Vector256.Create(A2) + t * (Vector256.Create(A3) + t * (Vector256.Create(A4) + t * A5)))) * e;
         erf = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), -erf, erf);
         return Vector256.Create(0.5f) + Vector256.Create(0.5f) * erf + x * e * InvSqrt2Pi;
     }
 
-    /// <summary>y = eˣ element-wise with the vector <see cref="VectorMath.Exp"/> (scalar <see cref="MathF.Exp"/> tail and
-    /// fallback); measured 8.4 M floats in ≈ 3–4 ms against 13.8 ms for <c>TensorPrimitives.Exp</c> (2026-11-22, loaded machine).</summary>
+    /// <summary>y = eˣ element-wise with the vector <see cref="VectorMath.Exp(Vector512{float})"/> of the tier (scalar
+    /// <see cref="MathF.Exp"/> tail and fallback); measured 8.4 M floats in ≈ 3–4 ms against 13.8 ms for
+    /// <c>TensorPrimitives.Exp</c> (2026-11-22, loaded machine).</summary>
+    /// <param name="tier">The calling op's tier.</param>
     /// <param name="x">Input.</param>
     /// <param name="y">Output, same length (may be x).</param>
-    internal static void Exp(ReadOnlySpan<float> x, Span<float> y)
+    internal static void Exp(SimdTier tier, ReadOnlySpan<float> x, Span<float> y)
     {
         var i = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (tier == SimdTier.Vector512)
             for (; i <= x.Length - 16; i += 16) VectorMath.Exp(Vector512.Create(x[i..])).CopyTo(y[i..]);
+        else if (tier == SimdTier.Vector256)
+            for (; i <= x.Length - 8; i += 8) VectorMath.Exp(Vector256.Create(x[i..])).CopyTo(y[i..]);
         for (; i < x.Length; i++) y[i] = MathF.Exp(x[i]);
     }
 
@@ -265,12 +370,13 @@ public static class Activations
         return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), -r, r);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Erf(Vector256<float> x)
     {
         var a = Vector256.Abs(x);
         var t = Vector256<float>.One / (Vector256<float>.One + a * P);
         var poly = t * (Vector256.Create(A1) + t * (Vector256.Create(A2) + t * (Vector256.Create(A3) + t * (Vector256.Create(A4) + t * A5))));
-        var r = Vector256<float>.One - poly * Vector256.Exp(-(a * a));
+        var r = Vector256<float>.One - poly * VectorMath.Exp(-(a * a));
         return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), -r, r);
     }
 }

@@ -49,6 +49,23 @@ internal static class CounterHash
     public static Vector512<uint> Bits16(ulong seed, uint index)
         => Mix(Mix((Vector512.Create(index) + Vector512<uint>.Indices) ^ Vector512.Create((uint)seed)) + Vector512.Create((uint)(seed >> 32)));
 
+    /// <summary>8 lanes of <see cref="Mix(uint)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> Mix(Vector256<uint> x)
+    {
+        x ^= Vector256.ShiftRightLogical(x, 16);
+        x *= Vector256.Create(0x7feb352dU);
+        x ^= Vector256.ShiftRightLogical(x, 15);
+        x *= Vector256.Create(0x846ca68bU);
+        x ^= Vector256.ShiftRightLogical(x, 16);
+        return x;
+    }
+
+    /// <summary>8 lanes of <see cref="Bits(ulong, uint)"/> for indices <paramref name="index"/> + 0..7.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> Bits8(ulong seed, uint index)
+        => Mix(Mix((Vector256.Create(index) + Vector256<uint>.Indices) ^ Vector256.Create((uint)seed)) + Vector256.Create((uint)(seed >> 32)));
+
     /// <summary>The drop threshold for probability p: an element is dropped when (bits ≫ 8) &lt; threshold.</summary>
     /// <param name="p">Drop probability in [0, 1).</param>
     public static uint Threshold(double p) => (uint)Math.Min(1 << 24, Math.Round(p * (1 << 24)));
@@ -69,8 +86,13 @@ internal static class CounterHash
     public static Vector512<float> KeepScale16(ulong seed, uint index, Vector512<uint> threshold, Vector512<float> scale) =>
         Vector512.GreaterThanOrEqual(Vector512.ShiftRightLogical(Bits16(seed, index), 8), threshold).AsSingle() & scale;
 
+    /// <summary>8 lanes of <see cref="KeepScale{T}"/> for indices <paramref name="index"/> + 0..7 (the Vector256 tier).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> KeepScale8(ulong seed, uint index, Vector256<uint> threshold, Vector256<float> scale) =>
+        Vector256.GreaterThanOrEqual(Vector256.ShiftRightLogical(Bits8(seed, index), 8), threshold).AsSingle() & scale;
+
     /// <summary>Writes the inverted-dropout mask of elements [start, start + dest.Length): <paramref name="scale"/> where kept,
-    /// 0 where dropped (Vector512 when accelerated; the scalar path gives the same values).</summary>
+    /// 0 where dropped (in vectors of the current <see cref="EngineSimd.Tier"/>; every tier gives the same values).</summary>
     /// <param name="seed">The op's 64-bit seed.</param>
     /// <param name="start">Index of dest[0].</param>
     /// <param name="threshold">From <see cref="Threshold"/>.</param>
@@ -79,12 +101,20 @@ internal static class CounterHash
     public static void FillMask<T>(ulong seed, uint start, uint threshold, T scale, Span<T> dest) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var i = 0;
-        if (typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated)
+        var tier = EngineSimd.Tier;
+        if (typeof(T) == typeof(float) && tier == SimdTier.Vector512)
         {
             var d = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dest);
             var s = Vector512.Create(float.CreateTruncating(scale));
             var th = Vector512.Create(threshold);
             for (; i <= d.Length - 16; i += 16) KeepScale16(seed, start + (uint)i, th, s).CopyTo(d.Slice(i, 16));
+        }
+        else if (typeof(T) == typeof(float) && tier == SimdTier.Vector256)
+        {
+            var d = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dest);
+            var s = Vector256.Create(float.CreateTruncating(scale));
+            var th = Vector256.Create(threshold);
+            for (; i <= d.Length - 8; i += 8) KeepScale8(seed, start + (uint)i, th, s).CopyTo(d.Slice(i, 8));
         }
         for (; i < dest.Length; i++) dest[i] = KeepScale(seed, start + (uint)i, threshold, scale);
     }

@@ -1,7 +1,7 @@
 namespace LeanModels.Models.Engine.Kernels;
 
 /// <summary>
-/// The float AVX-512 time loops of the fused LSTM / GRU ops (<c>Tape.LstmSequence</c>, <c>Tape.GruSequence</c> and the
+/// The float SIMD time loops of the fused LSTM / GRU ops (<c>Tape.LstmSequence</c>, <c>Tape.GruSequence</c> and the
 /// gates-given <c>LstmRecurrence</c> / <c>GruRecurrence</c>), one call per fixed group of batch rows.
 /// </summary>
 /// <remarks>
@@ -30,6 +30,9 @@ internal static unsafe class RecurrentLoops
     {
         /// <summary>B, T, F, H.</summary>
         public int B, T, F, H;
+        /// <summary>True for the Vector512 tier (<see cref="RecurrentKernels"/>), false for Vector256 (<see cref="RecurrentKernels256"/>);
+        /// set once per op, forward and backward alike.</summary>
+        public bool Wide;
         /// <summary>[B, T, F] inputs, or null when the gates are given (then G holds them on entry).</summary>
         public float* X;
         /// <summary>[F, G·H] W_ih, and its transpose [G·H, F] (only when XGrad is set).</summary>
@@ -87,12 +90,12 @@ internal static unsafe class RecurrentLoops
                 if (keep) RecurrentKernels.Prefetch(ct + h, sc, rows, h);
                 RecurrentKernels.Prefetch(a.Y + (i0 + 1) * h, sh, rows, h);
             }
-            if (a.X is not null) RecurrentKernels.StepGemm(a.X + i0 * f, sx, a.Wih, gt, sg, rows, f, g4, RecurrentKernels.Overwrite, null);
-            if (t > 0) RecurrentKernels.StepGemm(a.Y + (i0 - 1) * h, sh, a.Whh, gt, sg, rows, h, g4, RecurrentKernels.Accumulate, null);
+            if (a.X is not null) StepGemm(a, a.X + i0 * f, sx, a.Wih, gt, sg, rows, f, g4, RecurrentKernels.Overwrite, null);
+            if (t > 0) StepGemm(a, a.Y + (i0 - 1) * h, sh, a.Whh, gt, sg, rows, h, g4, RecurrentKernels.Accumulate, null);
             for (var r = 0; r < rows; r++)
             {
                 var c = ct + r * sc;                                             // without history c_{t−1} is overwritten in place
-                RecurrentKernels.LstmCellForward(gt + r * sg, a.Bias, t == 0 ? null : keep ? c - h : c, c, a.Y + (i0 + (long)r * steps) * h, h);
+                LstmCellForward(a, gt + r * sg, a.Bias, t == 0 ? null : keep ? c - h : c, c, a.Y + (i0 + (long)r * steps) * h, h);
             }
         }
     }
@@ -122,11 +125,11 @@ internal static unsafe class RecurrentLoops
             for (var r = 0; r < rows; r++)
             {
                 var o = (i0 + (long)r * steps) * h;
-                RecurrentKernels.LstmCellBackward(gt + r * sg, s.Da + (long)r * g4, t > 0 ? a.Cell + o - h : null, a.Cell + o, a.Gy + o,
+                LstmCellBackward(a, gt + r * sg, s.Da + (long)r * g4, t > 0 ? a.Cell + o - h : null, a.Cell + o, a.Gy + o,
                     dh + (long)r * h, dc + (long)r * h, h);
             }
             GateGradients(a, s.Da, s.Da, s, i0, rows, t, g4);
-            if (t > 0) RecurrentKernels.StepGemm(s.Da, g4, a.WhhT, dh, h, rows, g4, h, RecurrentKernels.Overwrite, null);
+            if (t > 0) StepGemm(a, s.Da, g4, a.WhhT, dh, h, rows, g4, h, RecurrentKernels.Overwrite, null);
         }
     }
 
@@ -136,17 +139,17 @@ internal static unsafe class RecurrentLoops
     {
         int h = a.H, f = a.F, steps = a.T;
         long sh = (long)steps * h, sx = (long)steps * f, sg = (long)steps * gw;
-        if (s.Wih is not null) RecurrentKernels.WeightGradient(a.X + i0 * f, sx, dx, gw, rows, s.Wih, gw, f, 0, gw);
-        if (s.Bias is not null) RecurrentKernels.ColumnSum(dx, gw, rows, s.Bias, 0, gw);
-        if (t > 0 && s.Whh is not null) RecurrentKernels.WeightGradient(a.Y + (i0 - 1) * h, sh, dhh, gw, rows, s.Whh, gw, h, 0, gw);
-        if (s.BiasHh is not null) RecurrentKernels.ColumnSum(dhh, gw, rows, s.BiasHh, 0, gw);
+        if (s.Wih is not null) WeightGradient(a, a.X + i0 * f, sx, dx, gw, rows, s.Wih, gw, f, 0, gw);
+        if (s.Bias is not null) ColumnSum(a, dx, gw, rows, s.Bias, 0, gw);
+        if (t > 0 && s.Whh is not null) WeightGradient(a, a.Y + (i0 - 1) * h, sh, dhh, gw, rows, s.Whh, gw, h, 0, gw);
+        if (s.BiasHh is not null) ColumnSum(a, dhh, gw, rows, s.BiasHh, 0, gw);
         if (a.GatesGrad is not null)
             for (var r = 0; r < rows; r++)
             {
                 float* dst = a.GatesGrad + i0 * gw + r * sg, src = dx + (long)r * gw;
                 for (var j = 0; j < gw; j++) dst[j] += src[j];
             }
-        if (a.XGrad is not null) RecurrentKernels.StepGemm(dx, gw, a.WihT, a.XGrad + i0 * f, sx, rows, gw, f, RecurrentKernels.Accumulate, null);
+        if (a.XGrad is not null) StepGemm(a, dx, gw, a.WihT, a.XGrad + i0 * f, sx, rows, gw, f, RecurrentKernels.Accumulate, null);
     }
 
     // ───────────────────────────── GRU ─────────────────────────────
@@ -170,15 +173,15 @@ internal static unsafe class RecurrentLoops
                 if (keep) RecurrentKernels.Prefetch(a.Cell + (i0 + 1) * h, sh, rows, h);
                 RecurrentKernels.Prefetch(a.Y + (i0 + 1) * h, sh, rows, h);
             }
-            if (a.X is not null) RecurrentKernels.StepGemm(a.X + i0 * f, sx, a.Wih, gt, sg, rows, f, g3, RecurrentKernels.Overwrite, null);
-            if (t > 0) RecurrentKernels.StepGemm(a.Y + (i0 - 1) * h, sh, a.Whh, ht, g3, rows, h, g3, RecurrentKernels.BiasInit, a.BiasHh);
+            if (a.X is not null) StepGemm(a, a.X + i0 * f, sx, a.Wih, gt, sg, rows, f, g3, RecurrentKernels.Overwrite, null);
+            if (t > 0) StepGemm(a, a.Y + (i0 - 1) * h, sh, a.Whh, ht, g3, rows, h, g3, RecurrentKernels.BiasInit, a.BiasHh);
             else
                 for (var r = 0; r < rows; r++) new ReadOnlySpan<float>(a.BiasHh, g3).CopyTo(new Span<float>(ht + (long)r * g3, g3));
             for (var r = 0; r < rows; r++)
             {
                 var o = (i0 + (long)r * steps) * h;
                 var hr = ht + (long)r * g3;
-                RecurrentKernels.GruCellForward(gt + r * sg, a.Bias, hr, t > 0 ? a.Y + o - h : null, a.Y + o, h);
+                GruCellForward(a, gt + r * sg, a.Bias, hr, t > 0 ? a.Y + o - h : null, a.Y + o, h);
                 if (keep) new ReadOnlySpan<float>(hr + 2 * h, h).CopyTo(new Span<float>(a.Cell + o, h));
             }
         }
@@ -205,11 +208,55 @@ internal static unsafe class RecurrentLoops
             for (var r = 0; r < rows; r++)
             {
                 var o = (i0 + (long)r * steps) * h;
-                RecurrentKernels.GruCellBackward(gt + r * sg, a.Cell + o, s.Da + (long)r * g3, s.Dhh + (long)r * g3, t > 0 ? a.Y + o - h : null,
+                GruCellBackward(a, gt + r * sg, a.Cell + o, s.Da + (long)r * g3, s.Dhh + (long)r * g3, t > 0 ? a.Y + o - h : null,
                     a.Gy + o, dh + (long)r * h, h);
             }
             GateGradients(a, s.Da, s.Dhh, s, i0, rows, t, g3);
-            if (t > 0) RecurrentKernels.StepGemm(s.Dhh, g3, a.WhhT, dh, h, rows, g3, h, RecurrentKernels.Accumulate, null);
+            if (t > 0) StepGemm(a, s.Dhh, g3, a.WhhT, dh, h, rows, g3, h, RecurrentKernels.Accumulate, null);
         }
+    }
+
+    // ───────────────────────────── tier dispatch ─────────────────────────────
+
+    private static void StepGemm(in Args t, float* a, long lda, float* b, float* c, long ldc, int rows, int k, int n, int mode, float* bias)
+    {
+        if (t.Wide) RecurrentKernels.StepGemm(a, lda, b, c, ldc, rows, k, n, mode, bias);
+        else RecurrentKernels256.StepGemm(a, lda, b, c, ldc, rows, k, n, mode, bias);
+    }
+
+    private static void WeightGradient(in Args t, float* a, long lda, float* d, long ldd, int rows, float* w, long ldw, int kDim, int n0, int n1)
+    {
+        if (t.Wide) RecurrentKernels.WeightGradient(a, lda, d, ldd, rows, w, ldw, kDim, n0, n1);
+        else RecurrentKernels256.WeightGradient(a, lda, d, ldd, rows, w, ldw, kDim, n0, n1);
+    }
+
+    private static void ColumnSum(in Args t, float* d, long ldd, int rows, float* acc, int n0, int n1)
+    {
+        if (t.Wide) RecurrentKernels.ColumnSum(d, ldd, rows, acc, n0, n1);
+        else RecurrentKernels256.ColumnSum(d, ldd, rows, acc, n0, n1);
+    }
+
+    private static void LstmCellForward(in Args t, float* g, float* bias, float* cPrev, float* c, float* y, int h)
+    {
+        if (t.Wide) RecurrentKernels.LstmCellForward(g, bias, cPrev, c, y, h);
+        else RecurrentKernels256.LstmCellForward(g, bias, cPrev, c, y, h);
+    }
+
+    private static void LstmCellBackward(in Args t, float* g, float* da, float* cPrev, float* c, float* gy, float* dhNext, float* dcNext, int h)
+    {
+        if (t.Wide) RecurrentKernels.LstmCellBackward(g, da, cPrev, c, gy, dhNext, dcNext, h);
+        else RecurrentKernels256.LstmCellBackward(g, da, cPrev, c, gy, dhNext, dcNext, h);
+    }
+
+    private static void GruCellForward(in Args t, float* g, float* biasIh, float* hh, float* hPrev, float* y, int h)
+    {
+        if (t.Wide) RecurrentKernels.GruCellForward(g, biasIh, hh, hPrev, y, h);
+        else RecurrentKernels256.GruCellForward(g, biasIh, hh, hPrev, y, h);
+    }
+
+    private static void GruCellBackward(in Args t, float* g, float* hn, float* dx, float* dhh, float* hPrev, float* gy, float* dhNext, int h)
+    {
+        if (t.Wide) RecurrentKernels.GruCellBackward(g, hn, dx, dhh, hPrev, gy, dhNext, h);
+        else RecurrentKernels256.GruCellBackward(g, hn, dx, dhh, hPrev, gy, dhNext, h);
     }
 }

@@ -6,7 +6,7 @@ namespace LeanModels.Models.Engine.Kernels;
 
 /// <summary>
 /// Vectorised float sigmoid and tanh for the fused recurrent cells (<see cref="RecurrentKernels"/>), on
-/// <see cref="VectorMath.ExpUnclamped"/> (Cephes <c>expf</c>, ≲ 2 ulp). σ(x) =
+/// <see cref="VectorMath.ExpUnclamped(Vector512{float})"/> (Cephes <c>expf</c>, ≲ 2 ulp). σ(x) =
 /// 1 / (1 + e^{−x}) with −x clamped to [−30, 80] (σ(30) rounds to 1; σ(−80) ≈ 1.8e−35, never subnormal). tanh(x) =
 /// 1 − 2 / (1 + e^{2x}) with 2x clamped to [−20, 20] (tanh 10 rounds to 1): absolute error ≲ 1.2e−7, so relative accuracy
 /// is lost only for |x| ≲ 1e−6, where tanh x ≈ x is below the error anyway. Divisions are the <c>vrcp14ps</c> estimate
@@ -35,5 +35,19 @@ internal static class RecurrentMath
     {
         var e = VectorMath.ExpUnclamped(Vector512.Max(Vector512.Min(x + x, Vector512.Create(20f)), Vector512.Create(-20f)));
         return Vector512.FusedMultiplyAdd(Vector512.Create(-2f), Reciprocal(Vector512<float>.One + e), Vector512<float>.One);
+    }
+
+    /// <summary>σ(x) per lane in 8 lanes (the Vector256 tier): the same clamp and exp, then an exact division
+    /// (AVX2 has only the 12-bit <c>vrcpps</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sigmoid(Vector256<float> x) =>
+        Vector256<float>.One / (Vector256<float>.One + VectorMath.ExpUnclamped(Vector256.Max(Vector256.Min(-x, Vector256.Create(80f)), Vector256.Create(-30f))));
+
+    /// <summary>tanh(x) = 1 − 2 / (1 + e^{2x}) per lane in 8 lanes (exact division).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Tanh(Vector256<float> x)
+    {
+        var e = VectorMath.ExpUnclamped(Vector256.Max(Vector256.Min(x + x, Vector256.Create(20f)), Vector256.Create(-20f)));
+        return Vector256<float>.One - Vector256.Create(2f) / (Vector256<float>.One + e);
     }
 }

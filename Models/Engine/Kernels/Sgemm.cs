@@ -9,8 +9,9 @@ namespace LeanModels.Models.Engine.Kernels;
 /// Packed, cache-blocked single-precision GEMM C (+)= A·op(B), row-major, after ../shared/docs/gemm-notes.md (Goto &amp; van
 /// de Geijn 2008 blocking, BLIS-style micro-kernel): B is packed into K-blocks of <see cref="KC"/> rows by 32-column strips
 /// (zero-padded); A is read in place with its row stride (packing A cost more than it saved on our skinny shapes); an 8×32
-/// <see cref="Vector512{T}"/> micro-kernel keeps 16 accumulators in registers. Without AVX-512 the same strips are
-/// processed by a <see cref="Vector256{T}"/> kernel (4×16 tiles); without either, <see cref="Gemm.Reference{T}"/> runs.
+/// <see cref="Vector512{T}"/> micro-kernel keeps 16 accumulators in registers. On the <see cref="SimdTier.Vector256"/> tier the same
+/// strips are processed by a <see cref="Vector256{T}"/> kernel (4×16 tiles), on the scalar tier by a scalar loop with the same
+/// per-element FMA order (the tier is <see cref="EngineSimd.Tier"/>, read once per call).
 /// </summary>
 /// <remarks>
 /// Determinism: each C element is computed by one thread, summing k in the same blocked order (FMA per k, blocks of
@@ -50,7 +51,7 @@ public static unsafe class Sgemm
     /// <exception cref="ArgumentException">A span is shorter than its matrix; the message gives M, K, N and the lengths.</exception>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
         bool transposeB = false, bool accumulate = false, int threads = 1, ThreadTeam? team = null, bool transposeA = false) =>
-        MultiplyWithWidth(a, b, c, m, k, n, transposeB, accumulate, threads, Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : 0, team, transposeA);
+        MultiplyWithWidth(a, b, c, m, k, n, transposeB, accumulate, threads, (int)EngineSimd.Tier, team, transposeA);
 
     /// <summary>As the public overload, with the vector width forced (512, 256, or 0 for the reference) so tests reach every path.</summary>
     internal static void MultiplyWithWidth(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n,
@@ -65,7 +66,7 @@ public static unsafe class Sgemm
             if (!accumulate) c[..(m * n)].Clear();
             return;
         }
-        if (width == 512 && !Vector512.IsHardwareAccelerated || width == 256 && !Vector256.IsHardwareAccelerated || width == 0)
+        if (width == 512 && !Vector512.IsHardwareAccelerated || width == 256 && !Vector256.IsHardwareAccelerated || width is not (0 or 256 or 512))
         {
             Gemm.Reference(a, b, c, m, k, n, transposeA, transposeB, accumulate);
             return;
@@ -173,7 +174,8 @@ public static unsafe class Sgemm
                                 var cp = c + (long)i * n + jc + jr;
                                 if (mr == MR && nr == NR && width == 512) Kernel512(ap, rs, ps, bp, kc, cp, n, overwrite);
                                 else if (width == 512) Edge512(ap, rs, ps, bp, kc, cp, n, mr, nr, overwrite);
-                                else Kernel256(ap, k, bp, kc, cp, n, mr, nr, overwrite);
+                                else if (width == 256) Kernel256(ap, k, bp, kc, cp, n, mr, nr, overwrite);
+                                else KernelScalar(ap, k, bp, kc, cp, n, mr, nr, overwrite);
                             }
                         }
                     }
@@ -269,6 +271,27 @@ public static unsafe class Sgemm
             Vector512.Store(v1, tile + 16);
             var cr = c + (long)r * ldc;
             for (var j = 0; j < nr; j++) cr[j] = overwrite ? tile[j] : cr[j] + tile[j];
+        }
+    }
+
+    /// <summary>Scalar tier over the same packed strips and K-blocks: per row, NR accumulators start at zero, one
+    /// <see cref="MathF.FusedMultiplyAdd(float, float, float)"/> per k in increasing order, then C = or += the block sum. The same
+    /// per-element operations as the vector kernels, so this gives the same bits as they do (and keeps Linear's "Σ, then + b").</summary>
+    private static void KernelScalar(float* a, int lda, float* b, int kc, float* c, int ldc, int mr, int nr, bool overwrite)
+    {
+        var acc = stackalloc float[NR];
+        for (var r = 0; r < mr; r++)
+        {
+            new Span<float>(acc, NR).Clear();
+            var ar = a + (long)r * lda;
+            var bp = b;
+            for (var p = 0; p < kc; p++, bp += NR)
+            {
+                var x = ar[p];
+                for (var j = 0; j < nr; j++) acc[j] = MathF.FusedMultiplyAdd(x, bp[j], acc[j]);
+            }
+            var cr = c + (long)r * ldc;
+            for (var j = 0; j < nr; j++) cr[j] = overwrite ? acc[j] : cr[j] + acc[j];
         }
     }
 

@@ -26,7 +26,7 @@ public static class SmallGemm
     /// <param name="transposeA">A is stored [K, M].</param>
     /// <exception cref="ArgumentException">A span is shorter than its matrix.</exception>
     public static void Multiply(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeB = false,
-        bool accumulate = false, bool transposeA = false) => MultiplyWithWidth(a, b, c, m, k, n, transposeB, accumulate, transposeA, 512);
+        bool accumulate = false, bool transposeA = false) => MultiplyWithWidth(a, b, c, m, k, n, transposeB, accumulate, transposeA, (int)EngineSimd.Tier);
 
     /// <summary><see cref="Multiply"/> capped at a vector width (512, 256, or 0 for scalar) so tests reach every path.</summary>
     internal static void MultiplyWithWidth(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int m, int k, int n, bool transposeB,

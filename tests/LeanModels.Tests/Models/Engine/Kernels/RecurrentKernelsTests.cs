@@ -40,21 +40,33 @@ public unsafe class RecurrentKernelsTests
     [Test]
     public void Exp_Grid_RelativeErrorBelowThreeUlp()
     {
-        if (!Vector512.IsHardwareAccelerated) Assert.Ignore("no AVX-512");
+        EngineTiers.Require(512);
         var xs = Grid().Where(x => x is > -87f and < 88f).ToArray();
         xs = [.. xs, .. Enumerable.Repeat(0f, (16 - xs.Length % 16) % 16)];
-        var ys = Apply(VectorMath.ExpUnclamped, xs);
+        var ys = Apply((Func<Vector512<float>, Vector512<float>>)VectorMath.ExpUnclamped, xs);
         for (var i = 0; i < xs.Length; i++)
             Assert.That(ys[i], Is.EqualTo(Math.Exp(xs[i])).Within(3.6e-7 * Math.Exp(xs[i])), $"exp({xs[i]})");   // 3 ulp = 3·2⁻²³
     }
 
-    [Test]
-    public void SigmoidAndTanh_Grid_WithinFloatTolerance()
+    private static double[] Apply(Func<Vector256<float>, Vector256<float>> f, float[] xs)
     {
-        if (!Vector512.IsHardwareAccelerated) Assert.Ignore("no AVX-512");
+        var result = new double[xs.Length];
+        for (var i = 0; i < xs.Length; i += 8)
+        {
+            var v = f(Vector256.Create(xs.AsSpan(i, 8)));
+            for (var j = 0; j < 8; j++) result[i + j] = v[j];
+        }
+        return result;
+    }
+
+    [TestCase(512)]
+    [TestCase(256)]
+    public void SigmoidAndTanh_Grid_WithinFloatTolerance(int width)
+    {
+        EngineTiers.Require(width);
         var xs = Grid();
-        var s = Apply(RecurrentMath.Sigmoid, xs);
-        var t = Apply(RecurrentMath.Tanh, xs);
+        var s = width == 512 ? Apply((Func<Vector512<float>, Vector512<float>>)RecurrentMath.Sigmoid, xs) : Apply((Func<Vector256<float>, Vector256<float>>)RecurrentMath.Sigmoid, xs);
+        var t = width == 512 ? Apply((Func<Vector512<float>, Vector512<float>>)RecurrentMath.Tanh, xs) : Apply((Func<Vector256<float>, Vector256<float>>)RecurrentMath.Tanh, xs);
         for (var i = 0; i < xs.Length; i++)
         {
             double x = xs[i], sig = 1 / (1 + Math.Exp(-x)), th = Math.Tanh(x);
@@ -65,10 +77,11 @@ public unsafe class RecurrentKernelsTests
         }
     }
 
-    [Test]
-    public void StepGemm_AllModesAndTails_MatchNaive()
+    [TestCase(512)]
+    [TestCase(256)]
+    public void StepGemm_AllModesAndTails_MatchNaive(int width)
     {
-        if (!Vector512.IsHardwareAccelerated) Assert.Ignore("no AVX-512");
+        EngineTiers.Require(width);
         foreach (var rows in new[] { 1, 3, 8, 13 })
             foreach (var (k, n) in new[] { (5, 20), (64, 256), (7, 48), (256, 64), (3, 80), (4, 15) })
                 for (var mode = 0; mode < 3; mode++)
@@ -87,17 +100,18 @@ public unsafe class RecurrentKernelsTests
                             expected[r * ldc + j] = s;
                         }
                     fixed (float* pa = a, pb = b, pc = c, pbias = bias)
-                        RecurrentKernels.StepGemm(pa, lda, pb, pc, ldc, rows, k, n, mode, pbias);
+                        if (width == 512) RecurrentKernels.StepGemm(pa, lda, pb, pc, ldc, rows, k, n, mode, pbias); else RecurrentKernels256.StepGemm(pa, lda, pb, pc, ldc, rows, k, n, mode, pbias);
                     for (var r = 0; r < rows; r++)
                         for (var j = 0; j < n; j++)
                             Assert.That(c[r * ldc + j], Is.EqualTo(expected[r * ldc + j]).Within(1e-5 * k), $"rows {rows} k {k} n {n} mode {mode} ({r}, {j})");
                 }
     }
 
-    [Test]
-    public void WeightGradientAndColumnSum_SplitColumns_MatchNaiveAndEachOtherBitwise()
+    [TestCase(512)]
+    [TestCase(256)]
+    public void WeightGradientAndColumnSum_SplitColumns_MatchNaiveAndEachOtherBitwise(int width)
     {
-        if (!Vector512.IsHardwareAccelerated) Assert.Ignore("no AVX-512");
+        EngineTiers.Require(width);
         foreach (var rows in new[] { 1, 37, 130 })
             foreach (var (kDim, n) in new[] { (3, 20), (6, 80), (62, 256), (5, 192) })
             {
@@ -127,12 +141,12 @@ public unsafe class RecurrentKernelsTests
                 var mid = (n / 16 + 1) / 2 * 16;                                               // a 16-column boundary, as the thread split
                 fixed (float* pa = a, pd = d, pw = whole, ps = split, pcw = colWhole, pcs = colSplit)
                 {
-                    RecurrentKernels.WeightGradient(pa, lda, pd, ldd, rows, pw, n, kDim, 0, n);
-                    RecurrentKernels.WeightGradient(pa, lda, pd, ldd, rows, ps, n, kDim, 0, mid);
-                    RecurrentKernels.WeightGradient(pa, lda, pd, ldd, rows, ps, n, kDim, mid, n);
-                    RecurrentKernels.ColumnSum(pd, ldd, rows, pcw, 0, n);
-                    RecurrentKernels.ColumnSum(pd, ldd, rows, pcs, 0, mid);
-                    RecurrentKernels.ColumnSum(pd, ldd, rows, pcs, mid, n);
+                    if (width == 512) RecurrentKernels.WeightGradient(pa, lda, pd, ldd, rows, pw, n, kDim, 0, n); else RecurrentKernels256.WeightGradient(pa, lda, pd, ldd, rows, pw, n, kDim, 0, n);
+                    if (width == 512) RecurrentKernels.WeightGradient(pa, lda, pd, ldd, rows, ps, n, kDim, 0, mid); else RecurrentKernels256.WeightGradient(pa, lda, pd, ldd, rows, ps, n, kDim, 0, mid);
+                    if (width == 512) RecurrentKernels.WeightGradient(pa, lda, pd, ldd, rows, ps, n, kDim, mid, n); else RecurrentKernels256.WeightGradient(pa, lda, pd, ldd, rows, ps, n, kDim, mid, n);
+                    if (width == 512) RecurrentKernels.ColumnSum(pd, ldd, rows, pcw, 0, n); else RecurrentKernels256.ColumnSum(pd, ldd, rows, pcw, 0, n);
+                    if (width == 512) RecurrentKernels.ColumnSum(pd, ldd, rows, pcs, 0, mid); else RecurrentKernels256.ColumnSum(pd, ldd, rows, pcs, 0, mid);
+                    if (width == 512) RecurrentKernels.ColumnSum(pd, ldd, rows, pcs, mid, n); else RecurrentKernels256.ColumnSum(pd, ldd, rows, pcs, mid, n);
                 }
                 Assert.That(split, Is.EqualTo(whole), $"rows {rows} K {kDim} N {n}: split differs");
                 Assert.That(colSplit, Is.EqualTo(colWhole));
@@ -140,5 +154,34 @@ public unsafe class RecurrentKernelsTests
                     Assert.That(whole[i], Is.EqualTo(expected[i]).Within(1e-5 * rows + 1e-5), $"rows {rows} K {kDim} N {n} [{i}]");
                 for (var j = 0; j < n; j++) Assert.That(colWhole[j], Is.EqualTo(colExpected[j]).Within(1e-5 * rows + 1e-5));
             }
+    }
+
+    [Test]
+    public void Products_Vector256_SameBitsAsVector512()
+    {
+        // Every output element is one FMA chain over k (or i) in increasing order on both tiers, so the products agree bit for bit.
+        EngineTiers.Require(512);
+        const int rows = 11, k = 37, n = 200, lda = 40, ldc = 203;
+        var a = Random(rows * lda, 11);
+        var b = Random(k * n, 12);
+        var bias = Random(n, 13);
+        for (var mode = 0; mode < 3; mode++)
+        {
+            var c512 = Random(rows * ldc, 14);
+            var c256 = (float[])c512.Clone();
+            var w512 = Random(lda * n, 15);
+            var w256 = (float[])w512.Clone();
+            fixed (float* pa = a, pb = b, pbias = bias, p5 = c512, p2 = c256, q5 = w512, q2 = w256)
+            {
+                RecurrentKernels.StepGemm(pa, lda, pb, p5, ldc, rows, k, n, mode, pbias);
+                RecurrentKernels256.StepGemm(pa, lda, pb, p2, ldc, rows, k, n, mode, pbias);
+                RecurrentKernels.WeightGradient(pa, lda, p5, ldc, rows, q5, n, k, 0, n);
+                RecurrentKernels256.WeightGradient(pa, lda, p2, ldc, rows, q2, n, k, 0, n);
+                RecurrentKernels.ColumnSum(p5, ldc, rows, q5, 0, n);
+                RecurrentKernels256.ColumnSum(p2, ldc, rows, q2, 0, n);
+            }
+            Assert.That(c256, Is.EqualTo(c512), $"StepGemm mode {mode}");
+            Assert.That(w256, Is.EqualTo(w512), $"WeightGradient + ColumnSum, mode {mode}");
+        }
     }
 }

@@ -42,7 +42,7 @@ public class SgemmTests
         // tile edges: M around MR = 8, N around NR = 32 and NC = 512, K around KC = 256, plus degenerate sizes
         int[][] shapes = [[1, 1, 1], [7, 3, 31], [8, 5, 32], [9, 17, 33], [16, 64, 64], [17, 257, 65], [3, 300, 513], [0, 4, 4], [4, 0, 4], [13, 1, 70]];
         foreach (var s in shapes)
-            foreach (var width in new[] { 512, 256 })
+            foreach (var width in new[] { 512, 256, 0 })
                 foreach (var transB in new[] { false, true })
                     yield return new TestCaseData(s[0], s[1], s[2], width, transB).SetName($"Multiply_M{s[0]}K{s[1]}N{s[2]}_W{width}_T{transB}_MatchesReference");
     }
@@ -50,8 +50,7 @@ public class SgemmTests
     [TestCaseSource(nameof(Shapes))]
     public void Multiply_Shape_MatchesReference(int m, int k, int n, int width, bool transB)
     {
-        if (width == 512 && !Vector512.IsHardwareAccelerated || width == 256 && !Vector256.IsHardwareAccelerated)
-            Assert.Ignore($"Vector{width} not accelerated on this machine.");
+        EngineTiers.Require(width);
         var a = Random(1, m * k);
         var b = Random(2, k * n);
         var c0 = Random(3, m * n);
@@ -121,15 +120,14 @@ public class SgemmTests
         // A stored [K, M] read in place by the AVX-512 kernel (copied on the AVX2 path): tile edges in M and K, both widths.
         int[][] shapes = [[8, 5, 32], [9, 17, 33], [17, 257, 65], [64, 600, 256], [3, 300, 513]];
         foreach (var s in shapes)
-            foreach (var width in new[] { 512, 256 })
+            foreach (var width in new[] { 512, 256, 0 })
                 yield return new TestCaseData(s[0], s[1], s[2], width).SetName($"Multiply_TransposedA_M{s[0]}K{s[1]}N{s[2]}_W{width}_MatchesReference");
     }
 
     [TestCaseSource(nameof(TransposedAShapes))]
     public void Multiply_TransposedA_MatchesReference(int m, int k, int n, int width)
     {
-        if (width == 512 && !Vector512.IsHardwareAccelerated || width == 256 && !Vector256.IsHardwareAccelerated)
-            Assert.Ignore($"Vector{width} not accelerated on this machine.");
+        EngineTiers.Require(width);
         var a = Random(1, m * k);
         var at = new float[k * m];
         for (var i = 0; i < m; i++)
@@ -232,6 +230,25 @@ public class SgemmTests
         var teamed = Train(1, team);
         Assert.That(teamed.Select(BitConverter.SingleToInt32Bits), Is.EqualTo(one.Select(BitConverter.SingleToInt32Bits)));
     }
+
+    [Test]
+    public void Multiply_AllTiers_SameBits()
+    {
+        // The 512, 256 and scalar kernels run the same packed strips and K-blocks with one FMA per k in increasing order per
+        // element, so they agree bit for bit (K = 600 spans three K-blocks; M, N have edge tiles).
+        const int m = 21, k = 600, n = 75;
+        var a = Random(1, m * k);
+        var b = Random(2, k * n);
+        float[]? first = null;
+        foreach (var width in new[] { 512, 256, 0 })
+        {
+            if ((SimdTier)width > EngineSimd.Detected) continue;
+            var c = Random(3, m * n);
+            Sgemm.MultiplyWithWidth(a, b, c, m, k, n, false, accumulate: true, threads: 1, width);
+            if (first is null) first = c;
+            else Assert.That(c, Is.EqualTo(first), $"width {width}");
+        }
+    }
 }
 
 /// <summary>The unpacked small-problem GEMM against the naive reference, every transpose combination and vector tails.</summary>
@@ -272,14 +289,15 @@ public class ActivationsTests
     [TestCase(0)]
     public void Gelu_AllLengths_MatchScalarFormula(int width)
     {
+        EngineTiers.Require(width);
         for (var n = 0; n <= 2 * 16 + 3; n++)
         {
             var x = Enumerable.Range(0, n).Select(i => -4f + 8f * i / Math.Max(1, n)).ToArray();
             var y = new float[n];
             var dx = Enumerable.Repeat(0.25f, n).ToArray();
             var dy = Enumerable.Range(0, n).Select(i => 1f - 0.1f * i).ToArray();
-            Activations.GeluForward(x, y, width);
-            Activations.GeluBackwardAccumulate(x, dy, dx, width);
+            Activations.GeluForward(x, y, (SimdTier)width);
+            Activations.GeluBackwardAccumulate(x, dy, dx, (SimdTier)width);
             for (var i = 0; i < n; i++)
             {
                 var cdf = 0.5f + 0.5f * Activations.Erf(x[i] * 0.70710678f);

@@ -129,6 +129,109 @@ public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloa
         return _wo.Forward(tape, tape.AttentionHeadsAcross(PackedQkv(tape, x), Heads, allowed, Dropout));
     }
 
+    /// <summary>Self-attention with a key mask per sequence: query i of sequence b may attend to key j when
+    /// <paramref name="allowed"/> permits it (or is empty) and key j is present (<paramref name="keyPresent"/>[b, j]) or is the
+    /// query's own position (j = i). The self rule keeps every softmax row defined, so a query whose keys are all absent attends
+    /// only to itself, and no query ever sees another position's absent key. Full attention only, on the composed path
+    /// (<see cref="Tape{T}.Attention(Tensor{T}, Tensor{T}, Tensor{T}, ReadOnlySpan{bool}, double, double)"/> with one
+    /// [T, T] mask per sequence and head); the fused kernel shares one mask across problems and does not take this form.</summary>
+    /// <param name="tape">The step's tape.</param>
+    /// <param name="x">[B, T, D].</param>
+    /// <param name="allowed">Empty, or [T, T] flags shared by every sequence (e.g. causal j ≤ i). Its diagonal must be true.</param>
+    /// <param name="keyPresent">[B, T] flags: true where position t of sequence b may serve as a key.</param>
+    /// <returns>[B, T, D].</returns>
+    /// <exception cref="ArgumentException">x is not [B, T, D], a mask has the wrong length, <paramref name="allowed"/> forbids a
+    /// diagonal entry, or the layer is in ProbSparse mode (which supports no mask).</exception>
+    public Tensor<T> Forward(Tape<T> tape, Tensor<T> x, ReadOnlySpan<bool> allowed, ReadOnlySpan<bool> keyPresent)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank != 3 || x.Dims[2] != Model)
+            throw new ArgumentException($"MultiHeadAttention: x is {ShapeUtil.Format(x.Dims)}; expected [B, T, {Model}].", nameof(x));
+        var (y, _) = KeyMaskedSelf(tape, PackedQkv(tape, x), allowed, keyPresent, wantWeights: false);
+        return _wo.Forward(tape, y);
+    }
+
+    /// <summary>Self-attention across axis 1 of <paramref name="x"/> (as
+    /// <see cref="ForwardAcross(Tape{T}, Tensor{T}, ReadOnlySpan{bool})"/>) with a key mask per problem: for every (n, i), row s
+    /// may attend to row s' when <paramref name="allowed"/> permits it (or is empty) and s' is present
+    /// (<paramref name="keyPresent"/>[n, i, s']) or s' = s (the self rule of
+    /// <see cref="Forward(Tape{T}, Tensor{T}, ReadOnlySpan{bool}, ReadOnlySpan{bool})"/>). The Stockformer's cross-asset
+    /// attention with absent assets masked out of the keys: x = [B, A, T, D], keyPresent = the availability mask [B, T, A].
+    /// Composed path (permute to [N·I, S, 3D], one [S, S] mask per problem and head, permute back).</summary>
+    /// <param name="tape">The step's tape.</param>
+    /// <param name="x">[N, S, I, D].</param>
+    /// <param name="allowed">Empty, or [S, S] flags shared by every problem; its diagonal must be true.</param>
+    /// <param name="keyPresent">[N, I, S] flags (problem n·I + i, key s).</param>
+    /// <returns>[N, S, I, D].</returns>
+    /// <exception cref="ArgumentException">As <see cref="Forward(Tape{T}, Tensor{T}, ReadOnlySpan{bool}, ReadOnlySpan{bool})"/>.</exception>
+    public Tensor<T> ForwardAcross(Tape<T> tape, Tensor<T> x, ReadOnlySpan<bool> allowed, ReadOnlySpan<bool> keyPresent) =>
+        ForwardAcrossKeyMasked(tape, x, allowed, keyPresent, wantWeights: false, out _);
+
+    /// <summary>As <see cref="ForwardAcross(Tape{T}, Tensor{T}, ReadOnlySpan{bool}, ReadOnlySpan{bool})"/>, also returning the
+    /// softmax attention weights (before dropout) for interpretation.</summary>
+    /// <param name="tape">The step's tape.</param>
+    /// <param name="x">[N, S, I, D].</param>
+    /// <param name="allowed">Empty, or [S, S] flags; its diagonal must be true.</param>
+    /// <param name="keyPresent">[N, I, S] flags.</param>
+    /// <param name="weights">[N, I, K, S, S]: for problem (n, i) and head k, row s holds query s's weights over the S keys
+    /// (0 for masked keys, each row sums to 1). A copy outside the gradient graph.</param>
+    /// <returns>[N, S, I, D].</returns>
+    /// <exception cref="ArgumentException">As <see cref="Forward(Tape{T}, Tensor{T}, ReadOnlySpan{bool}, ReadOnlySpan{bool})"/>.</exception>
+    public Tensor<T> ForwardAcross(Tape<T> tape, Tensor<T> x, ReadOnlySpan<bool> allowed, ReadOnlySpan<bool> keyPresent, out Tensor<T> weights)
+    {
+        var y = ForwardAcrossKeyMasked(tape, x, allowed, keyPresent, wantWeights: true, out var w);
+        weights = w!;
+        return y;
+    }
+
+    private Tensor<T> ForwardAcrossKeyMasked(Tape<T> tape, Tensor<T> x, ReadOnlySpan<bool> allowed, ReadOnlySpan<bool> keyPresent, bool wantWeights,
+        out Tensor<T>? weights)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank != 4 || x.Dims[3] != Model)
+            throw new ArgumentException($"MultiHeadAttention: x is {ShapeUtil.Format(x.Dims)}; expected [N, S, I, {Model}].", nameof(x));
+        int n = x.Dims[0], s = x.Dims[1], inner = x.Dims[2];
+        var packed = tape.Reshape(tape.Permute(PackedQkv(tape, x), 0, 2, 1, 3), n * inner, s, 3 * Model);   // [N·I, S, 3D]
+        var (y, w) = KeyMaskedSelf(tape, packed, allowed, keyPresent, wantWeights);                        // [N·I, S, D]
+        weights = w is null ? null : new Tensor<T>(w.Data, [n, inner, Heads, s, s]);
+        return _wo.Forward(tape, tape.Permute(tape.Reshape(y, n, inner, s, Model), 0, 2, 1, 3));
+    }
+
+    // Composed multi-head self-attention on packed projections qkv [P, S, 3D] with one [S, S] mask per problem and head,
+    // built from the shared mask, the key mask [P, S] and the self rule. Returns the merged heads [P, S, D] (before W_o).
+    private (Tensor<T> Output, Tensor<T>? Weights) KeyMaskedSelf(Tape<T> tape, Tensor<T> qkv, ReadOnlySpan<bool> allowed, ReadOnlySpan<bool> keyPresent,
+        bool wantWeights)
+    {
+        if (ProbSparseFactor > 0)
+            throw new ArgumentException("MultiHeadAttention: ProbSparse attention supports no mask; key masks need full attention (probSparseFactor 0).", nameof(keyPresent));
+        int p = qkv.Dims[0], s = qkv.Dims[1], dh = Model / Heads;
+        if (keyPresent.Length != p * s)
+            throw new ArgumentException($"MultiHeadAttention: keyPresent has {keyPresent.Length} flags; expected {p} problems × {s} keys = {p * s}.", nameof(keyPresent));
+        if (!allowed.IsEmpty && allowed.Length != s * s)
+            throw new ArgumentException($"MultiHeadAttention: the mask has {allowed.Length} flags; expected [{s}, {s}] = {s * s}.", nameof(allowed));
+        for (var i = 0; i < s && !allowed.IsEmpty; i++)
+            if (!allowed[i * s + i])
+                throw new ArgumentException($"MultiHeadAttention: the mask forbids query {i} its own key; key masks need a true diagonal (the self rule).", nameof(allowed));
+        var mask = new bool[(long)p * Heads * s * s];
+        for (var pi = 0; pi < p; pi++)
+        {
+            var baseOffset = (long)pi * Heads * s * s;
+            for (var i = 0; i < s; i++)
+                for (var j = 0; j < s; j++)
+                    mask[baseOffset + i * s + j] = (allowed.IsEmpty || allowed[i * s + j]) && (keyPresent[pi * s + j] || i == j);
+            for (var h = 1; h < Heads; h++) Array.Copy(mask, baseOffset, mask, baseOffset + (long)h * s * s, s * s);
+        }
+        var q = tape.SplitHeads(tape.Slice(qkv, 2, 0, Model), Heads);                        // [P·K, S, dh]
+        var k = tape.SplitHeads(tape.Slice(qkv, 2, Model, Model), Heads);
+        var v = tape.SplitHeads(tape.Slice(qkv, 2, 2 * Model, Model), Heads);
+        Tensor<T>? weights = null;
+        var o = wantWeights ? tape.Attention(q, k, v, mask, out weights, Dropout) : tape.Attention(q, k, v, mask, Dropout);
+        var merged = Heads == 1 ? o : tape.Reshape(tape.Permute(tape.Reshape(o, p, Heads, s, dh), 0, 2, 1, 3), p, s, Model);
+        return (merged, weights);
+    }
+
     // Self-attention projections in one GEMM: x·[W_q | W_k | W_v] + [b_q | b_k | b_v], [..., D] → [..., 3D].
     private Tensor<T> PackedQkv(Tape<T> tape, Tensor<T> x) =>
         tape.Linear(x, tape.Concat([_wq.Weight, _wk.Weight, _wv.Weight], 1), tape.Concat([_wq.Bias!, _wk.Bias!, _wv.Bias!], 0));

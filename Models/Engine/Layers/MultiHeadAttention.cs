@@ -108,7 +108,7 @@ public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloa
     /// <summary>Self-attention across axis 1 of <paramref name="x"/>: for every (n, i) the S rows x[n, :, i, :] attend to each
     /// other (the Stockformer's cross-asset attention on [B, A, T, D] at each time step). Equal to permuting to [N, I, S, D],
     /// <see cref="Forward(Tape{T}, Tensor{T}, ReadOnlySpan{bool})"/> on [N·I, S, D] and permuting back; full attention runs
-    /// <see cref="Tape{T}.AttentionHeadsAcross"/> on the strided rows without permutes.</summary>
+    /// <see cref="Tape{T}.AttentionHeadsAcross(Tensor{T}, int, ReadOnlySpan{bool}, double)"/> on the strided rows without permutes.</summary>
     /// <param name="tape">The step's tape.</param>
     /// <param name="x">[N, S, I, D].</param>
     /// <param name="allowed">Empty, or [S, S] flags.</param>
@@ -148,8 +148,7 @@ public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloa
         ArgumentNullException.ThrowIfNull(x);
         if (x.Rank != 3 || x.Dims[2] != Model)
             throw new ArgumentException($"MultiHeadAttention: x is {ShapeUtil.Format(x.Dims)}; expected [B, T, {Model}].", nameof(x));
-        var (y, _) = KeyMaskedSelf(tape, PackedQkv(tape, x), allowed, keyPresent, wantWeights: false);
-        return _wo.Forward(tape, y);
+        return _wo.Forward(tape, tape.AttentionHeads(PackedQkv(tape, x), Heads, KeyMask(x.Dims[0], x.Dims[1], allowed, keyPresent), Dropout));
     }
 
     /// <summary>Self-attention across axis 1 of <paramref name="x"/> (as
@@ -158,7 +157,8 @@ public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloa
     /// (<paramref name="keyPresent"/>[n, i, s']) or s' = s (the self rule of
     /// <see cref="Forward(Tape{T}, Tensor{T}, ReadOnlySpan{bool}, ReadOnlySpan{bool})"/>). The Stockformer's cross-asset
     /// attention with absent assets masked out of the keys: x = [B, A, T, D], keyPresent = the availability mask [B, T, A].
-    /// Composed path (permute to [N·I, S, 3D], one [S, S] mask per problem and head, permute back).</summary>
+    /// One [S, S] mask per problem, passed to <see cref="Tape{T}.AttentionHeadsAcross(Tensor{T}, int, ReadOnlySpan{bool}, double)"/>
+    /// (fused on the strided rows in float with head width a multiple of 16; composed otherwise).</summary>
     /// <param name="tape">The step's tape.</param>
     /// <param name="x">[N, S, I, D].</param>
     /// <param name="allowed">Empty, or [S, S] flags shared by every problem; its diagonal must be true.</param>
@@ -193,20 +193,23 @@ public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloa
         if (x.Rank != 4 || x.Dims[3] != Model)
             throw new ArgumentException($"MultiHeadAttention: x is {ShapeUtil.Format(x.Dims)}; expected [N, S, I, {Model}].", nameof(x));
         int n = x.Dims[0], s = x.Dims[1], inner = x.Dims[2];
-        var packed = tape.Reshape(tape.Permute(PackedQkv(tape, x), 0, 2, 1, 3), n * inner, s, 3 * Model);   // [N·I, S, 3D]
-        var (y, w) = KeyMaskedSelf(tape, packed, allowed, keyPresent, wantWeights);                        // [N·I, S, D]
-        weights = w is null ? null : new Tensor<T>(w.Data, [n, inner, Heads, s, s]);
-        return _wo.Forward(tape, tape.Permute(tape.Reshape(y, n, inner, s, Model), 0, 2, 1, 3));
+        var mask = KeyMask(n * inner, s, allowed, keyPresent);                                 // [N·I, S, S]
+        weights = null;
+        Tensor<T> o;
+        if (wantWeights)
+        {
+            o = tape.AttentionHeadsAcross(PackedQkv(tape, x), Heads, mask, Dropout, out var w);
+            weights = new Tensor<T>(w.Data, [n, inner, Heads, s, s]);
+        }
+        else o = tape.AttentionHeadsAcross(PackedQkv(tape, x), Heads, mask, Dropout);
+        return _wo.Forward(tape, o);
     }
 
-    // Composed multi-head self-attention on packed projections qkv [P, S, 3D] with one [S, S] mask per problem and head,
-    // built from the shared mask, the key mask [P, S] and the self rule. Returns the merged heads [P, S, D] (before W_o).
-    private (Tensor<T> Output, Tensor<T>? Weights) KeyMaskedSelf(Tape<T> tape, Tensor<T> qkv, ReadOnlySpan<bool> allowed, ReadOnlySpan<bool> keyPresent,
-        bool wantWeights)
+    // One [S, S] mask per problem from the shared mask, the key mask [P, S] and the self rule (j = i always allowed).
+    private bool[] KeyMask(int p, int s, ReadOnlySpan<bool> allowed, ReadOnlySpan<bool> keyPresent)
     {
         if (ProbSparseFactor > 0)
             throw new ArgumentException("MultiHeadAttention: ProbSparse attention supports no mask; key masks need full attention (probSparseFactor 0).", nameof(keyPresent));
-        int p = qkv.Dims[0], s = qkv.Dims[1], dh = Model / Heads;
         if (keyPresent.Length != p * s)
             throw new ArgumentException($"MultiHeadAttention: keyPresent has {keyPresent.Length} flags; expected {p} problems × {s} keys = {p * s}.", nameof(keyPresent));
         if (!allowed.IsEmpty && allowed.Length != s * s)
@@ -214,22 +217,12 @@ public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloa
         for (var i = 0; i < s && !allowed.IsEmpty; i++)
             if (!allowed[i * s + i])
                 throw new ArgumentException($"MultiHeadAttention: the mask forbids query {i} its own key; key masks need a true diagonal (the self rule).", nameof(allowed));
-        var mask = new bool[(long)p * Heads * s * s];
+        var mask = new bool[(long)p * s * s];
         for (var pi = 0; pi < p; pi++)
-        {
-            var baseOffset = (long)pi * Heads * s * s;
             for (var i = 0; i < s; i++)
                 for (var j = 0; j < s; j++)
-                    mask[baseOffset + i * s + j] = (allowed.IsEmpty || allowed[i * s + j]) && (keyPresent[pi * s + j] || i == j);
-            for (var h = 1; h < Heads; h++) Array.Copy(mask, baseOffset, mask, baseOffset + (long)h * s * s, s * s);
-        }
-        var q = tape.SplitHeads(tape.Slice(qkv, 2, 0, Model), Heads);                        // [P·K, S, dh]
-        var k = tape.SplitHeads(tape.Slice(qkv, 2, Model, Model), Heads);
-        var v = tape.SplitHeads(tape.Slice(qkv, 2, 2 * Model, Model), Heads);
-        Tensor<T>? weights = null;
-        var o = wantWeights ? tape.Attention(q, k, v, mask, out weights, Dropout) : tape.Attention(q, k, v, mask, Dropout);
-        var merged = Heads == 1 ? o : tape.Reshape(tape.Permute(tape.Reshape(o, p, Heads, s, dh), 0, 2, 1, 3), p, s, Model);
-        return (merged, weights);
+                    mask[((long)pi * s + i) * s + j] = (allowed.IsEmpty || allowed[i * s + j]) && (keyPresent[pi * s + j] || i == j);
+        return mask;
     }
 
     // Self-attention projections in one GEMM: x·[W_q | W_k | W_v] + [b_q | b_k | b_v], [..., D] → [..., 3D].

@@ -200,12 +200,15 @@ public sealed class StockformerModel<T> : Module<T> where T : unmanaged, IFloati
     /// <param name="available">[B, T, A] flags.</param>
     /// <param name="assetIds">[B, A] vocabulary rows, or empty without the identity embedding.</param>
     /// <param name="team">Optional thread team (results are bit-identical for any thread count).</param>
+    /// <param name="crossTickerAttention">True to fill <see cref="StockformerPrediction{T}.CrossTickerAttention"/> (the same
+    /// kernel runs either way, so the predictions are bit-identical; the map costs T·K·A² extra floats while it is copied out).</param>
     /// <returns>The predictions; heads that are not enabled are null.</returns>
     /// <exception cref="ArgumentException">As <see cref="Forward"/>.</exception>
-    public StockformerPrediction<T> Predict(Tensor<T> x, ReadOnlySpan<bool> available, ReadOnlySpan<int> assetIds, Engine.Kernels.ThreadTeam? team = null)
+    public StockformerPrediction<T> Predict(Tensor<T> x, ReadOnlySpan<bool> available, ReadOnlySpan<int> assetIds, Engine.Kernels.ThreadTeam? team = null,
+        bool crossTickerAttention = false)
     {
         using var tape = new Tape<T>(training: false, rng: new Xoshiro256StarStar(Seed), recording: false, team: team);
-        var y = Forward(tape, x, available, assetIds, crossTickerAttention: true);
+        var y = Forward(tape, x, available, assetIds, crossTickerAttention);
         T[]? Masked(Tensor<T>? v, Func<T, T>? map = null, int width = 1)
         {
             if (v is null) return null;
@@ -223,7 +226,7 @@ public sealed class StockformerModel<T> : Module<T> where T : unmanaged, IFloati
             Allocation = Masked(y.Allocation),
             Quantiles = Masked(y.Quantiles, width: 3),
             Available = y.PredictionMask,
-            CrossTickerAttention = y.CrossTickerAttention!,
+            CrossTickerAttention = y.CrossTickerAttention,
         };
     }
 

@@ -29,6 +29,6 @@ public sealed class StockformerPrediction<T> where T : unmanaged, IFloatingPoint
     public required bool[] Available { get; init; }
 
     /// <summary>[B, A, A] head-averaged cross-ticker attention of the last encoder layer at the last time step (see
-    /// <see cref="StockformerOutput{T}.CrossTickerAttention"/>).</summary>
-    public required T[] CrossTickerAttention { get; init; }
+    /// <see cref="StockformerOutput{T}.CrossTickerAttention"/>), or null unless requested.</summary>
+    public T[]? CrossTickerAttention { get; init; }
 }

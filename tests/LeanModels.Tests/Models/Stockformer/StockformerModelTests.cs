@@ -109,6 +109,27 @@ public class StockformerModelTests
     }
 
     [Test]
+    public void Predict_WithOrWithoutAttentionMap_EqualsForwardBitForBit()
+    {
+        var m = new StockformerModel<float>(Small, 13);
+        var d = StockformerBatch<float>.Create(14, 2, 8, 5, 3);
+        var y = Eval(m, d.X, d.Available, d.Ids);
+        var p1 = m.Predict(d.X, d.Available, d.Ids);
+        var p2 = m.Predict(d.X, d.Available, d.Ids, crossTickerAttention: true);
+        var mask = y.PredictionMask;
+        Assert.That(p1.CrossTickerAttention, Is.Null);
+        Assert.That(p2.CrossTickerAttention, Is.EqualTo(y.CrossTickerAttention));
+        Assert.That(p2.Return, Is.EqualTo(p1.Return));
+        Assert.That(p2.Quantiles, Is.EqualTo(p1.Quantiles));
+        for (var i = 0; i < mask.Length; i++)
+        {
+            Assert.That(p1.Return![i], Is.EqualTo(mask[i] ? y.Return!.Data[i] : float.NaN));
+            Assert.That(p1.Allocation![i], Is.EqualTo(mask[i] ? y.Allocation!.Data[i] : float.NaN));
+            if (mask[i]) Assert.That(p1.UpProbability![i], Is.EqualTo(1f / (1f + MathF.Exp(-y.DirectionLogit!.Data[i]))));
+        }
+    }
+
+    [Test]
     public void Permutation_OfAssets_PermutesEveryOutput()
     {
         // Per-asset work is row-wise and the cross-ticker softmax/P·V sums run over keys in the new order: float sums in another

@@ -34,6 +34,25 @@ public sealed class StockformerVocabulary
     /// <summary>Rows of the table: training tickers + 1 (the unknown row); pass as <see cref="StockformerOptions.VocabularySize"/>.</summary>
     public int Size => Tickers.Count + 1;
 
+    /// <summary>Rows for one training sample with identity dropout: each ticker's row, replaced by the unknown row 0 with
+    /// probability <paramref name="unknownRate"/>, so the unknown row learns the "average asset" that unseen tickers get at
+    /// prediction time (an option of this model, not from the seed chapter).</summary>
+    /// <param name="tickers">[A] tickers of the sample's assets.</param>
+    /// <param name="unknownRate">Probability in [0, 1) of mapping a ticker to row 0 (e.g. 0.1).</param>
+    /// <param name="rng">Generator (one draw per ticker, in order).</param>
+    /// <returns>[A] rows.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The rate is outside [0, 1).</exception>
+    public int[] RowsWithUnknown(IReadOnlyList<string> tickers, double unknownRate, Numerics.Xoshiro256StarStar rng)
+    {
+        ArgumentNullException.ThrowIfNull(tickers);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (!(unknownRate >= 0 && unknownRate < 1))
+            throw new ArgumentOutOfRangeException(nameof(unknownRate), unknownRate, "StockformerVocabulary: the unknown rate must be in [0, 1).");
+        var rows = new int[tickers.Count];
+        for (var i = 0; i < rows.Length; i++) rows[i] = rng.NextDouble() < unknownRate ? 0 : IndexOf(tickers[i]);
+        return rows;
+    }
+
     /// <summary>Row of a ticker: 1..n for a training ticker (case-insensitive), 0 for any other.</summary>
     /// <param name="ticker">A ticker symbol.</param>
     /// <returns>The row in [0, <see cref="Size"/>).</returns>

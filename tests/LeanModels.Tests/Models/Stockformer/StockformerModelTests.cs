@@ -264,6 +264,23 @@ public class StockformerModelTests
     }
 
     [Test]
+    public void ProbSparseWithDistilling_Float_PredictIsRepeatable_AndAttentionMapCoversTheDistilledLastStep()
+    {
+        // T = 16, c = 1: u = ⌈ln 16⌉ = 3 of 16 queries attend in layer 0; distilling 16 → 8 steps for layer 1
+        var m = new StockformerModel<float>(Small with { Lookback = 16, CausalTemporal = false, ProbSparseFactor = 1, Distil = true }, 17);
+        var d = StockformerBatch<float>.Create(18, 2, 16, 5, 3);
+        var p1 = m.Predict(d.X, d.Available, d.Ids, crossTickerAttention: true);
+        var p2 = m.Predict(d.X, d.Available, d.Ids, crossTickerAttention: true);
+        Assert.That(p2.Return, Is.EqualTo(p1.Return));
+        Assert.That(p1.Return!.Count(float.IsNaN), Is.EqualTo(1));                            // date 0, asset 4 absent on the last step
+        Assert.That(p1.Return!.Where(v => !float.IsNaN(v)).All(float.IsFinite), Is.True);
+        for (var row = 0; row < 10; row++)
+            Assert.That(p1.CrossTickerAttention!.AsSpan(row * 5, 5).ToArray().Sum(), Is.EqualTo(1f).Within(1e-5f));
+        Assert.That(m.Forward(new Tape<float>(false, new Xoshiro256StarStar(1)), d.X, d.Available, d.Ids).Encoded.Shape.ToArray(),
+            Is.EqualTo(new[] { 2, 5, 8, 32 }));
+    }
+
+    [Test]
     public void NamedParameters_RoundTrip_GivesIdenticalOutputs_AndMismatchIsRefused()
     {
         var source = new StockformerModel<float>(Small, 1);

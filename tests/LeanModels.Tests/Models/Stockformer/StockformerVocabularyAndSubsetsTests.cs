@@ -19,6 +19,19 @@ public class StockformerVocabularyAndSubsetsTests
     }
 
     [Test]
+    public void RowsWithUnknown_RateZeroIsIndexOf_RateHalfMapsAboutHalfToZero()
+    {
+        var v = new StockformerVocabulary(Enumerable.Range(0, 400).Select(i => $"T{i}"));
+        var tickers = Enumerable.Range(0, 400).Select(i => $"T{i}").ToArray();
+        Assert.That(v.RowsWithUnknown(tickers, 0, new Xoshiro256StarStar(1)), Is.EqualTo(tickers.Select(v.IndexOf).ToArray()));
+        var rows = v.RowsWithUnknown(tickers, 0.5, new Xoshiro256StarStar(1));
+        var zeros = rows.Count(r => r == 0);
+        Assert.That(zeros, Is.InRange(150, 250));                                               // 200 ± 5σ (σ = 10)
+        Assert.That(rows.Where(r => r != 0), Is.EqualTo(tickers.Select(v.IndexOf).Where((_, i) => rows[i] != 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => v.RowsWithUnknown(tickers, 1, new Xoshiro256StarStar(1)));
+    }
+
+    [Test]
     public void Sample_KAmongPresent_SortedDistinctAndSeeded()
     {
         var present = Enumerable.Range(0, 20).Select(a => a % 4 != 3).ToArray();              // 15 present

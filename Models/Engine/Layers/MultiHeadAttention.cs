@@ -132,9 +132,9 @@ public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloa
     /// <summary>Self-attention with a key mask per sequence: query i of sequence b may attend to key j when
     /// <paramref name="allowed"/> permits it (or is empty) and key j is present (<paramref name="keyPresent"/>[b, j]) or is the
     /// query's own position (j = i). The self rule keeps every softmax row defined, so a query whose keys are all absent attends
-    /// only to itself, and no query ever sees another position's absent key. Full attention only, on the composed path
-    /// (<see cref="Tape{T}.Attention(Tensor{T}, Tensor{T}, Tensor{T}, ReadOnlySpan{bool}, double, double)"/> with one
-    /// [T, T] mask per sequence and head); the fused kernel shares one mask across problems and does not take this form.</summary>
+    /// only to itself, and no query ever sees another position's absent key. Full attention only: one [T, T] mask per sequence,
+    /// passed to <see cref="Tape{T}.AttentionHeads(Tensor{T}, int, ReadOnlySpan{bool}, double)"/> (the fused float kernel when
+    /// the head width is a multiple of 16, the composed path otherwise).</summary>
     /// <param name="tape">The step's tape.</param>
     /// <param name="x">[B, T, D].</param>
     /// <param name="allowed">Empty, or [T, T] flags shared by every sequence (e.g. causal j ≤ i). Its diagonal must be true.</param>

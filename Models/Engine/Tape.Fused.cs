@@ -145,8 +145,9 @@ public sealed partial class Tape<T>
     /// <param name="q">[B, Tq, d] queries (B may fold batch and heads).</param>
     /// <param name="k">[B, Tk, d] keys.</param>
     /// <param name="v">[B, Tk, dv] values.</param>
-    /// <param name="allowed">Empty for no mask, else [Tq, Tk] flags shared across B: true means query i may attend to key j
-    /// (a causal mask is j ≤ i). Every row needs at least one true.</param>
+    /// <param name="allowed">Empty for no mask, else [Tq, Tk] flags shared across B, or [B, Tq, Tk] flags, one mask per batch
+    /// item (e.g. key masks that differ per sequence): true means query i may attend to key j (a causal mask is j ≤ i).
+    /// Every row needs at least one true.</param>
     /// <param name="dropout">Dropout probability on the attention weights in training, in [0, 1); needs <see cref="Rng"/>.</param>
     /// <param name="scale">Score scale; NaN (default) means 1/√d.</param>
     /// <returns>[B, Tq, dv].</returns>
@@ -158,7 +159,7 @@ public sealed partial class Tape<T>
     /// <param name="q">[B, Tq, d] queries.</param>
     /// <param name="k">[B, Tk, d] keys.</param>
     /// <param name="v">[B, Tk, dv] values.</param>
-    /// <param name="allowed">Empty, or [Tq, Tk] flags (true = may attend).</param>
+    /// <param name="allowed">Empty, [Tq, Tk] flags shared across B, or [B, Tq, Tk] flags (true = may attend).</param>
     /// <param name="weights">[B, Tq, Tk] softmax weights P before dropout; a copy that does not take part in backward.</param>
     /// <param name="dropout">Dropout probability on P in training.</param>
     /// <param name="scale">Score scale; NaN means 1/√d.</param>
@@ -182,13 +183,16 @@ public sealed partial class Tape<T>
             || k.Dims[2] != q.Dims[2] || v.Dims[1] != k.Dims[1])
             throw new ArgumentException($"Attention: q is {ShapeUtil.Format(q.Dims)}, k {ShapeUtil.Format(k.Dims)}, v {ShapeUtil.Format(v.Dims)}; expected [B, Tq, d], [B, Tk, d], [B, Tk, dv].");
         int b = q.Dims[0], tq = q.Dims[1], d = q.Dims[2], tk = k.Dims[1], dv = v.Dims[2];
-        if (!allowed.IsEmpty && allowed.Length != tq * tk)
-            throw new ArgumentException($"Attention: the mask has {allowed.Length} flags; expected [Tq={tq}, Tk={tk}] = {tq * tk}.", nameof(allowed));
+        if (!allowed.IsEmpty && allowed.Length != tq * tk && allowed.Length != b * tq * tk)
+            throw new ArgumentException($"Attention: the mask has {allowed.Length} flags; expected [Tq={tq}, Tk={tk}] = {tq * tk} (shared) or [B={b}, Tq, Tk] = {(long)b * tq * tk} (one per batch item).", nameof(allowed));
         var mask = allowed.IsEmpty ? null : allowed.ToArray();
+        var maskStride = mask is not null && mask.Length != tq * tk ? tq * tk : 0;    // per-batch-item masks advance by Tq·Tk
         if (mask is not null)
-            for (var i = 0; i < tq; i++)
-                if (Array.IndexOf(mask, true, i * tk, tk) < 0)
-                    throw new ArgumentException($"Attention: mask row {i} allows no key; the softmax would be undefined.", nameof(allowed));
+            for (var r = 0; r < mask.Length / tk; r++)
+                if (Array.IndexOf(mask, true, r * tk, tk) < 0)
+                    throw new ArgumentException(maskStride == 0
+                        ? $"Attention: mask row {r} allows no key; the softmax would be undefined."
+                        : $"Attention: mask of batch item {r / tq}, row {r % tq} allows no key; the softmax would be undefined.", nameof(allowed));
         if (!(dropout >= 0 && dropout < 1)) throw new ArgumentOutOfRangeException(nameof(dropout), dropout, "Attention: dropout must be in [0, 1).");
         var s = C(double.IsNaN(scale) ? 1.0 / Math.Sqrt(d) : scale);
         var y = Result([b, tq, dv], q, k, v);
@@ -206,7 +210,7 @@ public sealed partial class Tape<T>
                     var row = pb.Slice(i * tk, tk);
                     TensorPrimitives.Multiply(row, s, row);
                     if (mask is not null)
-                        for (var j = 0; j < tk; j++) if (!mask[i * tk + j]) row[j] = T.NegativeInfinity;
+                        for (var j = 0; j < tk; j++) if (!mask[bi * maskStride + i * tk + j]) row[j] = T.NegativeInfinity;
                     TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), row);   // max-subtracted; e^−∞ = 0 for masked keys
                     TensorPrimitives.Exp(row, row);
                     TensorPrimitives.Multiply(row, T.One / TensorPrimitives.Sum(row), row);

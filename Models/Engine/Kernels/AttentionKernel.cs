@@ -41,8 +41,10 @@ internal static unsafe class AttentionKernel
     /// of an [N, S, I, ·] tensor (one problem per (n, i), rows s = 0 … S − 1) it is I: problem b = n·I + i starts at row
     /// n·S·I + i and its rows are I apart, so no permute is needed.</param>
     /// <param name="Tier">The op's SIMD tier, <see cref="SimdTier.Vector512"/> or <see cref="SimdTier.Vector256"/>.</param>
+    /// <param name="MaskStride">Floats between the additive masks of consecutive batch items b: 0 when one [Tq, Tk_padded] mask
+    /// is shared, Tq·Tk_padded when each batch item has its own (key masks).</param>
     internal readonly record struct Dims(int B, int Tq, int Tk, int Model, int Heads, float Scale, ulong Seed, uint Threshold, float KeepScale, bool Dropout,
-        int Ldq, int Ldkv, int QOffset, int KOffset, int VOffset, int Inner = 1, SimdTier Tier = SimdTier.Vector512)
+        int Ldq, int Ldkv, int QOffset, int KOffset, int VOffset, int Inner = 1, SimdTier Tier = SimdTier.Vector512, int MaskStride = 0)
     {
         /// <summary>First row of problem <paramref name="b"/> in a tensor whose problems have <paramref name="length"/> rows.</summary>
         public long RowBase(int b, int length) => (long)(b / Inner) * length * Inner + b % Inner;
@@ -61,8 +63,8 @@ internal static unsafe class AttentionKernel
         return s;
     }
 
-    /// <summary>Forward for problems [start, end) of B·H. <paramref name="maskAdd"/> is [Tq, Tk_padded]: 0 where allowed, −∞
-    /// where masked or padding. <paramref name="p"/> receives the softmax weights [B·H, Tq, Tk] (before dropout), or is null
+    /// <summary>Forward for problems [start, end) of B·H. <paramref name="maskAdd"/> is [Tq, Tk_padded], or [B, Tq, Tk_padded]
+    /// when <see cref="Dims.MaskStride"/> &gt; 0: 0 where allowed, −∞ where masked or padding. <paramref name="p"/> receives the softmax weights [B·H, Tq, Tk] (before dropout), or is null
     /// when nothing will be backpropagated (inference).</summary>
     public static void Forward(in Dims dims, float[] q, float[] k, float[] v, float[] y, float[]? p, float[] maskAdd, int start, int end)
     {
@@ -85,8 +87,8 @@ internal static unsafe class AttentionKernel
                 var pb = pp is null ? pScratch : pp + (long)bh * tq * tk;
                 var baseIndex = (uint)((long)bh * tq * tk);
                 for (var i = 0; i < tq; i++)
-                    if (wide) SoftmaxRow(s + i * tkp, pm + i * tkp, tk, tkp, dims, pb + i * tk, baseIndex + (uint)(i * tk));
-                    else SoftmaxRow256(s + i * tkp, pm + i * tkp, tk, tkp, dims, pb + i * tk, baseIndex + (uint)(i * tk));
+                    if (wide) SoftmaxRow(s + i * tkp, pm + (long)bi * dims.MaskStride + i * tkp, tk, tkp, dims, pb + i * tk, baseIndex + (uint)(i * tk));
+                    else SoftmaxRow256(s + i * tkp, pm + (long)bi * dims.MaskStride + i * tkp, tk, tkp, dims, pb + i * tk, baseIndex + (uint)(i * tk));
                 Mm(wide, s, tkp, 1, vh, skv, py + dims.RowBase(bi, tq) * dm + col, sy, tq, tk, dh, accumulate: false);   // O = Pᵈ·V
             }
         }

@@ -108,7 +108,7 @@ public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloa
     /// <summary>Self-attention across axis 1 of <paramref name="x"/>: for every (n, i) the S rows x[n, :, i, :] attend to each
     /// other (the Stockformer's cross-asset attention on [B, A, T, D] at each time step). Equal to permuting to [N, I, S, D],
     /// <see cref="Forward(Tape{T}, Tensor{T}, ReadOnlySpan{bool})"/> on [N·I, S, D] and permuting back; full attention runs
-    /// <see cref="Tape{T}.AttentionHeadsAcross"/> on the strided rows without permutes.</summary>
+    /// <see cref="Tape{T}.AttentionHeadsAcross(Tensor{T}, int, ReadOnlySpan{bool}, double)"/> on the strided rows without permutes.</summary>
     /// <param name="tape">The step's tape.</param>
     /// <param name="x">[N, S, I, D].</param>
     /// <param name="allowed">Empty, or [S, S] flags.</param>
@@ -127,6 +127,102 @@ public sealed class MultiHeadAttention<T> : Module<T> where T : unmanaged, IFloa
             return tape.Permute(tape.Reshape(Forward(tape, seq, allowed), n, inner, s, Model), 0, 2, 1, 3);
         }
         return _wo.Forward(tape, tape.AttentionHeadsAcross(PackedQkv(tape, x), Heads, allowed, Dropout));
+    }
+
+    /// <summary>Self-attention with a key mask per sequence: query i of sequence b may attend to key j when
+    /// <paramref name="allowed"/> permits it (or is empty) and key j is present (<paramref name="keyPresent"/>[b, j]) or is the
+    /// query's own position (j = i). The self rule keeps every softmax row defined, so a query whose keys are all absent attends
+    /// only to itself, and no query ever sees another position's absent key. Full attention only: one [T, T] mask per sequence,
+    /// passed to <see cref="Tape{T}.AttentionHeads(Tensor{T}, int, ReadOnlySpan{bool}, double)"/> (the fused float kernel when
+    /// the head width is a multiple of 16, the composed path otherwise).</summary>
+    /// <param name="tape">The step's tape.</param>
+    /// <param name="x">[B, T, D].</param>
+    /// <param name="allowed">Empty, or [T, T] flags shared by every sequence (e.g. causal j ≤ i). Its diagonal must be true.</param>
+    /// <param name="keyPresent">[B, T] flags: true where position t of sequence b may serve as a key.</param>
+    /// <returns>[B, T, D].</returns>
+    /// <exception cref="ArgumentException">x is not [B, T, D], a mask has the wrong length, <paramref name="allowed"/> forbids a
+    /// diagonal entry, or the layer is in ProbSparse mode (which supports no mask).</exception>
+    public Tensor<T> Forward(Tape<T> tape, Tensor<T> x, ReadOnlySpan<bool> allowed, ReadOnlySpan<bool> keyPresent)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank != 3 || x.Dims[2] != Model)
+            throw new ArgumentException($"MultiHeadAttention: x is {ShapeUtil.Format(x.Dims)}; expected [B, T, {Model}].", nameof(x));
+        return _wo.Forward(tape, tape.AttentionHeads(PackedQkv(tape, x), Heads, KeyMask(x.Dims[0], x.Dims[1], allowed, keyPresent), Dropout));
+    }
+
+    /// <summary>Self-attention across axis 1 of <paramref name="x"/> (as
+    /// <see cref="ForwardAcross(Tape{T}, Tensor{T}, ReadOnlySpan{bool})"/>) with a key mask per problem: for every (n, i), row s
+    /// may attend to row s' when <paramref name="allowed"/> permits it (or is empty) and s' is present
+    /// (<paramref name="keyPresent"/>[n, i, s']) or s' = s (the self rule of
+    /// <see cref="Forward(Tape{T}, Tensor{T}, ReadOnlySpan{bool}, ReadOnlySpan{bool})"/>). The Stockformer's cross-asset
+    /// attention with absent assets masked out of the keys: x = [B, A, T, D], keyPresent = the availability mask [B, T, A].
+    /// One [S, S] mask per problem, passed to <see cref="Tape{T}.AttentionHeadsAcross(Tensor{T}, int, ReadOnlySpan{bool}, double)"/>
+    /// (fused on the strided rows in float with head width a multiple of 16; composed otherwise).</summary>
+    /// <param name="tape">The step's tape.</param>
+    /// <param name="x">[N, S, I, D].</param>
+    /// <param name="allowed">Empty, or [S, S] flags shared by every problem; its diagonal must be true.</param>
+    /// <param name="keyPresent">[N, I, S] flags (problem n·I + i, key s).</param>
+    /// <returns>[N, S, I, D].</returns>
+    /// <exception cref="ArgumentException">As <see cref="Forward(Tape{T}, Tensor{T}, ReadOnlySpan{bool}, ReadOnlySpan{bool})"/>.</exception>
+    public Tensor<T> ForwardAcross(Tape<T> tape, Tensor<T> x, ReadOnlySpan<bool> allowed, ReadOnlySpan<bool> keyPresent) =>
+        ForwardAcrossKeyMasked(tape, x, allowed, keyPresent, wantWeights: false, out _);
+
+    /// <summary>As <see cref="ForwardAcross(Tape{T}, Tensor{T}, ReadOnlySpan{bool}, ReadOnlySpan{bool})"/>, also returning the
+    /// softmax attention weights (before dropout) for interpretation.</summary>
+    /// <param name="tape">The step's tape.</param>
+    /// <param name="x">[N, S, I, D].</param>
+    /// <param name="allowed">Empty, or [S, S] flags; its diagonal must be true.</param>
+    /// <param name="keyPresent">[N, I, S] flags.</param>
+    /// <param name="weights">[N, I, K, S, S]: for problem (n, i) and head k, row s holds query s's weights over the S keys
+    /// (0 for masked keys, each row sums to 1). A copy outside the gradient graph.</param>
+    /// <returns>[N, S, I, D].</returns>
+    /// <exception cref="ArgumentException">As <see cref="Forward(Tape{T}, Tensor{T}, ReadOnlySpan{bool}, ReadOnlySpan{bool})"/>.</exception>
+    public Tensor<T> ForwardAcross(Tape<T> tape, Tensor<T> x, ReadOnlySpan<bool> allowed, ReadOnlySpan<bool> keyPresent, out Tensor<T> weights)
+    {
+        var y = ForwardAcrossKeyMasked(tape, x, allowed, keyPresent, wantWeights: true, out var w);
+        weights = w!;
+        return y;
+    }
+
+    private Tensor<T> ForwardAcrossKeyMasked(Tape<T> tape, Tensor<T> x, ReadOnlySpan<bool> allowed, ReadOnlySpan<bool> keyPresent, bool wantWeights,
+        out Tensor<T>? weights)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank != 4 || x.Dims[3] != Model)
+            throw new ArgumentException($"MultiHeadAttention: x is {ShapeUtil.Format(x.Dims)}; expected [N, S, I, {Model}].", nameof(x));
+        int n = x.Dims[0], s = x.Dims[1], inner = x.Dims[2];
+        var mask = KeyMask(n * inner, s, allowed, keyPresent);                                 // [N·I, S, S]
+        weights = null;
+        Tensor<T> o;
+        if (wantWeights)
+        {
+            o = tape.AttentionHeadsAcross(PackedQkv(tape, x), Heads, mask, Dropout, out var w);
+            weights = new Tensor<T>(w.Data, [n, inner, Heads, s, s]);
+        }
+        else o = tape.AttentionHeadsAcross(PackedQkv(tape, x), Heads, mask, Dropout);
+        return _wo.Forward(tape, o);
+    }
+
+    // One [S, S] mask per problem from the shared mask, the key mask [P, S] and the self rule (j = i always allowed).
+    private bool[] KeyMask(int p, int s, ReadOnlySpan<bool> allowed, ReadOnlySpan<bool> keyPresent)
+    {
+        if (ProbSparseFactor > 0)
+            throw new ArgumentException("MultiHeadAttention: ProbSparse attention supports no mask; key masks need full attention (probSparseFactor 0).", nameof(keyPresent));
+        if (keyPresent.Length != p * s)
+            throw new ArgumentException($"MultiHeadAttention: keyPresent has {keyPresent.Length} flags; expected {p} problems × {s} keys = {p * s}.", nameof(keyPresent));
+        if (!allowed.IsEmpty && allowed.Length != s * s)
+            throw new ArgumentException($"MultiHeadAttention: the mask has {allowed.Length} flags; expected [{s}, {s}] = {s * s}.", nameof(allowed));
+        for (var i = 0; i < s && !allowed.IsEmpty; i++)
+            if (!allowed[i * s + i])
+                throw new ArgumentException($"MultiHeadAttention: the mask forbids query {i} its own key; key masks need a true diagonal (the self rule).", nameof(allowed));
+        var mask = new bool[(long)p * s * s];
+        for (var pi = 0; pi < p; pi++)
+            for (var i = 0; i < s; i++)
+                for (var j = 0; j < s; j++)
+                    mask[((long)pi * s + i) * s + j] = (allowed.IsEmpty || allowed[i * s + j]) && (keyPresent[pi * s + j] || i == j);
+        return mask;
     }
 
     // Self-attention projections in one GEMM: x·[W_q | W_k | W_v] + [b_q | b_k | b_v], [..., D] → [..., 3D].

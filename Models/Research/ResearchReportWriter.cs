@@ -31,8 +31,9 @@ public static class ResearchReportWriter
             if (saveArtifacts)
             {
                 var last = data.Folds[^1];
+                var lastLabelled = last.ValidationDates.Count > 0 ? last.ValidationDates[^1] : last.TrainDates[^1];
                 var training = new Forecasting.ArtifactTraining(data.Panel.Dates[last.TrainDates[0]], data.Panel.Dates[last.TrainDates[^1]],
-                    last.TrainDates.Count, data.Panel.Tickers);
+                    data.Panel.Dates[lastLabelled + 1 + result.Options.Horizon], last.TrainDates.Count, data.Panel.Tickers);
                 foreach (var model in result.Options.Models)
                     Forecasting.ForecasterArtifact.Save(Path.Combine(dir, "artifacts", model + ".lmfa"), data.LastModels[model], training);
             }

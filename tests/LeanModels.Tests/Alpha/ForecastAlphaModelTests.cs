@@ -1,6 +1,7 @@
 using LeanModels.Alpha;
 using LeanModels.Models.Forecasting;
 using LeanModels.Tests.LeanFacade;
+using LeanModels.Tests.Models.Forecasting;
 using QuantConnect;
 using QuantConnect.Algorithm.Framework.Alphas;
 
@@ -79,6 +80,35 @@ public class ForecastAlphaModelTests
                 var expected = double.ExpM1(forecast.Mean[a]);
                 Assert.That(BitConverter.DoubleToInt64Bits(insight.Magnitude!.Value), Is.EqualTo(BitConverter.DoubleToInt64Bits(expected)),
                     $"{step.Date} {insight.Symbol}: loop {insight.Magnitude:R} vs full history {expected:R}");
+            }
+        }
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Loop_SequenceModel_KeepsItsDeclaredBars_AndEqualsPredictBitForBit(bool publishAfterConstruction)
+    {
+        // A 60-day lookback needs 120 bars per asset (60 + the features' 60-bar warm-up). Published after the alpha was
+        // built, the alpha first keeps 61 bars and must grow to 120 (refilled from History) before predicting.
+        var algorithm = PackFixture.NewAlgorithm();
+        var model = new WindowMeanModel(60);
+        var slot = new ForecasterSlot("window-mean60", publishAfterConstruction ? null : model);
+        var alpha = new ForecastAlphaModel(slot);
+        if (publishAfterConstruction) slot.Publish(model);
+        algorithm.SetAlpha(alpha);
+        var steps = new FrameworkLoop(algorithm).Run(PackFixture.LoopStart, PackFixture.LoopEnd, PackFixture.WarmUpBars);
+        Assert.That(algorithm.ErrorMessages, Is.Empty);
+        var live = steps.Where(s => !s.WarmingUp).ToList();
+        foreach (var step in live.Where((_, k) => k % 40 == 0).Append(live[^1]))
+        {
+            var forecast = model.Predict(PackFixture.PanelUpTo(PackFixture.Tickers, step.Date));
+            Assert.That(step.Insights, Has.Count.EqualTo(PackFixture.Tickers.Length), $"{step.Date}");
+            foreach (var insight in step.Insights)
+            {
+                var a = forecast.Tickers.ToList().IndexOf(insight.Symbol.Value.ToLowerInvariant());
+                Assert.That(BitConverter.DoubleToInt64Bits(insight.Magnitude!.Value), Is.EqualTo(BitConverter.DoubleToInt64Bits(double.ExpM1(forecast.Mean[a]))),
+                    $"{step.Date} {insight.Symbol}");
+                Assert.That(insight.Confidence, Is.EqualTo(forecast.Confidence![a]), $"{step.Date} {insight.Symbol}: confidence = share of available steps");
             }
         }
     }

@@ -106,10 +106,10 @@ public class RidgeTrainerTests
     }
 
     [Test]
-    public void Fit_RankNormalisedLabel_ChangesTheFitButNotThePredictionShape()
+    public void Fit_RankNormalisedLabel_IsWhatTheTrainerLearns()
     {
-        // The rank label is a monotone transform per date: the fit differs from the raw-label fit but still ranks assets
-        // the way the true relation does on a test date (Rank IC 1 here, since the relation is exact and monotone in x0 dominance).
+        // The trainer reads LearnLabels: with the rank label the coefficients change (ranks are not linear in x), but the
+        // signs of the true relation 0.5·x0 − 0.25·x1 survive the monotone per-date transform.
         var (features, labels) = Linear();
         var raw = (RidgeModel)new RidgeTrainer(0).Fit(Fold(features, labels, Enumerable.Range(0, 30).ToList()));
         var ranked = (RidgeModel)new RidgeTrainer(0).Fit(Fold(features, labels, Enumerable.Range(0, 30).ToList(), LabelNormalisation.CrossSectionalRank));

@@ -92,6 +92,36 @@ public sealed class SequenceBatcher
     }
 
     /// <summary>
+    /// Fills the batch's training targets: per sample b and asset i the fold's normalised label
+    /// (<see cref="Forecasting.TrainingFold.LearnLabels"/>) of decision date <c>dates[b]</c>, and whether it exists (a finite
+    /// label and a valid feature row on the decision date: Qlib's <c>DropnaLabel</c> learn step as a mask).
+    /// </summary>
+    /// <param name="fold">The fold; every date must be one of its training or validation dates.</param>
+    /// <param name="dates">[B] decision date indices.</param>
+    /// <param name="assets">[A'] asset indices, or empty for all A.</param>
+    /// <param name="labels">[B, A'] normalised labels; 0 where absent.</param>
+    /// <param name="labelMask">[B, A'] true where the label counts in the loss.</param>
+    /// <exception cref="ArgumentException">A length is not B·A'.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A date is not a training or validation date of the fold.</exception>
+    public void FillLabels(Forecasting.TrainingFold fold, ReadOnlySpan<int> dates, ReadOnlySpan<int> assets, Span<float> labels, Span<bool> labelMask)
+    {
+        int B = dates.Length, An = assets.Length == 0 ? AssetCount : assets.Length;
+        if (labels.Length != B * An || labelMask.Length != B * An)
+            throw new ArgumentException($"SequenceBatcher.FillLabels: labels has {labels.Length} and mask {labelMask.Length} elements; expected [B, A'] = [{B}, {An}].");
+        for (var b = 0; b < B; b++)
+        {
+            var row = fold.LearnLabels(dates[b]);
+            for (var i = 0; i < An; i++)
+            {
+                var a = assets.Length == 0 ? i : assets[i];
+                var ok = double.IsFinite(row[a]) && _valid[dates[b] * AssetCount + a];
+                labelMask[b * An + i] = ok;
+                labels[b * An + i] = ok ? (float)row[a] : 0f;
+            }
+        }
+    }
+
+    /// <summary>
     /// The dates in a seeded random order for one epoch (Fisher–Yates with xoshiro256** seeded by seed and epoch), so the
     /// same seed gives the same batches at any thread count.
     /// </summary>

@@ -43,6 +43,25 @@ public class SequenceBatcherTests
     }
 
     [Test]
+    public void FillLabels_NormalisedLabelsOfTrainingDatesOnly_WithTheirMask()
+    {
+        var panel = ResearchTestData.Panel(5, 150, 6);
+        var features = FeatureBuilder.Build(panel);
+        var labels = Labels.ForwardLogReturn(panel, 5);
+        labels[100 * 5 + 3] = double.NaN;                                              // asset 3 has no label on date 100
+        var fold = new TrainingFold(features, FeatureSetCatalog.Get("basic").Specification, panel.Tickers, panel.Dates, labels,
+            Enumerable.Range(70, 40).ToList(), [], 5, LabelNormalisation.CrossSectionalRank);
+        var batcher = new SequenceBatcher(features, InferenceProcessor.Fit(features, fold.TrainDates), 3);
+        var y = new float[2 * 5];
+        var m = new bool[2 * 5];
+        batcher.FillLabels(fold, [100, 80], [], y, m);
+        Assert.That(m, Is.EqualTo(new[] { true, true, true, false, true, true, true, true, true, true }));
+        for (var a = 0; a < 5; a++) Assert.That(y[5 + a], Is.EqualTo((float)fold.LearnLabels(80)[a]));
+        Assert.That(y.Where((_, k) => m[k]).All(v => v is >= -0.5f and <= 0.5f), "rank labels in [−0.5, 0.5]");
+        Assert.Throws<ArgumentOutOfRangeException>(() => batcher.FillLabels(fold, [140], [], new float[5], new bool[5]), "a test date's label is not reachable");
+    }
+
+    [Test]
     public void ShuffledDates_SameSeedAndEpochSameOrder_OtherwiseAnother()
     {
         var dates = Enumerable.Range(100, 50).ToList();

@@ -20,7 +20,8 @@ namespace LeanModels.Alpha;
 /// </summary>
 /// <remarks>
 /// On each slice that brings new daily bars, the model predicts once for the whole cross-section: a <see cref="Panel"/> of
-/// each tracked symbol's last <see cref="IReturnForecaster.LookbackBars"/> adjusted bars, the same input the <c>predict</c>
+/// each tracked symbol's last <see cref="InputWindow.TotalBars"/> adjusted bars (the model's declared window: lookback T plus
+/// its features' warm-up), the same input the <c>predict</c>
 /// command builds from the full history, so the forecasts are bit-identical to it. Each symbol with a new bar gets
 /// <c>Insight.Price(symbol, Resolution.Daily, model.Horizon, direction, magnitude, confidence)</c> where magnitude =
 /// expm1(forecast log return), a signed simple return over the horizon; a symbol without a usable forecast (NaN, or
@@ -31,12 +32,13 @@ namespace LeanModels.Alpha;
 /// </remarks>
 public sealed class ForecastAlphaModel : AlphaModel
 {
-    /// <summary>Bars kept per symbol: what every current model needs (<see cref="FeatureBuilder.WarmUpBars"/> + the decision bar).</summary>
-    private const int WindowBars = FeatureBuilder.WarmUpBars + 1;
+    /// <summary>Fewest bars kept per symbol: what the one-date baselines need (<see cref="FeatureBuilder.WarmUpBars"/> + the decision bar).</summary>
+    private const int MinWindowBars = FeatureBuilder.WarmUpBars + 1;
 
     private readonly ForecasterSlot _forecaster;
     private readonly double _minMagnitude;
     private readonly Dictionary<Symbol, SymbolData> _symbolDataBySymbol = new();
+    private int _windowBars = MinWindowBars;                    // bars kept per symbol: max(61, the model's InputWindow.TotalBars)
 
     /// <summary>Initializes a new instance of the <see cref="ForecastAlphaModel"/> class.</summary>
     /// <param name="forecaster">Where the model comes from: <see cref="ForecasterSlot.FromObjectStore"/>, or a slot that
@@ -51,6 +53,7 @@ public sealed class ForecastAlphaModel : AlphaModel
             throw new ArgumentOutOfRangeException(nameof(minMagnitude), minMagnitude, "minMagnitude must be a finite fraction ≥ 0.");
         _forecaster = forecaster;
         _minMagnitude = minMagnitude;
+        if (forecaster.Current is { } initial) _windowBars = Math.Max(MinWindowBars, initial.Window.TotalBars);
         Name = string.Create(CultureInfo.InvariantCulture, $"{nameof(ForecastAlphaModel)}({forecaster.Name},{minMagnitude})");
     }
 
@@ -65,6 +68,13 @@ public sealed class ForecastAlphaModel : AlphaModel
     /// <returns>The new insights; empty while warming up, without a model, or without new bars.</returns>
     public override IEnumerable<Insight> Update(QCAlgorithm algorithm, Slice data)
     {
+        // A model (e.g. newly published) that declares a longer window than kept: keep more and refill from history first.
+        if (_forecaster.Current is { } next && next.Window.TotalBars > _windowBars)
+        {
+            _windowBars = next.Window.TotalBars;
+            foreach (var s in _symbolDataBySymbol.Values) s.Reset(_windowBars);
+            WarmUp(algorithm, _symbolDataBySymbol.Keys.ToList());
+        }
         var updated = new List<SymbolData>();
         foreach (var symbolData in _symbolDataBySymbol.Values)
         {
@@ -73,15 +83,10 @@ public sealed class ForecastAlphaModel : AlphaModel
         if (updated.Count == 0 || algorithm.IsWarmingUp) return Enumerable.Empty<Insight>();
         var model = _forecaster.Current;
         if (model is null) return Enumerable.Empty<Insight>();
-        if (model.LookbackBars > WindowBars)
-        {
-            algorithm.SetRunTimeError(new InvalidOperationException(
-                $"{Name}: model '{model.Name}' needs {model.LookbackBars} bars per asset; this alpha keeps {WindowBars}."));
-            return Enumerable.Empty<Insight>();
-        }
+        if (model.Window.TotalBars > _windowBars) return Enumerable.Empty<Insight>();  // published between the check above and now
 
         var ordered = _symbolDataBySymbol.Values.Where(s => s.Count > 0).OrderBy(s => s.Ticker, StringComparer.Ordinal).ToList();
-        var window = Panel.FromBars(ordered.Select(s => s.Ticker).ToList(), ordered.Select(s => s.Bars(model.LookbackBars)).ToList());
+        var window = Panel.FromBars(ordered.Select(s => s.Ticker).ToList(), ordered.Select(s => s.Bars(model.Window.TotalBars)).ToList());
         var forecast = model.Predict(window);
         var row = new Dictionary<string, int>(ordered.Count, StringComparer.Ordinal);
         for (var a = 0; a < forecast.Tickers.Count; a++) row[forecast.Tickers[a]] = a;
@@ -130,21 +135,28 @@ public sealed class ForecastAlphaModel : AlphaModel
                 algorithm.Error($"{Name}: {security.Symbol.Value} is subscribed at {resolutions}; this alpha needs daily trade bars (AddEquity(ticker, Resolution.Daily) or UniverseSettings.Resolution = Resolution.Daily) and gives it no insights.");
                 continue;
             }
-            _symbolDataBySymbol[security.Symbol] = new SymbolData(security.Symbol);
+            _symbolDataBySymbol[security.Symbol] = new SymbolData(security.Symbol, _windowBars);
             added.Add(security.Symbol);
         }
-        if (added.Count == 0) return;
-        algorithm.History(added, WindowBars, Resolution.Daily).PushThrough(data =>
+        WarmUp(algorithm, added);
+    }
+
+    /// <summary>Fills the symbols' windows with one <c>History</c> request of the bars kept.</summary>
+    private void WarmUp(QCAlgorithm algorithm, List<Symbol> symbols)
+    {
+        if (symbols.Count == 0) return;
+        algorithm.History(symbols, _windowBars, Resolution.Daily).PushThrough(data =>
         {
             if (data is TradeBar bar && _symbolDataBySymbol.TryGetValue(bar.Symbol, out var symbolData)) symbolData.Add(bar);
         });
     }
 
-    /// <summary>One symbol's last <see cref="WindowBars"/> daily bars (oldest first) and the insights this model gave it.</summary>
-    private sealed class SymbolData(Symbol symbol)
+    /// <summary>One symbol's last <c>capacity</c> daily bars (oldest first) and the insights this model gave it.</summary>
+    private sealed class SymbolData(Symbol symbol, int capacity)
     {
-        private readonly Queue<Bar> _bars = new(WindowBars + 1);
+        private readonly Queue<Bar> _bars = new(capacity + 1);
         private DateTime _lastEndTime = DateTime.MinValue;
+        private int _capacity = capacity;
 
         public Symbol Symbol { get; } = symbol;
 
@@ -162,8 +174,16 @@ public sealed class ForecastAlphaModel : AlphaModel
             _lastEndTime = bar.EndTime;
             // The bar's start time carries its trading date for LEAN's daily bars (00:00 or 09:30 of that day).
             _bars.Enqueue(new Bar(bar.Time.Date, (double)bar.Open, (double)bar.High, (double)bar.Low, (double)bar.Close, (double)bar.Volume));
-            while (_bars.Count > WindowBars) _bars.Dequeue();
+            while (_bars.Count > _capacity) _bars.Dequeue();
             return true;
+        }
+
+        /// <summary>Forgets the bars (a history request refills them) and keeps up to <paramref name="newCapacity"/> from now on.</summary>
+        public void Reset(int newCapacity)
+        {
+            _capacity = newCapacity;
+            _bars.Clear();
+            _lastEndTime = DateTime.MinValue;
         }
 
         public IReadOnlyList<Bar> Bars(int count) => _bars.Skip(Math.Max(0, _bars.Count - count)).ToList();

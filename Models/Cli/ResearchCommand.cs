@@ -39,13 +39,18 @@ internal static class ResearchCommand
         var quantile = new Option<double>("--quantile") { Description = "Share of assets in each leg of the long-short book, (0, 0.5].", DefaultValueFactory = _ => 0.2 };
         var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", ResearchPipeline.KnownModels)}.", DefaultValueFactory = _ => string.Join(",", ResearchPipeline.KnownModels) };
         var lambda = new Option<double>("--ridge-lambda") { Description = "Ridge penalty per training row.", DefaultValueFactory = _ => 0.01 };
+        var featureSet = new Option<string>("--feature-set") { Description = $"Feature set: {string.Join(", ", FeatureSetCatalog.Names)}.", DefaultValueFactory = _ => FeatureSetCatalog.Default };
+        var validationDays = new Option<int>("--validation-days") { Description = "Last days of each training window kept for validation (early stopping of deep models), purged H+1 days from training; 0 = none.", DefaultValueFactory = _ => 0 };
+        var labelNorm = new Option<string>("--label-norm") { Description = "Training label normalised per date: none, rank (cross-sectional rank in [-0.5, 0.5]) or zscore; metrics always use the raw label.", DefaultValueFactory = _ => "none" };
+        var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds, e.g. 1,2,3; results as mean ± std over them.", DefaultValueFactory = _ => "1" };
+        var warmStart = new Option<bool>("--warm-start") { Description = "Start each fold's fit from the previous fold's model (deep models)." };
         var saveArtifacts = new Option<bool>("--save-artifacts") { Description = "Also save each model of the last fold to <out>/artifacts/<model>.lmfa (for `predict` and the LEAN alpha)." };
         var output = new Option<string>("--out") { Description = "Output folder: created, or replaced atomically if a previous `research` run wrote it (it holds leanmodels-research.json); any other non-empty folder is refused (exit 4).", DefaultValueFactory = _ => Path.Combine("runs", "research") };
         var charts = new Option<string>("--charts") { Description = "Charts embedded in report.md (cumulative return, drawdown, rolling Rank IC): png, svg or none.", DefaultValueFactory = _ => "png" };
         var command = new Command("research",
             "Walk-forward research: features and labels from a LEAN data folder, purged walk-forward folds, out-of-sample IC, Rank IC, "
             + "ICIR, TopK-Dropout and long-short books after costs against an equal-weight benchmark. " + ExitCodes.HelpText);
-        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, saveArtifacts, output, charts })
+        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, featureSet, validationDays, labelNorm, seeds, warmStart, saveArtifacts, output, charts })
             command.Options.Add(o);
         command.SetAction(parse => Commands.Guard(stderr, cancellationToken, () =>
         {
@@ -55,7 +60,9 @@ internal static class ResearchCommand
                 parse.GetValue(end) is { Length: > 0 } e ? ParseDate(e, "--end") : DateOnly.FromDateTime(DateTime.Today),
                 Split(parse.GetValue(models)),
                 parse.GetValue(horizon), parse.GetValue(trainWindow), parse.GetValue(retrain), parse.GetValue(expanding), parse.GetValue(embargo),
-                parse.GetValue(cost), parse.GetValue(topK), parse.GetValue(nDrop), parse.GetValue(quantile), parse.GetValue(lambda));
+                parse.GetValue(cost), parse.GetValue(topK), parse.GetValue(nDrop), parse.GetValue(quantile), parse.GetValue(lambda),
+                parse.GetValue(featureSet)!, parse.GetValue(validationDays), ParseLabelNorm(parse.GetValue(labelNorm)!),
+                ParseSeeds(parse.GetValue(seeds)!), parse.GetValue(warmStart));
             options.Validate();
             var chartFormat = parse.GetValue(charts)!.Trim().ToLowerInvariant() switch
             {
@@ -147,6 +154,23 @@ internal static class ResearchCommand
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
             ? date
             : throw new UsageException($"{option}: '{text}' is not a date in yyyy-MM-dd form.");
+
+    private static LabelNormalisation ParseLabelNorm(string text) => text switch
+    {
+        "none" => LabelNormalisation.None,
+        "rank" => LabelNormalisation.CrossSectionalRank,
+        "zscore" => LabelNormalisation.CrossSectionalZScore,
+        _ => throw new UsageException($"--label-norm: '{text}' is not one of none, rank, zscore."),
+    };
+
+    private static List<ulong> ParseSeeds(string text)
+    {
+        var parts = Split(text);
+        if (parts.Count == 0) throw new UsageException("--seeds: give at least one seed, e.g. 1,2,3.");
+        if (parts.Count > 100) throw new UsageException($"--seeds: {parts.Count} seeds; at most 100.");
+        return parts.Select(p => ulong.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var v)
+            ? v : throw new UsageException($"--seeds: '{p}' is not a non-negative integer.")).ToList();
+    }
 
     private static List<string> Split(string? text) =>
         (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();

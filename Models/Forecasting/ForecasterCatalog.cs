@@ -1,6 +1,6 @@
 namespace LeanModels.Models.Forecasting;
 
-/// <summary>The models the research pipeline, the CLI and the LEAN modules know by name.</summary>
+/// <summary>The models the research pipeline, the CLI and the LEAN modules know by name, and how artifacts rebuild them.</summary>
 public static class ForecasterCatalog
 {
     /// <summary>Model names: <c>momentum20</c>, <c>reversal5</c>, <c>ridge</c>, <c>ridge-regime</c> (ridge with market regime features).</summary>
@@ -19,4 +19,52 @@ public static class ForecasterCatalog
         "ridge-regime" => new RegimeRidgeTrainer(ridgeLambda),
         _ => throw new ArgumentException($"unknown model '{name}'; known models: {string.Join(", ", Names)}.", nameof(name)),
     };
+
+    /// <summary>
+    /// Rebuilds a model from a validated artifact (<see cref="ForecasterArtifact.Deserialize"/>): one case per model kind
+    /// (a new model kind adds its case here). Each case checks the window, the arrays it reads (names, lengths against
+    /// the declared feature count) and refuses arrays it does not read.
+    /// </summary>
+    /// <param name="context">Name, horizon, window, feature specification and state read from the artifact.</param>
+    /// <returns>The model.</returns>
+    /// <exception cref="InvalidDataException">Unknown kind, another window, a missing, unknown or mis-sized array, a missing
+    /// normaliser; the message names the source.</exception>
+    /// <exception cref="ArgumentException">The values are inconsistent in a way the model's constructor detects.</exception>
+    public static IReturnForecaster FromState(ArtifactContext context)
+    {
+        var (state, source, F) = (context.State, context.Source, context.Features.Count);
+        IReturnForecaster model;
+        switch (state.Kind)
+        {
+            case "ridge":
+                state.RequireOnly(["beta"], source);
+                model = new RidgeModel(Normaliser(context), state.Doubles("beta", F + 1, source), context.Horizon, context.Features, context.Window.WarmUpBars);
+                break;
+            case "ridge-regime":
+                state.RequireOnly(["beta", "hmmStart", "hmmTransition", "hmmMeans", "hmmCovariances", "garch"], source);
+                var hmm = Regime.GaussianHmm.FromParameters(state.Doubles("hmmStart", 2, source), state.Doubles("hmmTransition", 4, source),
+                    state.Doubles("hmmMeans", 2, source), state.Doubles("hmmCovariances", 2, source));
+                var g = state.Doubles("garch", 5, source);
+                var garch = Regime.GarchModel.FromParameters(Regime.GarchVariant.Garch, Regime.GarchInnovation.Normal, g[0], g[1], g[2], 0, g[3], double.PositiveInfinity, g[4]);
+                model = new RegimeRidgeModel(Normaliser(context), new MarketRegimeFeatures(hmm, garch),
+                    state.Doubles("beta", RegimeRidgeModel.Columns(F), source), context.Horizon);
+                break;
+            case "signal":
+                state.RequireOnly(["scale"], source);
+                var feature = state.Options["feature"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s
+                    : throw new InvalidDataException($"{source}: option 'feature' of a signal model is missing or not a string.");
+                model = new SignalModel(context.Name, feature, state.Doubles("scale", 1, source)[0], context.Horizon);
+                break;
+            default:
+                throw new InvalidDataException($"{source}: unknown model kind '{state.Kind}'.");
+        }
+        if (model.Window != context.Window)
+            throw new InvalidDataException($"{source}: window (T = {context.Window.LookbackBars}, warm-up {context.Window.WarmUpBars}, proxy {context.Window.MarketProxyDays}) is not the {state.Kind} model's (T = {model.Window.LookbackBars}, warm-up {model.Window.WarmUpBars}, proxy {model.Window.MarketProxyDays}).");
+        if (!model.Features.Matches(context.Features))
+            throw new InvalidDataException($"{source}: a {state.Kind} model reads {model.Features}, the artifact declares {context.Features}.");
+        return model;
+    }
+
+    private static Research.FeatureNormaliser Normaliser(ArtifactContext context) =>
+        context.State.Normaliser ?? throw new InvalidDataException($"{context.Source}: a {context.State.Kind} model needs normaliser statistics; none are stored.");
 }

@@ -33,7 +33,9 @@ public static class ForecasterTraining
         if (dates.Count == 0)
             throw new ArgumentException($"no usable training date in {history.DateCount} dates: features need {FeatureBuilder.WarmUpBars} bars and labels {horizon + 2} more.", nameof(history));
         if (dates.Count > trainWindow) dates = dates.GetRange(dates.Count - trainWindow, trainWindow);
-        var model = trainer.Fit(features, labels, dates, horizon);
-        return new LoadedArtifact(model, new ArtifactTraining(history.Dates[dates[0]], history.Dates[dates[^1]], dates.Count, history.Tickers));
+        var spec = FeatureSetCatalog.Get(FeatureSetCatalog.Default).Specification;
+        var model = trainer.Fit(new TrainingFold(features, spec, history.Tickers, history.Dates, labels, dates, [], horizon));
+        return new LoadedArtifact(model, new ArtifactTraining(history.Dates[dates[0]], history.Dates[dates[^1]],
+            history.Dates[dates[^1] + 1 + horizon], dates.Count, history.Tickers));
     }
 }

@@ -3,17 +3,19 @@ using LeanModels.Models.Research;
 namespace LeanModels.Models.Forecasting;
 
 /// <summary>
-/// A trained cross-sectional return forecaster: the one interface every model implements (the baselines now, the deep
-/// models later), used alike by the research pipeline, the <c>predict</c> command and the LEAN <c>ForecastAlphaModel</c>.
-/// Implementations are immutable and thread-safe, so a live algorithm can swap a newly trained model in with one reference
-/// write while another thread predicts with the old one.
+/// A trained cross-sectional return forecaster: the one contract every model implements (the baselines, sequence models
+/// such as the Stockformer, tree models), used alike by the research pipeline, the <c>predict</c> command and the LEAN
+/// <c>ForecastAlphaModel</c>. Implementations are immutable and thread-safe, so a live algorithm can swap a newly trained
+/// model in with one reference write while another thread predicts with the old one.
 /// </summary>
 /// <remarks>
-/// Input: the daily bars of the current cross-section (a <see cref="Panel"/> whose last date is the decision date, each
-/// asset with at least <see cref="LookbackBars"/> bars). Output: per asset the forecast log return over the next
-/// <see cref="Horizon"/> bars from the next open (the research label's unit; see <see cref="Labels.ForwardLogReturn"/>).
-/// Ridge forecasts are cross-sectionally demeaned (relative to the average asset); rule baselines extrapolate a past
-/// return. Save with <see cref="ForecasterArtifact"/>.
+/// The model declares its input (<see cref="Window"/>: lookback T, feature warm-up, market-proxy days; <see cref="Features"/>:
+/// the feature set) and receives, per decision date, the cross-section's window [A, T, F] with its availability mask [A, T]
+/// (<see cref="FeatureWindow"/>). It returns per asset the forecast log return over the next <see cref="Horizon"/> bars from
+/// the next open (the research label's unit; <see cref="Labels.ForwardLogReturn"/>) and, where it has them, quantiles
+/// 0.1/0.5/0.9, an up-probability and an allocation weight in [−1, 1] (<see cref="Forecast"/>). A masked asset on the
+/// decision date gets NaN; changing a masked asset's data must change no other asset's forecast. Save with
+/// <see cref="ForecasterArtifact"/> through <see cref="State"/>; <see cref="ForecasterCatalog.FromState"/> rebuilds it.
 /// </remarks>
 public interface IReturnForecaster
 {
@@ -23,20 +25,19 @@ public interface IReturnForecaster
     /// <summary>H, bars ahead the forecast covers (≥ 1).</summary>
     int Horizon { get; }
 
-    /// <summary>Bars of history per asset a prediction needs, the decision bar included (<see cref="FeatureBuilder.WarmUpBars"/> + 1).</summary>
-    int LookbackBars { get; }
+    /// <summary>The input the model needs: T, the feature warm-up and the market-proxy days; <see cref="InputWindow.TotalBars"/> per asset.</summary>
+    InputWindow Window { get; }
 
-    /// <summary>[F] the feature names the model was trained on, in order (<see cref="FeatureBuilder.Names"/>).</summary>
-    IReadOnlyList<string> FeatureNames { get; }
+    /// <summary>The feature set the model was trained on (name, version, [F] names).</summary>
+    FeatureSpecification Features { get; }
 
-    /// <summary>Forecasts every asset on one date from that date's features.</summary>
-    /// <param name="features">Features built by <see cref="FeatureBuilder.Build"/>; only rows dated <paramref name="date"/> are read.</param>
-    /// <param name="date">Date index.</param>
-    /// <param name="forecast">[A] forecast log return over <see cref="Horizon"/> bars; NaN where the features are invalid.</param>
-    /// <exception cref="ArgumentException"><paramref name="forecast"/> is not A long, or the features are not the model's.</exception>
-    void PredictFeatures(FeatureSet features, int date, Span<double> forecast);
+    /// <summary>Forecasts every asset of the window on its decision date.</summary>
+    /// <param name="window">[A, T, F] features and [A, T] mask; T = <see cref="InputWindow.LookbackBars"/> of <see cref="Window"/>.</param>
+    /// <returns>The forecast; [A] arrays aligned with <paramref name="window"/>'s tickers; NaN for assets masked on the decision date.</returns>
+    /// <exception cref="ArgumentException">The window's T, F or feature set is not the model's; the message gives both.</exception>
+    Forecast Predict(FeatureWindow window);
 
-    /// <summary>The model's parameters as named arrays, for <see cref="ForecasterArtifact"/>; empty for rules without parameters.</summary>
-    /// <returns>Name → values, in a fixed order.</returns>
-    IReadOnlyList<(string Name, double[] Values)> Parameters();
+    /// <summary>What the artifact stores: kind, options, normaliser, named arrays, optional blob.</summary>
+    /// <returns>The model's state, enough for <see cref="ForecasterCatalog.FromState"/> to rebuild a bit-identical model.</returns>
+    ModelState State();
 }

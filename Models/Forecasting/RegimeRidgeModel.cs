@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LeanModels.Models.Research;
 
 namespace LeanModels.Models.Forecasting;
@@ -44,11 +45,11 @@ public sealed class RegimeRidgeModel : IReturnForecaster
     /// <inheritdoc />
     public int Horizon { get; }
 
-    /// <inheritdoc />
-    public int LookbackBars => FeatureBuilder.WarmUpBars + 1;
+    /// <summary>One date (T = 1) of the basic features and the last <see cref="MarketRegimeFeatures.WindowDays"/> days of the market proxy: 61 bars per asset.</summary>
+    public InputWindow Window { get; } = new(1, FeatureBuilder.WarmUpBars, MarketRegimeFeatures.WindowDays);
 
     /// <inheritdoc />
-    public IReadOnlyList<string> FeatureNames => FeatureBuilder.Names;
+    public FeatureSpecification Features => FeatureSetCatalog.Get(FeatureSetCatalog.Default).Specification;
 
     /// <summary>The training z-score.</summary>
     public FeatureNormaliser Normaliser { get; }
@@ -60,46 +61,57 @@ public sealed class RegimeRidgeModel : IReturnForecaster
     public IReadOnlyList<double> Coefficients => _beta;
 
     /// <summary>Writes the design row of asset <paramref name="asset"/> on <paramref name="date"/> into <paramref name="x"/> (length <see cref="Columns"/>).</summary>
-    internal void Design(FeatureSet features, int date, int asset, ReadOnlySpan<double> regime, Span<double> x)
+    internal void Design(FeatureSet features, int date, int asset, ReadOnlySpan<double> regime, Span<double> x) =>
+        Design(features.Row(date, asset), regime, x, features.FeatureCount);
+
+    private void Design(ReadOnlySpan<double> row, ReadOnlySpan<double> regime, Span<double> x, int F)
     {
-        var F = features.FeatureCount;
-        Normaliser.Transform(features.Row(date, asset), x[..F]);
+        Normaliser.Transform(row, x[..F]);
         x[F] = regime[0];
         x[F + 1] = regime[1];
         for (var i = 0; i < _interacted.Length; i++) x[F + 2 + i] = regime[0] * x[_interacted[i]];
         x[^1] = 1.0;
     }
 
-    /// <inheritdoc />
-    public void PredictFeatures(FeatureSet features, int date, Span<double> forecast)
+    /// <summary>Forecast = β·x + β₀ (class summary) on the decision date; all NaN when the proxy window is incomplete.</summary>
+    /// <param name="window">T = 1 window of the basic features with M = 60 proxy days.</param>
+    /// <returns>The mean forecast only.</returns>
+    /// <exception cref="ArgumentException">The window is not the model's (T, M, features).</exception>
+    public Forecast Predict(FeatureWindow window)
     {
-        if (forecast.Length != features.AssetCount || features.FeatureCount != Normaliser.Mean.Count)
-            throw new ArgumentException($"ridge-regime: forecast has {forecast.Length} elements and the features {features.FeatureCount}; expected A = {features.AssetCount} and F = {Normaliser.Mean.Count}.");
+        BaselineWindow.Check(this, window);
+        int F = window.FeatureCount, A = window.AssetCount;
+        var forecast = new double[A];
         Span<double> regime = stackalloc double[2];
-        if (!Regime.TryCompute(features.MarketProxy, date, regime)) { forecast.Fill(double.NaN); return; }
-        Span<double> x = stackalloc double[_beta.Length];
-        for (var a = 0; a < features.AssetCount; a++)
+        if (!Regime.TryCompute(window.MarketProxy, window.MarketProxy.Length - 1, regime))
         {
-            if (!features.IsValid(date, a)) { forecast[a] = double.NaN; continue; }
-            Design(features, date, a, regime, x);
+            Array.Fill(forecast, double.NaN);
+            return new Forecast(window.Date, window.Tickers, forecast, null);
+        }
+        Span<double> x = stackalloc double[_beta.Length];
+        for (var a = 0; a < A; a++)
+        {
+            if (!window.IsAvailable(a, 0)) { forecast[a] = double.NaN; continue; }
+            Design(window.Row(a, 0), regime, x, F);
             var s = 0.0;
             for (var i = 0; i < x.Length; i++) s += _beta[i] * x[i];
             forecast[a] = s;
         }
+        return new Forecast(window.Date, window.Tickers, forecast, null);
     }
 
-    /// <summary>z-score statistics, β, and the HMM and GARCH parameters.</summary>
-    /// <returns>Named arrays for the artifact.</returns>
-    public IReadOnlyList<(string Name, double[] Values)> Parameters()
+    /// <summary>Kind <c>ridge-regime</c>: the z-score as the normaliser, β, and the HMM and GARCH parameters.</summary>
+    /// <returns>The state.</returns>
+    public ModelState State()
     {
         var hmm = Regime.Hmm;
         var g = Regime.Garch;
-        return
+        return new ModelState("ridge-regime", new JsonObject(), Normaliser,
         [
-            ("mean", Normaliser.Mean.ToArray()), ("std", Normaliser.Std.ToArray()), ("beta", _beta.ToArray()),
-            ("hmmStart", hmm.StartProbabilities.ToArray()), ("hmmTransition", hmm.TransitionMatrix.ToArray()),
-            ("hmmMeans", hmm.Means.ToArray()), ("hmmCovariances", hmm.Covariances.ToArray()),
-            ("garch", [g.Mu, g.Omega, g.Alpha, g.Beta, g.Backcast]),
-        ];
+            NamedArray.Of("beta", _beta.ToArray()),
+            NamedArray.Of("hmmStart", hmm.StartProbabilities.ToArray()), NamedArray.Of("hmmTransition", hmm.TransitionMatrix.ToArray()),
+            NamedArray.Of("hmmMeans", hmm.Means.ToArray()), NamedArray.Of("hmmCovariances", hmm.Covariances.ToArray()),
+            NamedArray.Of("garch", [g.Mu, g.Omega, g.Alpha, g.Beta, g.Backcast]),
+        ]);
     }
 }

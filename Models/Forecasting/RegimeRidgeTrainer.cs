@@ -15,28 +15,30 @@ public sealed class RegimeRidgeTrainer(double lambda = 0.01) : IForecasterTraine
     public string Name => "ridge-regime";
 
     /// <inheritdoc />
-    public IReturnForecaster Fit(FeatureSet features, ReadOnlySpan<double> labels, IReadOnlyList<int> trainDates, int horizon)
+    public IReturnForecaster Fit(TrainingFold fold, CancellationToken cancellationToken = default)
     {
         if (!(lambda >= 0 && double.IsFinite(lambda))) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "ridge λ must be finite and ≥ 0");
-        if (trainDates.Count == 0) throw new ArgumentException("ridge-regime: no training dates.", nameof(trainDates));
+        var (features, trainDates) = (fold.Features, fold.TrainDates);
+        if (trainDates.Count == 0) throw new ArgumentException("ridge-regime: no training dates.", nameof(fold));
         int F = features.FeatureCount, A = features.AssetCount, P = RegimeRidgeModel.Columns(F);
         var normaliser = FeatureNormaliser.Fit(features, trainDates);
         var regime = MarketRegimeFeatures.Fit(features.MarketProxy, trainDates[0], trainDates[^1]);
-        var shell = new RegimeRidgeModel(normaliser, regime, new double[P], horizon);     // design rows only
+        var shell = new RegimeRidgeModel(normaliser, regime, new double[P], fold.Horizon);     // design rows only
         var regression = new RidgeRegression(P);
         Span<double> x = stackalloc double[P];
         Span<double> r = stackalloc double[2];
         foreach (var d in trainDates)
         {
+            var labels = fold.LearnLabels(d);
             if (!regime.TryCompute(features.MarketProxy, d, r) || !RidgeTrainer.DemeanedLabelMean(features, labels, d, out var labelMean)) continue;
             for (var a = 0; a < A; a++)
             {
-                var y = labels[d * A + a];
+                var y = labels[a];
                 if (!features.IsValid(d, a) || !double.IsFinite(y)) continue;
                 shell.Design(features, d, a, r, x);
                 regression.Add(x, y - labelMean);
             }
         }
-        return new RegimeRidgeModel(normaliser, regime, regression.Solve(lambda, Name), horizon);
+        return new RegimeRidgeModel(normaliser, regime, regression.Solve(lambda, Name), fold.Horizon);
     }
 }

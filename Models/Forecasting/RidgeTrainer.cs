@@ -25,18 +25,20 @@ public sealed class RidgeTrainer : IForecasterTrainer
     public string Name => "ridge";
 
     /// <inheritdoc />
-    public IReturnForecaster Fit(FeatureSet features, ReadOnlySpan<double> labels, IReadOnlyList<int> trainDates, int horizon)
+    public IReturnForecaster Fit(TrainingFold fold, CancellationToken cancellationToken = default)
     {
+        var features = fold.Features;
         int F = features.FeatureCount, A = features.AssetCount, P = F + 1;
-        var normaliser = FeatureNormaliser.Fit(features, trainDates);
+        var normaliser = FeatureNormaliser.Fit(features, fold.TrainDates);
         var regression = new RidgeRegression(P);
         Span<double> z = stackalloc double[P];
-        foreach (var d in trainDates)
+        foreach (var d in fold.TrainDates)
         {
+            var labels = fold.LearnLabels(d);
             if (!DemeanedLabelMean(features, labels, d, out var labelMean)) continue;
             for (var a = 0; a < A; a++)
             {
-                var y = labels[d * A + a];
+                var y = labels[a];
                 if (!features.IsValid(d, a) || !double.IsFinite(y)) continue;
                 normaliser.Transform(features.Row(d, a), z[..F]);
                 z[F] = 1.0;
@@ -44,16 +46,16 @@ public sealed class RidgeTrainer : IForecasterTrainer
             }
         }
         var beta = regression.Solve(_lambda, "ridge");
-        return new RidgeModel(normaliser, beta, horizon);
+        return new RidgeModel(normaliser, beta, fold.Horizon, fold.Specification, fold.FeatureWarmUpBars);
     }
 
-    /// <summary>Mean label over the assets of date <paramref name="d"/> with valid features and a finite label; false when none.</summary>
+    /// <summary>Mean of date <paramref name="d"/>'s labels [A] over the assets with valid features and a finite label; false when none.</summary>
     internal static bool DemeanedLabelMean(FeatureSet features, ReadOnlySpan<double> labels, int d, out double mean)
     {
         int A = features.AssetCount, count = 0;
         double sum = 0;
         for (var a = 0; a < A; a++)
-            if (features.IsValid(d, a) && double.IsFinite(labels[d * A + a])) { sum += labels[d * A + a]; count++; }
+            if (features.IsValid(d, a) && double.IsFinite(labels[a])) { sum += labels[a]; count++; }
         mean = count > 0 ? sum / count : double.NaN;
         return count > 0;
     }

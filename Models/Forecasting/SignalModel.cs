@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LeanModels.Models.Research;
 
 namespace LeanModels.Models.Forecasting;
@@ -50,23 +51,27 @@ public sealed class SignalModel : IReturnForecaster
     /// <inheritdoc />
     public int Horizon { get; }
 
-    /// <inheritdoc />
-    public int LookbackBars => FeatureBuilder.WarmUpBars + 1;
+    /// <summary>One date (T = 1) of the basic features: 61 bars per asset.</summary>
+    public InputWindow Window { get; } = new(1, FeatureBuilder.WarmUpBars);
 
     /// <inheritdoc />
-    public IReadOnlyList<string> FeatureNames => FeatureBuilder.Names;
+    public FeatureSpecification Features => FeatureSetCatalog.Get(FeatureSetCatalog.Default).Specification;
 
-    /// <inheritdoc />
-    public void PredictFeatures(FeatureSet features, int date, Span<double> forecast)
+    /// <summary>Forecast = scale × the feature on the decision date; NaN for an asset masked that day.</summary>
+    /// <param name="window">T = 1 window of the basic features.</param>
+    /// <returns>The mean forecast only.</returns>
+    /// <exception cref="ArgumentException">The window is not T = 1 or not the model's features.</exception>
+    public Forecast Predict(FeatureWindow window)
     {
-        if (forecast.Length != features.AssetCount)
-            throw new ArgumentException($"{Name}: forecast has {forecast.Length} elements; the features have A = {features.AssetCount} assets.", nameof(forecast));
-        var f = features.IndexOf(Feature);
-        for (var a = 0; a < features.AssetCount; a++)
-            forecast[a] = features.IsValid(date, a) ? Scale * features.Row(date, a)[f] : double.NaN;
+        BaselineWindow.Check(this, window);
+        var f = window.Features.FeatureNames.ToList().IndexOf(Feature);
+        var forecast = new double[window.AssetCount];
+        for (var a = 0; a < window.AssetCount; a++)
+            forecast[a] = window.IsAvailable(a, 0) ? Scale * window.Row(a, 0)[f] : double.NaN;
+        return new Forecast(window.Date, window.Tickers, forecast, null);
     }
 
-    /// <summary>The scale, so an artifact records it exactly.</summary>
-    /// <returns>One array named <c>scale</c>.</returns>
-    public IReadOnlyList<(string Name, double[] Values)> Parameters() => [("scale", [Scale])];
+    /// <summary>Kind <c>signal</c>: option <c>feature</c> and one array <c>scale</c> [1], so the artifact records it exactly.</summary>
+    /// <returns>The state.</returns>
+    public ModelState State() => new("signal", new JsonObject { ["feature"] = Feature }, null, [NamedArray.Of("scale", [Scale])]);
 }

@@ -10,11 +10,9 @@ public sealed class SignalTrainer(string name, Func<int, SignalModel> create) : 
     /// <inheritdoc />
     public string Name { get; } = name;
 
-    /// <summary>Returns the rule; reads neither features nor labels.</summary>
-    /// <param name="features">Unused.</param>
-    /// <param name="labels">Unused.</param>
-    /// <param name="trainDates">Unused.</param>
-    /// <param name="horizon">H ≥ 1.</param>
+    /// <summary>Returns the rule for the fold's horizon; reads neither features nor labels.</summary>
+    /// <param name="fold">Only its horizon is read.</param>
+    /// <param name="cancellationToken">Unused.</param>
     /// <returns>The rule model.</returns>
-    public IReturnForecaster Fit(FeatureSet features, ReadOnlySpan<double> labels, IReadOnlyList<int> trainDates, int horizon) => create(horizon);
+    public IReturnForecaster Fit(TrainingFold fold, CancellationToken cancellationToken = default) => create(fold.Horizon);
 }

@@ -7,4 +7,9 @@ namespace LeanModels.Models.Research;
 /// <param name="Signal">IC, Rank IC, ICIR, Rank ICIR, positive shares and Newey–West t-statistics (lags = horizon).</param>
 /// <param name="TopK">TopK-Dropout long-only book, daily rebalanced at the next open, after costs.</param>
 /// <param name="LongShort">Long-short quantile book (+0.5 / −0.5 gross), daily rebalanced at the next open, after costs.</param>
-public sealed record ModelResult(string Model, SignalReport Signal, PortfolioReport TopK, PortfolioReport LongShort);
+public sealed record ModelResult(string Model, SignalReport Signal, PortfolioReport TopK, PortfolioReport LongShort)
+{
+    /// <summary>Per seed of <see cref="ResearchOptions.SeedList"/>, in order, the same metrics (the first equals this
+    /// result); a single entry when one seed was run.</summary>
+    public IReadOnlyList<ModelResult> PerSeed { get; init; } = [];
+}

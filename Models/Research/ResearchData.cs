@@ -7,7 +7,7 @@ namespace LeanModels.Models.Research;
 /// <param name="HoldingReturns">[D, A] simple return from the next open to the open after (NaN = not tradable).</param>
 /// <param name="Folds">Walk-forward folds; together their test blocks are the evaluated dates.</param>
 /// <param name="Forecasts">Model name → [D, A] out-of-sample forecasts (NaN outside test blocks or where features are invalid).</param>
-/// <param name="LastModels">Model name → the model of the last fold (what <c>research --save-artifacts</c> saves).</param>
+/// <param name="LastModels">Model name → the model of the last fold with the first seed (what <c>research --save-artifacts</c> saves).</param>
 public sealed record ResearchData(
     Panel Panel,
     FeatureSet Features,
@@ -17,6 +17,10 @@ public sealed record ResearchData(
     IReadOnlyDictionary<string, double[]> Forecasts,
     IReadOnlyDictionary<string, Forecasting.IReturnForecaster> LastModels)
 {
+    /// <summary>Model name → per seed (in <see cref="ResearchOptions.SeedList"/> order) the [D, A] out-of-sample forecasts;
+    /// the first equals <see cref="Forecasts"/>. Empty when not computed.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<double[]>> SeedForecasts { get; init; } = new Dictionary<string, IReadOnlyList<double[]>>();
+
     /// <summary>First evaluated date index (inclusive).</summary>
     public int EvaluationStart => Folds.Count > 0 ? Folds[0].TestStart : Panel.DateCount;
 

@@ -17,19 +17,31 @@ public static class ResearchEvaluation
         if (D <= 0) throw new ArgumentException("ResearchEvaluation: no out-of-sample date to evaluate.", nameof(data));
         var topK = options.TopK > 0 ? Math.Min(options.TopK, A) : Math.Clamp(A / 3, 1, 50);          // Qlib's benchmark books: topk 50
         var nDrop = options.NDrop >= 0 ? Math.Min(options.NDrop, topK) : Math.Max(1, topK / 10);    // … and n_drop 5
-        var labels = data.Labels.AsSpan(from * A, D * A);
-        var returns = data.HoldingReturns.AsSpan(from * A, D * A);
         var results = new List<ModelResult>();
         foreach (var model in options.Models)
         {
-            var forecast = data.Forecasts[model].AsSpan(from * A, D * A);
-            results.Add(new ModelResult(
-                model,
-                SignalAnalysis.Analyse(forecast, labels, D, A, options.Horizon),
-                PortfolioAnalysis.TopkDropout(forecast, returns, D, A, topK, nDrop, options.CostBps, ResearchOptions.TradingDaysPerYear),
-                PortfolioAnalysis.LongShortQuantile(forecast, returns, D, A, options.Quantile, options.CostBps, ResearchOptions.TradingDaysPerYear)));
+            ModelResult One(double[] all)
+            {
+                var forecast = all.AsSpan(from * A, D * A);
+                var labels = data.Labels.AsSpan(from * A, D * A);
+                var returns = data.HoldingReturns.AsSpan(from * A, D * A);
+                return new ModelResult(
+                    model,
+                    SignalAnalysis.Analyse(forecast, labels, D, A, options.Horizon),
+                    PortfolioAnalysis.TopkDropout(forecast, returns, D, A, topK, nDrop, options.CostBps, ResearchOptions.TradingDaysPerYear),
+                    PortfolioAnalysis.LongShortQuantile(forecast, returns, D, A, options.Quantile, options.CostBps, ResearchOptions.TradingDaysPerYear));
+            }
+            var seeds = data.SeedForecasts.TryGetValue(model, out var list) && list.Count > 0 ? list : [data.Forecasts[model]];
+            var perSeed = new List<ModelResult>();
+            foreach (var f in seeds)
+            {
+                // A seed-independent trainer shares one forecast array across seeds: evaluate it once.
+                var k = seeds.TakeWhile(x => !ReferenceEquals(x, f)).Count();
+                perSeed.Add(k < perSeed.Count ? perSeed[k] : One(f));
+            }
+            results.Add(perSeed[0] with { PerSeed = perSeed });
         }
-        var benchmark = PortfolioAnalysis.EqualWeightBenchmark(returns, D, A, options.CostBps, ResearchOptions.TradingDaysPerYear);
+        var benchmark = PortfolioAnalysis.EqualWeightBenchmark(data.HoldingReturns.AsSpan(from * A, D * A), D, A, options.CostBps, ResearchOptions.TradingDaysPerYear);
         return new ResearchResult(options, data.Panel.Tickers, data.Panel.Dates[from], data.Panel.Dates[to - 1], D, data.Folds.Count,
             topK, nDrop, results, benchmark);
     }

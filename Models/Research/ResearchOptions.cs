@@ -14,6 +14,11 @@ namespace LeanModels.Models.Research;
 /// <param name="NDrop">Names swapped per day by TopK-Dropout; −1 = max(1, TopK / 10) (Qlib: 5 of 50).</param>
 /// <param name="Quantile">Share of assets in each leg of the long-short book, in (0, 0.5].</param>
 /// <param name="RidgeLambda">Ridge penalty per training row (≥ 0).</param>
+/// <param name="FeatureSet">Feature set name, one of <see cref="FeatureSetCatalog.Names"/>.</param>
+/// <param name="ValidationDays">Days at the end of each training window kept for validation (early stopping), ≥ 0; 0 = none.</param>
+/// <param name="LabelNormalisation">Per-date normalisation of the training label; metrics always use the raw label.</param>
+/// <param name="Seeds">Seeds of the fits (≥ 1 of them); results are reported as mean ± std over them. Null = [1].</param>
+/// <param name="WarmStart">Start each fold's fit from the previous fold's model.</param>
 public sealed record ResearchOptions(
     DateOnly Start,
     DateOnly End,
@@ -27,13 +32,21 @@ public sealed record ResearchOptions(
     int TopK = 0,
     int NDrop = -1,
     double Quantile = 0.2,
-    double RidgeLambda = 0.01)
+    double RidgeLambda = 0.01,
+    string FeatureSet = FeatureSetCatalog.Default,
+    int ValidationDays = 0,
+    LabelNormalisation LabelNormalisation = LabelNormalisation.None,
+    IReadOnlyList<ulong>? Seeds = null,
+    bool WarmStart = false)
 {
+    /// <summary>The seeds to run: <see cref="Seeds"/> or [1].</summary>
+    public IReadOnlyList<ulong> SeedList => Seeds is { Count: > 0 } s ? s : [1UL];
+
     /// <summary>Trading days per year used to annualise (always explicit; STYLE.md §3).</summary>
     public const int TradingDaysPerYear = 252;
 
     /// <summary>The walk-forward part of these options.</summary>
-    public WalkForwardOptions WalkForward => new(Horizon, TrainWindow, RetrainEvery, Expanding, Embargo);
+    public WalkForwardOptions WalkForward => new(Horizon, TrainWindow, RetrainEvery, Expanding, Embargo, ValidationDays: ValidationDays);
 
     /// <summary>Largest <see cref="CostBps"/> accepted, exclusive: 10,000 bps = 100% per side would cost the whole book.</summary>
     public const double MaxCostBps = 10_000;
@@ -63,6 +76,11 @@ public sealed record ResearchOptions(
         if (TopK > 0 && NDrop > TopK) throw new InvalidOptionException($"n-drop {NDrop} must not exceed top-k {TopK}.");
         if (!(Quantile > 0 && Quantile <= 0.5)) throw new InvalidOptionException($"quantile must be in (0, 0.5], got {Quantile}.");
         if (!(RidgeLambda >= 0 && RidgeLambda <= MaxRidgeLambda)) throw new InvalidOptionException($"ridge lambda must be in [0, {MaxRidgeLambda:0e0}], got {RidgeLambda}.");
+        if (ValidationDays < 0) throw new InvalidOptionException($"validation days must be ≥ 0, got {ValidationDays}.");
+        if (ValidationDays >= TrainWindow && !Expanding) throw new InvalidOptionException($"validation days ({ValidationDays}) must be fewer than the training window ({TrainWindow}).");
+        if (!FeatureSetCatalog.Names.Contains(FeatureSet)) throw new InvalidOptionException($"unknown feature set '{FeatureSet}'; known feature sets: {string.Join(", ", FeatureSetCatalog.Names)}.");
+        if (Seeds is { Count: 0 }) throw new InvalidOptionException("at least one seed is needed.");
+        if (Seeds is not null && Seeds.Distinct().Count() != Seeds.Count) throw new InvalidOptionException($"seeds repeat: {string.Join(",", Seeds)}.");
         if (Models.Count == 0) throw new InvalidOptionException("at least one model is needed.");
         foreach (var m in Models)
             if (!ResearchPipeline.KnownModels.Contains(m))

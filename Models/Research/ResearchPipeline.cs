@@ -30,33 +30,47 @@ public static class ResearchPipeline
             throw new ArgumentException($"the panel holds bars up to {panel.Dates[^1]:yyyy-MM-dd}, after the run's end {options.End:yyyy-MM-dd}.");
         options.ValidateAgainst(panel);
         cancellationToken.ThrowIfCancellationRequested();
-        var features = FeatureBuilder.Build(panel);
+        var builder = FeatureSetCatalog.Get(options.FeatureSet);
+        var features = builder.Build(panel);
         var labels = Labels.ForwardLogReturn(panel, options.Horizon);
         var holding = Labels.NextOpenToOpenReturn(panel);
         var firstUsable = FirstValidDate(features);
         var folds = WalkForward.Build(firstUsable, panel.IndexOnOrAfter(options.Start), panel.DateCount, options.WalkForward);
-        if (folds.Count == 0) throw new InvalidOptionException(NoFoldMessage(panel, options, firstUsable));
+        if (folds.Count == 0) throw new InvalidOptionException(NoFoldMessage(panel, options, firstUsable, builder.WarmUpBars));
         RequireLabelledTestDays(panel, labels, folds[0].TestStart, folds[^1].TestEnd, options);
         var forecasts = new Dictionary<string, double[]>();
+        var seedForecasts = new Dictionary<string, IReadOnlyList<double[]>>();
         var lastModels = new Dictionary<string, IReturnForecaster>();
         foreach (var name in options.Models)
         {
             var reporter = progress is null ? null : new SyncProgress(i => progress.Report((name, i, folds.Count)));
             var trainer = ForecasterCatalog.CreateTrainer(name, options.RidgeLambda);
-            (forecasts[name], lastModels[name]) = WalkForwardPredictor.Run(features, labels, folds, trainer, options.Horizon, reporter, cancellationToken);
+            var perSeed = new List<double[]>();
+            foreach (var seed in options.SeedList)
+            {
+                // A trainer that ignores the seed gives the same forecasts for every seed: fit it once.
+                if (perSeed.Count > 0 && !trainer.UsesSeed) { perSeed.Add(perSeed[0]); continue; }
+                var training = new WalkForwardTrainingOptions(options.LabelNormalisation, seed, options.WarmStart);
+                var (f, last) = WalkForwardPredictor.Run(features, builder.Specification, panel.Tickers, panel.Dates, labels, folds, trainer,
+                    options.Horizon, training, reporter, cancellationToken);
+                perSeed.Add(f);
+                if (perSeed.Count == 1) lastModels[name] = last;
+            }
+            forecasts[name] = perSeed[0];
+            seedForecasts[name] = perSeed;
         }
-        return new ResearchData(panel, features, labels, holding, folds, forecasts, lastModels);
+        return new ResearchData(panel, features, labels, holding, folds, forecasts, lastModels) { SeedForecasts = seedForecasts };
     }
 
     /// <summary>Why no walk-forward fold fits, with advice for the case: too little data before the end, or a start so late
     /// that nothing is left to test.</summary>
-    private static string NoFoldMessage(Panel panel, ResearchOptions options, int firstUsable)
+    private static string NoFoldMessage(Panel panel, ResearchOptions options, int firstUsable, int warmUpBars)
     {
         var wf = options.WalkForward;
         var purge = options.Horizon + 1;
-        var needed = FeatureBuilder.WarmUpBars + wf.MinTrainDates + purge + 1;
+        var needed = warmUpBars + wf.MinTrainDates + purge + 1;
         var span = $"the data up to {options.End:yyyy-MM-dd} holds {panel.DateCount} trading days ({panel.Dates[0]:yyyy-MM-dd}..{panel.Dates[^1]:yyyy-MM-dd})";
-        var rule = $"a fold needs {FeatureBuilder.WarmUpBars} days of feature warm-up, {wf.MinTrainDates} training days and a purge of {purge} before its first test day";
+        var rule = $"a fold needs {warmUpBars} days of feature warm-up, {wf.MinTrainDates} training days{(options.ValidationDays > 0 ? $", {options.ValidationDays} validation days and a second purge" : "")} and a purge of {purge} before its first test day";
         if (firstUsable >= panel.DateCount || panel.DateCount < needed)
             return $"no walk-forward fold fits: {span}; {rule} ({needed} days in all). Choose a later end, or a shorter horizon.";
         var firstTestable = Math.Min(panel.DateCount - 1, firstUsable + wf.MinTrainDates + purge);

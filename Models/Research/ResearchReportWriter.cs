@@ -41,8 +41,9 @@ public static class ResearchReportWriter
             if (saveArtifacts)
             {
                 var last = data.Folds[^1];
+                var lastLabelled = last.ValidationDates.Count > 0 ? last.ValidationDates[^1] : last.TrainDates[^1];
                 var training = new Forecasting.ArtifactTraining(data.Panel.Dates[last.TrainDates[0]], data.Panel.Dates[last.TrainDates[^1]],
-                    last.TrainDates.Count, data.Panel.Tickers);
+                    data.Panel.Dates[lastLabelled + 1 + result.Options.Horizon], last.TrainDates.Count, data.Panel.Tickers);
                 foreach (var model in result.Options.Models)
                     Forecasting.ForecasterArtifact.Save(Path.Combine(dir, "artifacts", model + ".lmfa"), data.LastModels[model], training);
             }
@@ -65,10 +66,17 @@ public static class ResearchReportWriter
         sb.Append($"- Data: `{dataFolder}`, {result.Tickers.Count} assets: {string.Join(", ", result.Tickers.Take(30))}{(result.Tickers.Count > 30 ? ", …" : "")}\n");
         sb.Append($"- Out of sample: {result.EvaluatedFrom:yyyy-MM-dd} .. {result.EvaluatedTo:yyyy-MM-dd} ({result.EvaluatedDates} decision dates, {result.Folds} folds)\n");
         sb.Append($"- Label: log return over {o.Horizon} days from the next open (decide after close t, trade at open t+1)\n");
-        sb.Append($"- Walk-forward: {(o.Expanding ? "expanding" : $"rolling {o.TrainWindow}-day")} training window, refit every {o.RetrainEvery} days, purge {o.Horizon + 1} days, embargo {o.Embargo} days\n");
+        sb.Append($"- Walk-forward: {(o.Expanding ? "expanding" : $"rolling {o.TrainWindow}-day")} training window, refit every {o.RetrainEvery} days, purge {o.Horizon + 1} days, embargo {o.Embargo} days"
+            + (o.ValidationDays > 0 ? $", validation the last {o.ValidationDays} days of each window (purged {o.Horizon + 1} days from training)" : "")
+            + $"; feature set {o.FeatureSet}; training label {o.LabelNormalisation}{(o.WarmStart ? "; warm start" : "")}\n");
         sb.Append($"- Books: TopK-Dropout top {result.TopK}, drop {result.NDrop} per day (long only); long-short {o.Quantile:P0} quantiles (+0.5/−0.5); daily rebalance at the next open; cost {o.CostBps.ToString(CultureInfo.InvariantCulture)} bps per side\n");
         sb.Append($"- Commit: {commit ?? "unknown"}; wall time {elapsed.TotalSeconds:0.0} s\n\n");
         sb.Append(ResearchTable.Markdown(result));
+        if (o.SeedList.Count > 1)
+        {
+            sb.Append($"\nThe table above is seed {o.SeedList[0]}. Over the seeds {string.Join(", ", o.SeedList)}, mean ± sample std (n − 1); a model whose fit ignores the seed shows ± 0:\n\n");
+            sb.Append(ResearchTable.SeedMarkdown(result));
+        }
         sb.Append("\nIC/Rank IC: mean of the daily cross-sectional Pearson/Spearman correlation between forecast and label; ICIR = mean/std of the daily series (not annualised); IC>0 = share of days with positive IC; t (NW) = Newey–West t-statistic of the mean daily IC with lags = horizon. Returns are compounded and annualised (252 days) after costs; max DD is the largest peak-to-trough loss; turnover is Σ|Δw| per day (both sides).\n");
         if (figures is { Count: > 0 })
         {
@@ -104,6 +112,27 @@ public static class ResearchReportWriter
     /// <summary>Round-trip text of a double (bit-exact when parsed back); empty for NaN.</summary>
     private static string R(double x) => double.IsNaN(x) ? "" : x.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>Per metric the mean and sample std over the seeds, and the per-seed values.</summary>
+    private static Dictionary<string, object> SeedSummary(ModelResult m, IReadOnlyList<ulong> seeds)
+    {
+        var r = m.PerSeed.Count > 0 ? m.PerSeed : [m];
+        var metrics = new (string Name, Func<ModelResult, double> Get)[]
+        {
+            ("IC", x => x.Signal.IC), ("Rank IC", x => x.Signal.RankIC), ("ICIR", x => x.Signal.Icir), ("Rank ICIR", x => x.Signal.RankIcir),
+            ("IC t-stat (Newey-West)", x => x.Signal.ICTStat), ("Rank IC t-stat (Newey-West)", x => x.Signal.RankICTStat),
+            ("topK annualisedReturn", x => x.TopK.AnnualisedReturn), ("topK sharpe", x => x.TopK.Sharpe),
+            ("topK maxDrawdown", x => x.TopK.MaxDrawdown), ("topK meanTurnover", x => x.TopK.MeanTurnover),
+        };
+        var summary = new Dictionary<string, object> { ["seeds"] = seeds.Take(r.Count).ToList() };
+        foreach (var (name, get) in metrics)
+        {
+            var values = r.Select(get).ToArray();
+            var (mean, std) = ResearchTable.MeanStd(values);
+            summary[name] = new { mean, std, values };
+        }
+        return summary;
+    }
+
     internal static string Json(ResearchResult result, string dataFolder, string? commit, TimeSpan elapsed)
     {
         var o = result.Options;
@@ -138,6 +167,11 @@ public static class ResearchReportWriter
                 nDrop = result.NDrop,
                 quantile = o.Quantile,
                 ridgeLambda = o.RidgeLambda,
+                featureSet = o.FeatureSet,
+                validationDays = o.ValidationDays,
+                labelNormalisation = o.LabelNormalisation.ToString(),
+                seeds = o.SeedList,
+                warmStart = o.WarmStart,
                 tradingDaysPerYear = ResearchOptions.TradingDaysPerYear,
             },
             evaluatedFrom = result.EvaluatedFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -158,6 +192,7 @@ public static class ResearchReportWriter
                 ["IC dates"] = m.Signal.Dates,
                 ["topK"] = Portfolio(m.TopK),
                 ["longShort"] = Portfolio(m.LongShort),
+                ["seeds"] = SeedSummary(m, o.SeedList),
             }).ToList(),
             benchmark = Portfolio(result.Benchmark),
         };

@@ -49,4 +49,23 @@ public class PredictCommandTests : CliTestBase
         Assert.That(code, Is.EqualTo(ExitCodes.BadData));
         Assert.That(stderr, Does.Contain("bad.lmfa").And.Contain("not a LeanModels"));
     }
+
+    [Test]
+    public void Predict_ArrayShorterThanTheDeclaredFeatureCount_ExitsThreeNamingTheFile()
+    {
+        var history = LeanModels.Tests.Models.Research.ResearchTestData.Panel(5, 300, 31);
+        var trained = LeanModels.Models.Forecasting.ForecasterTraining.Fit(history, new LeanModels.Models.Forecasting.RidgeTrainer(), 5, 150);
+        var bytes = LeanModels.Models.Forecasting.ForecasterArtifact.Serialize(trained.Model, trained.Training);
+        // drop the last coefficient: rewrite "beta" as [11] instead of [12] and reseal
+        var body = bytes[..^32];
+        var at = body.AsSpan().LastIndexOf("beta"u8) + 4 + 1;                                   // name, element size → rank
+        Assert.That(BitConverter.ToInt32(body, at + 4), Is.EqualTo(12));
+        BitConverter.GetBytes(11).CopyTo(body, at + 4);
+        body = [.. body[..(body.Length - 8 - 8)], .. body[(body.Length - 8)..]];                  // remove one double before the blob length
+        var path = Path.Combine(Root, "short.lmfa");
+        File.WriteAllBytes(path, [.. body, .. System.Security.Cryptography.SHA256.HashData(body)]);
+        var (code, _, stderr) = Run("predict", "--artifact", path, "--data", TestPaths.LeanData, "--date", "2011-07-01");
+        Assert.That(code, Is.EqualTo(ExitCodes.BadData), stderr);
+        Assert.That(stderr, Does.Contain("short.lmfa").And.Contain("'beta' has 11 values").And.Contain("needs 12"));
+    }
 }

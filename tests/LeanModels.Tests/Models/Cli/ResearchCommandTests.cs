@@ -46,6 +46,24 @@ public class ResearchCommandTests : CliTestBase
         Assert.That(error, Does.Contain("--charts must be png, svg or none"));
     }
 
+    public void Research_SeedsAndValidation_ReportMeanAndStdOverSeeds()
+    {
+        var (code, stdout, stderr) = Run(Small("--models", "ridge,reversal5", "--seeds", "1,2,3", "--validation-days", "30", "--label-norm", "rank"));
+        Assert.That(code, Is.EqualTo(ExitCodes.Success), stderr);
+        var md = File.ReadAllText(Path.Combine(Out, "report.md"));
+        Assert.That(md, Does.Contain("Over the seeds 1, 2, 3, mean ± sample std").And.Contain("| Model | Seeds | IC | Rank IC |"));
+        Assert.That(md, Does.Contain("validation the last 30 days").And.Contain("training label CrossSectionalRank"));
+        // the baselines ignore the seed: ± 0 for every metric
+        var ridgeRow = md.Split('\n').Single(l => l.StartsWith("| ridge | 3 |"));
+        Assert.That(ridgeRow.Split('|').Skip(3).Where(c => c.Trim().Length > 0), Is.All.Contain("± 0.0"));
+        var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Out, "report.json"))).RootElement;
+        var seeds = json.GetProperty("models")[0].GetProperty("seeds");
+        Assert.That(seeds.GetProperty("seeds").GetArrayLength(), Is.EqualTo(3));
+        Assert.That(seeds.GetProperty("Rank IC").GetProperty("std").GetDouble(), Is.EqualTo(0));
+        Assert.That(seeds.GetProperty("Rank IC").GetProperty("mean").GetDouble(), Is.EqualTo(json.GetProperty("models")[0].GetProperty("Rank IC").GetDouble()));
+        Assert.That(json.GetProperty("options").GetProperty("validationDays").GetInt32(), Is.EqualTo(30));
+    }
+
     [Test]
     public void Research_SameInputTwice_PredictionsAndChartsAreByteIdentical()
     {
@@ -88,6 +106,11 @@ public class ResearchCommandTests : CliTestBase
     [TestCase("--cost-bps", "1e308", "--end", "2013-01-01", "cost must be in [0, 10000)")]
     [TestCase("--ridge-lambda", "1e308", "--end", "2013-01-01", "ridge lambda must be in [0, 1e6]")]
     [TestCase("--start", "2025-01-01", "--end", "2026-01-01", "choose a start before 2021-03-31")]
+    [TestCase("--label-norm", "median", "--end", "2013-01-01", "--label-norm: 'median'")]
+    [TestCase("--seeds", "1,x", "--end", "2013-01-01", "--seeds: 'x'")]
+    [TestCase("--seeds", "2,2", "--end", "2013-01-01", "seeds repeat")]
+    [TestCase("--feature-set", "alpha999", "--end", "2013-01-01", "unknown feature set 'alpha999'")]
+    [TestCase("--validation-days", "600", "--end", "2013-01-01", "fewer than the training window")]
     public void Research_BadOptions_ExitTwo(string o1, string v1, string o2, string v2, string message)
     {
         var (code, _, stderr) = Run("research", "--data", TestPaths.LeanData, "--tickers", "aapl,ibm", o1, v1, o2, v2, "--out", Out);

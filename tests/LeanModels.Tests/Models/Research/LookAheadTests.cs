@@ -51,3 +51,51 @@ public class LookAheadTests
         return new Bar(b.Time, b.Open * f, b.High * f * 1.01, b.Low * f * 0.99, b.Close * f * Math.Exp(0.05 * rng.NextGaussian()), b.Volume * (0.5 + rng.NextDouble()));
     }
 }
+
+/// <summary>The look-ahead proof for the deep-model walk-forward: validation segment, rank-normalised training label and
+/// a trainer that picks its model on validation Rank IC, with a warm start from the previous fold.</summary>
+public class LookAheadValidationTests
+{
+    private static readonly string[] Tickers = ["aapl", "aig", "bac", "ibm", "spy", "qqq"];
+
+    // t on a fold's first test date (the test-side purge protects the validation labels), just after it, and on the
+    // first validation date of a later fold (the training-side purge protects it).
+    [TestCase(6, 0, false)]
+    [TestCase(6, 3, false)]
+    [TestCase(9, 0, true)]
+    public void WalkForward_WithValidation_PerturbAfterT_NothingDatedAtOrBeforeTChanges(int fold, int daysAfterFoldStart, bool atValidationStart)
+    {
+        var folder = new LeanDataFolder(TestPaths.LeanData);
+        var end = new DateOnly(2010, 12, 31);
+        var bars = Tickers.Select(x => folder.ReadEquityBars(x).Where(b => b.Date >= new DateOnly(2006, 1, 1) && b.Date <= end).ToList()).ToArray();
+        var original = Run(bars, out var folds, out var panel);
+        var tIndex = atValidationStart ? folds[fold].ValidationDates[0] : folds[fold].TestStart + daysAfterFoldStart;
+        var t = panel.Dates[tIndex];
+        var rng = new Xoshiro256StarStar(5);
+        var perturbed = bars.Select(list => list.Select(b => b.Date <= t ? b : Scale(b, rng)).ToList()).ToArray();
+        var changed = Run(perturbed, out var folds2, out _);
+        var upToT = (tIndex + 1) * Tickers.Length;
+        Assert.That(folds2.Select(f => (f.TestStart, f.TrainDates.Count, f.ValidationDates.Count)), Is.EqualTo(folds.Select(f => (f.TestStart, f.TrainDates.Count, f.ValidationDates.Count))));
+        Assert.That(original.AsSpan(0, upToT).ToArray().Count(double.IsFinite), Is.GreaterThan(0), "forecasts exist before t");
+        Assert.That(changed.AsSpan(0, upToT).SequenceEqual(original.AsSpan(0, upToT)), "forecasts ≤ t are bit-identical");
+        Assert.That(changed.AsSpan(upToT).SequenceEqual(original.AsSpan(upToT)), Is.False, "the perturbation does reach forecasts after t");
+    }
+
+    /// <summary>Every price (the open too: labels are open to open) scaled by a random factor, the close a little more.</summary>
+    private static Bar Scale(Bar b, Xoshiro256StarStar rng)
+    {
+        var f = Math.Exp(0.2 * rng.NextGaussian());
+        return new Bar(b.Time, b.Open * f, b.High * f * 1.01, b.Low * f * 0.99, b.Close * f * Math.Exp(0.05 * rng.NextGaussian()), b.Volume * (0.5 + rng.NextDouble()));
+    }
+
+    private static double[] Run(List<Bar>[] bars, out IReadOnlyList<Fold> folds, out Panel panel)
+    {
+        panel = Panel.FromBars(Tickers, bars);
+        var features = FeatureBuilder.Build(panel);
+        var labels = Labels.ForwardLogReturn(panel, 5);
+        folds = WalkForward.Build(60, panel.IndexOnOrAfter(new DateOnly(2008, 1, 2)), panel.DateCount,
+            new WalkForwardOptions(Horizon: 5, TrainWindow: 250, RetrainEvery: 21, ValidationDays: 40));
+        return WalkForwardPredictor.Run(features, FeatureSetCatalog.Get("basic").Specification, panel.Tickers, panel.Dates, labels, folds,
+            new Forecasting.ValidatedRidgeTrainer(), 5, new WalkForwardTrainingOptions(LabelNormalisation.CrossSectionalRank, 3, WarmStart: true)).Forecasts;
+    }
+}

@@ -46,10 +46,40 @@ public class WalkForwardTests
     }
 
     [Test]
+    public void Build_Validation_IsTheWindowsLastDaysPurgedFromTraining()
+    {
+        var options = new WalkForwardOptions(Horizon: 5, TrainWindow: 50, RetrainEvery: 10, MinTrainDates: 20, ValidationDays: 8);
+        var folds = WalkForward.Build(firstUsable: 10, firstTest: 0, endExclusive: 200, options);
+        // first block: 20 training dates from 10, a purge of 6, 8 validation dates, a purge of 6 → 10 + 20 + 6 + 8 + 6 = 50
+        Assert.That(folds[0].TestStart, Is.EqualTo(50));
+        Assert.That(folds[0].TrainDates, Is.EqualTo(Enumerable.Range(10, 20)));
+        Assert.That(folds[0].ValidationDates, Is.EqualTo(Enumerable.Range(36, 8)));
+        foreach (var f in folds)
+        {
+            // validation ends where training ended without it: its last label (dated s − 7) ends at open s − 1
+            Assert.That(f.ValidationDates[^1], Is.EqualTo(f.TestStart - 7));
+            Assert.That(f.ValidationDates, Has.Count.EqualTo(8));
+            // the last training label (dated v0 − 7) ends at open v0 − 1, before the first validation decision v0
+            Assert.That(f.TrainDates[^1], Is.EqualTo(f.ValidationDates[0] - 7));
+            Assert.That(f.TrainDates.Count + 6 + 8, Is.LessThanOrEqualTo(50), "validation and its purge come out of the window");
+        }
+        Assert.That(folds[^1].TrainDates, Has.Count.EqualTo(50 - 8 - 6));
+    }
+
+    [Test]
+    public void Build_NoValidation_LeavesTheFoldsAsBefore()
+    {
+        var a = WalkForward.Build(10, 0, 200, new WalkForwardOptions(Horizon: 5, TrainWindow: 50, RetrainEvery: 10, MinTrainDates: 20));
+        Assert.That(a.All(f => f.ValidationDates.Count == 0));
+        Assert.That(a[0].TestStart, Is.EqualTo(36));
+    }
+
+    [Test]
     public void Build_BadOptions_Throw()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => WalkForward.Build(0, 0, 10, new WalkForwardOptions(Horizon: 0)));
         Assert.Throws<ArgumentOutOfRangeException>(() => WalkForward.Build(0, 0, 10, new WalkForwardOptions(RetrainEvery: 0)));
         Assert.Throws<ArgumentOutOfRangeException>(() => WalkForward.Build(0, 0, 10, new WalkForwardOptions(Embargo: -1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => WalkForward.Build(0, 0, 10, new WalkForwardOptions(ValidationDays: -1)));
     }
 }

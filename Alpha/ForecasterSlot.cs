@@ -55,8 +55,8 @@ public sealed class ForecasterSlot
     /// predictions from a bad model.
     /// </summary>
     /// <remarks>
-    /// <b>No look-ahead by usage.</b> An artifact records its training window; the label of its last training date ends
-    /// H + 1 trading days later (<see cref="LabelEnd"/>). In a backtest whose start date is not after that day, every trade
+    /// <b>No look-ahead by usage.</b> An artifact records its training window and the date of the last open its training or
+    /// validation labels read (<see cref="ArtifactTraining.LastLabelDate"/>). In a backtest whose start date is not after that day, every trade
     /// up to it would come from a model that had seen later prices, so the artifact is refused with an error naming both
     /// dates, unless <paramref name="allowTrainingOverlap"/> is set; then it is used with a warning in the log. Live trading
     /// starts today, after any training window, and is not checked. Call it in <c>Initialize</c> after <c>SetStartDate</c>.
@@ -89,7 +89,7 @@ public sealed class ForecasterSlot
         }
         if (!algorithm.LiveMode)
         {
-            var labelEnd = LabelEnd(loaded.Training.To, loaded.Model.Horizon);
+            var labelEnd = loaded.Training.LastLabelDate;
             var start = DateOnly.FromDateTime(algorithm.StartDate);
             if (start <= labelEnd)
             {
@@ -110,8 +110,9 @@ public sealed class ForecasterSlot
         return slot;
     }
 
-    /// <summary>The last date whose prices a model trained up to <paramref name="lastTrainingDate"/> has seen: its label,
-    /// log(O[t+1+H] / O[t+1]), ends on the (H + 1)-th US-equity trading day after it (LEAN's market-hours database).</summary>
+    /// <summary>The last date whose prices a model trained up to <paramref name="lastTrainingDate"/> has seen by LEAN's calendar:
+    /// its label, log(O[t+1+H] / O[t+1]), ends on the (H + 1)-th US-equity trading day after it (LEAN's market-hours
+    /// database). The tests check it against the date the artifact records.</summary>
     /// <param name="lastTrainingDate">Last training date of the artifact.</param>
     /// <param name="horizon">H, bars.</param>
     /// <returns>The date of the last bar the labels read.</returns>

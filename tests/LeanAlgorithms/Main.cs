@@ -19,7 +19,8 @@ namespace LeanModels.Tests.LeanAlgorithms;
 /// returned (as a weight of the portfolio value next to the current weight) and every risk override. Optionally removes a
 /// security on a date. Parameters: start, end, tickers, model-key, warm-up-bars, min-magnitude, portfolio-bias,
 /// max-gross-exposure, max-turnover, allow-training-overlap, risk (none | regime), max-drawdown, remove-ticker, remove-date,
-/// hourly-ticker (one more security subscribed at hourly resolution),
+/// hourly-ticker (one more security subscribed at hourly resolution), window-mean-lookback (instead of an artifact, the test
+/// sequence model <see cref="WindowMeanModel"/> with that lookback), publish-later (publish it after the alpha is built),
 /// probe-out (file).
 /// </summary>
 public class AlphaProbe : QCAlgorithm
@@ -41,9 +42,13 @@ public class AlphaProbe : QCAlgorithm
         if (!string.IsNullOrEmpty(hourly)) AddEquity(hourly, Resolution.Hour);
         SetWarmUp(this.GetIntParameter("warm-up-bars", 70), Resolution.Daily);
 
-        var slot = ForecasterSlot.FromObjectStore(this, GetParameter("model-key") ?? "leanmodels/ridge.lmfa",
-            this.GetBoolParameter("allow-training-overlap", false));
+        var windowMean = this.GetIntParameter("window-mean-lookback", 0);
+        var publishLater = this.GetBoolParameter("publish-later", false);
+        var slot = windowMean > 0
+            ? new ForecasterSlot("window-mean", publishLater ? null : new WindowMeanModel(windowMean))
+            : ForecasterSlot.FromObjectStore(this, GetParameter("model-key") ?? "leanmodels/ridge.lmfa", this.GetBoolParameter("allow-training-overlap", false));
         _alpha = new ForecastAlphaModel(slot, this.GetDoubleParameter("min-magnitude", 0));
+        if (windowMean > 0 && publishLater) slot.Publish(new WindowMeanModel(windowMean));
         SetAlpha(_alpha);
         SetPortfolioConstruction(new RecordingPortfolioConstruction(_probe, new AllocationPortfolioConstructionModel(Resolution.Daily,
             this.GetEnumParameter("portfolio-bias", PortfolioBias.LongShort), this.GetDoubleParameter("max-gross-exposure", 1),

@@ -50,12 +50,12 @@ public class TrainingProbe : QCAlgorithm
 
         public string Name => inner.Name;
 
-        public IReturnForecaster Fit(FeatureSet features, ReadOnlySpan<double> labels, IReadOnlyList<int> trainDates, int horizon)
+        public IReturnForecaster Fit(TrainingFold fold, CancellationToken cancellationToken = default)
         {
             var call = Interlocked.Increment(ref _calls);
             if (failFrom > 0 && call >= failFrom) throw new InvalidOperationException($"test trainer: fit {call} fails on purpose");
             if (sleepFrom > 0 && call >= sleepFrom) Thread.Sleep(TimeSpan.FromSeconds(sleepSeconds));
-            return inner.Fit(features, labels, trainDates, horizon);
+            return inner.Fit(fold, cancellationToken);
         }
     }
 }

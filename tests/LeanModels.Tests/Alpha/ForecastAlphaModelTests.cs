@@ -85,6 +85,32 @@ public class ForecastAlphaModelTests
         }
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void SequenceModel_KeepsItsDeclaredBars_AndEqualsPredictBitForBit(bool publishAfterConstruction)
+    {
+        // A 60-day lookback needs 120 bars per asset (60 + the features' 60-bar warm-up). Published after the alpha was built,
+        // the alpha first keeps 61 bars and must grow to 120 (refilled from History) before predicting.
+        var run = ProbeRuns.WindowMean(publishAfterConstruction);
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        Assert.That(run.Errors, Is.Empty, run.ToString());
+        var model = new LeanAlgorithms.WindowMeanModel(60);
+        var days = run.Probe("INSIGHT").GroupBy(i => DateOnly.FromDateTime(i.Time)).ToList();
+        Assert.That(days, Has.Count.GreaterThan(100));
+        foreach (var day in days.Where((_, k) => k % 20 == 0).Append(days[^1]))
+        {
+            Assert.That(day.Count(), Is.EqualTo(PackData.Tickers.Length), $"{day.Key}");
+            var forecast = model.Predict(PackData.PanelUpTo(PackData.Tickers, day.Key));
+            foreach (var insight in day)
+            {
+                var a = forecast.Tickers.ToList().IndexOf(insight.Fields[0]);
+                Assert.That(BitConverter.DoubleToInt64Bits(insight.D(2)), Is.EqualTo(BitConverter.DoubleToInt64Bits(double.ExpM1(forecast.Mean[a]))),
+                    $"{day.Key} {insight.Fields[0]}");
+                Assert.That(insight.D(3), Is.EqualTo(forecast.Confidence![a]), $"{day.Key} {insight.Fields[0]}: confidence = share of available steps");
+            }
+        }
+    }
+
     [Test]
     public void RemovedSymbol_IsReleased_AndItsInsightsCancelled()
     {
@@ -143,5 +169,8 @@ public class ForecastAlphaModelTests
         Assert.That(ForecasterSlot.LabelEnd(new DateOnly(2011, 11, 30), 5), Is.EqualTo(new DateOnly(2011, 12, 8)));
         // Over Thanksgiving (2011-11-24) and a weekend: 2011-11-22 + 3 trading days = 23, 25, 28.
         Assert.That(ForecasterSlot.LabelEnd(new DateOnly(2011, 11, 22), 2), Is.EqualTo(new DateOnly(2011, 11, 28)));
+        // The date an artifact records (from the data's own calendar) is the one LEAN's calendar gives.
+        var training = PackData.Model("ridge").Training;
+        Assert.That(training.LastLabelDate, Is.EqualTo(ForecasterSlot.LabelEnd(training.To, 5)));
     }
 }

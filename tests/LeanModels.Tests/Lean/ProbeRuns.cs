@@ -49,6 +49,10 @@ internal static class ProbeRuns
         return RealLean.RunProbe("alpha-corrupted", "AlphaProbe", new Dictionary<string, string>(Base()) { ["end"] = "2012-06-29" }, Storing(bytes));
     });
 
+    /// <summary>The test sequence model with a 60-day lookback (120 bars per asset), published before or after the alpha is built.</summary>
+    public static Backtest WindowMean(bool publishLater) => Once("alpha-window-mean-" + publishLater, () => RealLean.RunProbe("alpha-window-mean-" + publishLater, "AlphaProbe",
+        new Dictionary<string, string>(Base()) { ["window-mean-lookback"] = "60", ["publish-later"] = publishLater ? "true" : "false", ["end"] = "2012-06-29" }));
+
     /// <summary>SPY subscribed hourly next to four daily equities, over 2012-01..2012-03.</summary>
     public static Backtest HourlySubscription => Once("alpha-hourly", () => RealLean.RunProbe("alpha-hourly", "AlphaProbe",
         new Dictionary<string, string>(Base()) { ["tickers"] = "aapl,aig,bac,ibm", ["hourly-ticker"] = "spy", ["end"] = "2012-03-30" },

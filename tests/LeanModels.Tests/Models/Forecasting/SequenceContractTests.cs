@@ -3,6 +3,8 @@ using LeanModels.Models.Forecasting;
 using LeanModels.Models.Research;
 using LeanModels.Tests.Models.Research;
 
+using LeanModels.Tests.LeanAlgorithms;
+
 namespace LeanModels.Tests.Models.Forecasting;
 
 /// <summary>The forecaster contract for sequence models: declared window, [A, T, F] + mask input, optional heads.</summary>

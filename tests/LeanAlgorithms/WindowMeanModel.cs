@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using LeanModels.Models.Forecasting;
 using LeanModels.Models.Research;
 
-namespace LeanModels.Tests.Models.Forecasting;
+namespace LeanModels.Tests.LeanAlgorithms;
 
 /// <summary>
 /// A test sequence model with a T-day lookback: forecast = mean over the asset's available window steps of one basic
@@ -10,16 +10,21 @@ namespace LeanModels.Tests.Models.Forecasting;
 /// steps; allocation = tanh(100 × forecast); quantiles = forecast ∓ 0.01. It reads every step of the window, so a caller
 /// that keeps too few bars, or fills instead of masking, changes its numbers.
 /// </summary>
-internal sealed class WindowMeanModel(int lookback, int horizon = 5, string feature = "momentum5") : IReturnForecaster
+public sealed class WindowMeanModel(int lookback, int horizon = 5, string feature = "momentum5") : IReturnForecaster
 {
+    /// <inheritdoc />
     public string Name => $"window-mean{lookback}";
 
+    /// <inheritdoc />
     public int Horizon => horizon;
 
+    /// <inheritdoc />
     public InputWindow Window { get; } = new(lookback, FeatureBuilder.WarmUpBars);
 
+    /// <inheritdoc />
     public FeatureSpecification Features => FeatureSetCatalog.Get(FeatureSetCatalog.Default).Specification;
 
+    /// <inheritdoc />
     public Forecast Predict(FeatureWindow window)
     {
         int A = window.AssetCount, T = window.LookbackBars;
@@ -47,5 +52,6 @@ internal sealed class WindowMeanModel(int lookback, int horizon = 5, string feat
         };
     }
 
+    /// <inheritdoc />
     public ModelState State() => new("window-mean", new JsonObject { ["lookback"] = lookback }, null, []);
 }

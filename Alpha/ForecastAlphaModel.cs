@@ -37,6 +37,8 @@ public sealed class ForecastAlphaModel : AlphaModel
 
     private readonly ForecasterSlot _forecaster;
     private readonly double _minMagnitude;
+    private readonly bool _useAllocation;
+    private IReturnForecaster? _warnedNoAllocation;
     private readonly Dictionary<Symbol, SymbolData> _symbolDataBySymbol = new();
     private int _windowBars = MinWindowBars;                    // bars kept per symbol: max(61, the model's InputWindow.TotalBars)
 
@@ -45,8 +47,13 @@ public sealed class ForecastAlphaModel : AlphaModel
     /// <see cref="WalkForwardTraining"/> fills. An empty slot makes the alpha emit nothing.</param>
     /// <param name="minMagnitude">Smallest |simple return| over the horizon worth an insight, as a fraction; defaults to 0
     /// (every finite non-zero forecast).</param>
+    /// <param name="useAllocation">When the model has an allocation head (<see cref="Forecast.Allocation"/>, w ∈ [−1, 1]), emit
+    /// it as the insight's <c>Weight</c>: direction = sign(w), Weight = |w|, Magnitude = expm1(forecast) when it has the same
+    /// sign (else none); a zero or missing w cancels. <c>AllocationPortfolioConstructionModel</c> then targets w itself
+    /// (scaled down only to its caps). Models without the head fall back to magnitudes (said once with <c>Debug</c>).
+    /// Defaults to false.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="minMagnitude"/> is negative or not finite.</exception>
-    public ForecastAlphaModel(ForecasterSlot forecaster, double minMagnitude = 0.0)
+    public ForecastAlphaModel(ForecasterSlot forecaster, double minMagnitude = 0.0, bool useAllocation = false)
     {
         ArgumentNullException.ThrowIfNull(forecaster);
         if (!double.IsFinite(minMagnitude) || minMagnitude < 0)
@@ -54,7 +61,9 @@ public sealed class ForecastAlphaModel : AlphaModel
         _forecaster = forecaster;
         _minMagnitude = minMagnitude;
         if (forecaster.Current is { } initial) _windowBars = Math.Max(MinWindowBars, initial.Window.TotalBars);
-        Name = string.Create(CultureInfo.InvariantCulture, $"{nameof(ForecastAlphaModel)}({forecaster.Name},{minMagnitude})");
+        _useAllocation = useAllocation;
+        Name = string.Create(CultureInfo.InvariantCulture,
+            $"{nameof(ForecastAlphaModel)}({forecaster.Name},{minMagnitude}{(useAllocation ? ",allocation" : "")})");
     }
 
     /// <summary>The symbols this alpha currently keeps bars for: added by <see cref="OnSecuritiesChanged"/>, released when LEAN
@@ -91,21 +100,44 @@ public sealed class ForecastAlphaModel : AlphaModel
         var row = new Dictionary<string, int>(ordered.Count, StringComparer.Ordinal);
         for (var a = 0; a < forecast.Tickers.Count; a++) row[forecast.Tickers[a]] = a;
 
+        var allocation = _useAllocation ? forecast.Allocation : null;
+        if (_useAllocation && allocation is null && !ReferenceEquals(_warnedNoAllocation, model))
+        {
+            _warnedNoAllocation = model;
+            algorithm.Debug($"{Name}: model '{model.Name}' has no allocation head; its insights carry magnitudes instead of weights.");
+        }
         var insights = new List<Insight>(updated.Count);
         foreach (var symbolData in updated)
         {
             symbolData.PruneExpired(algorithm.UtcTime);
             var a = row[symbolData.Ticker];
             var magnitude = double.ExpM1(forecast.Mean[a]);        // Insight.Magnitude is a simple return; Models speak log
-            // A bar dated other than the window's last date (a stale symbol) has no forecast for today: NaN in the panel.
-            if (!double.IsFinite(magnitude) || magnitude == 0 || Math.Abs(magnitude) < _minMagnitude)
-            {
-                symbolData.CancelInsights(algorithm);
-                continue;
-            }
             var confidence = forecast.Confidence is { } c && double.IsFinite(c[a]) ? Math.Clamp(c[a], 0, 1) : (double?)null;
-            var direction = magnitude > 0 ? InsightDirection.Up : InsightDirection.Down;
-            var insight = Insight.Price(symbolData.Symbol, Resolution.Daily, model.Horizon, direction, magnitude, confidence, Name);
+            Insight insight;
+            if (allocation is not null)
+            {
+                var w = allocation[a];
+                if (!double.IsFinite(w) || w == 0)
+                {
+                    symbolData.CancelInsights(algorithm);
+                    continue;
+                }
+                var up = w > 0;
+                double? sameSign = double.IsFinite(magnitude) && magnitude != 0 && magnitude > 0 == up ? magnitude : null;
+                insight = Insight.Price(symbolData.Symbol, Resolution.Daily, model.Horizon, up ? InsightDirection.Up : InsightDirection.Down,
+                    sameSign, confidence, Name, Math.Abs(w));
+            }
+            else
+            {
+                // A bar dated other than the window's last date (a stale symbol) has no forecast for today: NaN in the panel.
+                if (!double.IsFinite(magnitude) || magnitude == 0 || Math.Abs(magnitude) < _minMagnitude)
+                {
+                    symbolData.CancelInsights(algorithm);
+                    continue;
+                }
+                var direction = magnitude > 0 ? InsightDirection.Up : InsightDirection.Down;
+                insight = Insight.Price(symbolData.Symbol, Resolution.Daily, model.Horizon, direction, magnitude, confidence, Name);
+            }
             symbolData.Emitted.Add(insight);
             insights.Add(insight);
         }

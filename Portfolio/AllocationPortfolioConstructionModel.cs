@@ -17,7 +17,8 @@ namespace LeanModels.Portfolio;
 /// Score sᵢ = direction · |Weight| when the insight has a weight (an allocation score); otherwise direction · |Magnitude| ·
 /// Confidence, with Magnitude and Confidence taken as 1 when absent (so an alpha without magnitudes gets equal weights).
 /// An insight whose direction contradicts the bias scores 0. Desired weights wᵢ = sᵢ · G / Σ|s| (fully invested at the
-/// gross cap G), then, when the turnover Σ|wᵢ − cᵢ| from the current holding weights cᵢ (holdings value / total portfolio
+/// gross cap G) — except when every active insight carries a weight (an allocation, e.g. <c>ForecastAlphaModel</c> with
+/// <c>useAllocation</c>): then the weights are the targets themselves, wᵢ = sᵢ, scaled down to G only when Σ|s| &gt; G. Then, when the turnover Σ|wᵢ − cᵢ| from the current holding weights cᵢ (holdings value / total portfolio
 /// value) exceeds the cap U, every weight moves only the fraction U / turnover of the way: wᵢ' = cᵢ + (wᵢ − cᵢ)·U/turnover.
 /// Both ends have Σ|·| ≤ G, so the blend does too. Holdings that drifted above G are first scaled back to G, which uses
 /// Σ|c| − G of the budget, and a holding against the bias is closed; only when these alone exceed U does the model trade
@@ -118,12 +119,15 @@ public sealed class AllocationPortfolioConstructionModel : PortfolioConstruction
         if (n == 0) return result;
         var desired = new double[n];
         var gross = 0.0;
+        var allocations = true;                       // every insight carries a weight: target the weights themselves
         for (var i = 0; i < n; i++)
         {
             desired[i] = Score(activeInsights[i]);
             gross += Math.Abs(desired[i]);
+            allocations &= activeInsights[i].Weight.HasValue;
         }
-        for (var i = 0; i < n; i++) desired[i] = gross > 0 ? desired[i] * _maxGrossExposure / gross : 0;
+        var scale = gross <= 0 ? 0 : allocations ? Math.Min(1, _maxGrossExposure / gross) : _maxGrossExposure / gross;
+        for (var i = 0; i < n; i++) desired[i] *= scale;
 
         var current = new double[n];
         var totalValue = (double)Algorithm.Portfolio.TotalPortfolioValue;

@@ -21,6 +21,7 @@ namespace LeanModels.Tests.LeanAlgorithms;
 /// max-gross-exposure, max-turnover, allow-training-overlap, risk (none | regime), max-drawdown, remove-ticker, remove-date,
 /// hourly-ticker (one more security subscribed at hourly resolution), window-mean-lookback (instead of an artifact, the test
 /// sequence model <see cref="WindowMeanModel"/> with that lookback), publish-later (publish it after the alpha is built),
+/// use-allocation (insights carry the model's allocation as Weight),
 /// probe-out (file).
 /// </summary>
 public class AlphaProbe : QCAlgorithm
@@ -47,7 +48,7 @@ public class AlphaProbe : QCAlgorithm
         var slot = windowMean > 0
             ? new ForecasterSlot("window-mean", publishLater ? null : new WindowMeanModel(windowMean))
             : ForecasterSlot.FromObjectStore(this, GetParameter("model-key") ?? "leanmodels/ridge.lmfa", this.GetBoolParameter("allow-training-overlap", false));
-        _alpha = new ForecastAlphaModel(slot, this.GetDoubleParameter("min-magnitude", 0));
+        _alpha = new ForecastAlphaModel(slot, this.GetDoubleParameter("min-magnitude", 0), this.GetBoolParameter("use-allocation", false));
         if (windowMean > 0 && publishLater) slot.Publish(new WindowMeanModel(windowMean));
         SetAlpha(_alpha);
         SetPortfolioConstruction(new RecordingPortfolioConstruction(_probe, new AllocationPortfolioConstructionModel(Resolution.Daily,
@@ -60,7 +61,7 @@ public class AlphaProbe : QCAlgorithm
         {
             foreach (var i in e.Insights)
                 _probe.Write("INSIGHT", Time, i.Symbol.Value.ToLowerInvariant(), IsWarmingUp ? "warm" : "live", R(i.Magnitude), R(i.Confidence), R(i.Weight),
-                    i.SourceModel, i.Id.ToString("N"));
+                    i.SourceModel, i.Id.ToString("N"), ((int)i.Direction).ToString(CultureInfo.InvariantCulture));
         };
         var removeTicker = GetParameter("remove-ticker");
         if (!string.IsNullOrEmpty(removeTicker))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using LeanModels.Portfolio;
 using LeanModels.Tests.Lean;
 using QuantConnect;
@@ -44,5 +45,35 @@ public class AllocationPortfolioConstructionModelTests
         Assert.That(longOnly, Is.Not.Empty);
         Assert.That(longOnly.Where(t => t.D(1) < 0), Is.Empty);
         Assert.That(ProbeRuns.Ridge.Probe("TARGET").Count(t => t.D(1) < 0), Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void AllocationHead_ThroughInsightWeights_IsTargetedItself_ScaledOnlyToTheGrossCap()
+    {
+        var run = ProbeRuns.Allocation;
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        Assert.That(run.Errors, Is.Empty, run.ToString());
+        Assert.That(run.Insights.Select(i => i.SourceModel).Distinct(), Is.EqualTo(new[] { "ForecastAlphaModel(window-mean,0,allocation)" }));
+        var insights = run.Probe("INSIGHT").ToLookup(i => i.Time);
+        var targets = run.Probe("TARGET").ToLookup(t => t.Time);
+        var rebalances = run.Probe("REBALANCE");
+        Assert.That(rebalances, Has.Count.GreaterThan(100));
+        var scaledDown = 0;
+        foreach (var r in rebalances)
+        {
+            // w = direction · Weight, the model's allocation tanh(100 · forecast) ∈ [−1, 1]; scaled only when Σ|w| > 1.
+            var w = insights[r.Time].ToDictionary(i => i.Fields[0], i => int.Parse(i.Fields[^1], CultureInfo.InvariantCulture) * i.D(4));
+            Assert.That(w, Has.Count.EqualTo(PackData.Tickers.Length), $"{r.Time}");
+            var gross = w.Values.Sum(Math.Abs);
+            var scale = Math.Min(1, 1.0 / gross);
+            if (scale < 1) scaledDown++;
+            foreach (var t in targets[r.Time])
+            {
+                var expected = w[t.Fields[0]] * scale;
+                Assert.That(t.D(1), Is.EqualTo(expected).Within(r.D(3) + 1e-9), $"{r.Time} {t.Fields[0]}: target {t.D(1)} vs allocation {expected}");
+            }
+        }
+        Assert.That(scaledDown, Is.GreaterThan(0), "some day's allocations exceed the gross cap");
+        Assert.That(scaledDown, Is.LessThan(rebalances.Count), "some day's allocations are targeted as they are");
     }
 }

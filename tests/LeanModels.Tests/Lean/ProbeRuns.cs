@@ -53,9 +53,10 @@ internal static class ProbeRuns
     public static Backtest WindowMean(bool publishLater) => Once("alpha-window-mean-" + publishLater, () => RealLean.RunProbe("alpha-window-mean-" + publishLater, "AlphaProbe",
         new Dictionary<string, string>(Base()) { ["window-mean-lookback"] = "60", ["publish-later"] = publishLater ? "true" : "false", ["end"] = "2012-06-29" }));
 
-    /// <summary>The test sequence model's allocation head through the insights' Weight, gross cap 1, turnover cap 2 (never binds).</summary>
+    /// <summary>The test sequence model's allocation head through the insights' Weight on IBM and SPY (two calm assets, so
+    /// Σ|w| is sometimes below the gross cap 1 and sometimes above), turnover cap 2 (never binds).</summary>
     public static Backtest Allocation => Once("alpha-allocation", () => RealLean.RunProbe("alpha-allocation", "AlphaProbe",
-        new Dictionary<string, string>(Base()) { ["window-mean-lookback"] = "20", ["use-allocation"] = "true", ["max-turnover"] = "2", ["end"] = "2012-06-29" }));
+        new Dictionary<string, string>(Base()) { ["tickers"] = "ibm,spy", ["window-mean-lookback"] = "20", ["use-allocation"] = "true", ["max-turnover"] = "2", ["end"] = "2012-06-29" }));
 
     /// <summary>SPY subscribed hourly next to four daily equities, over 2012-01..2012-03.</summary>
     public static Backtest HourlySubscription => Once("alpha-hourly", () => RealLean.RunProbe("alpha-hourly", "AlphaProbe",

@@ -54,23 +54,27 @@ public class AllocationPortfolioConstructionModelTests
         Assert.That(run.ExitCode, Is.Zero, run.ToString());
         Assert.That(run.Errors, Is.Empty, run.ToString());
         Assert.That(run.Insights.Select(i => i.SourceModel).Distinct(), Is.EqualTo(new[] { "ForecastAlphaModel(window-mean,0,allocation)" }));
-        var insights = run.Probe("INSIGHT").ToLookup(i => i.Time);
+        var insights = run.Probe("INSIGHT");
         var targets = run.Probe("TARGET").ToLookup(t => t.Time);
         var rebalances = run.Probe("REBALANCE");
         Assert.That(rebalances, Has.Count.GreaterThan(100));
         var scaledDown = 0;
         foreach (var r in rebalances)
         {
-            // w = direction · Weight, the model's allocation tanh(100 · forecast) ∈ [−1, 1]; scaled only when Σ|w| > 1.
-            var w = insights[r.Time].ToDictionary(i => i.Fields[0], i => int.Parse(i.Fields[^1], CultureInfo.InvariantCulture) * i.D(4));
-            Assert.That(w, Has.Count.EqualTo(PackData.Tickers.Length), $"{r.Time}");
+            // w = direction · Weight of each symbol's active (latest) insight, the model's allocation tanh(100 · forecast) ∈ [−1, 1];
+            // scaled only when Σ|w| > 1. (LEAN also rebalances at some midnights, on the previous day's insights.)
+            var w = insights.Where(i => i.Time <= r.Time).GroupBy(i => i.Fields[0])
+                .ToDictionary(g => g.Key, g => g.Last()).ToDictionary(kv => kv.Key, kv => int.Parse(kv.Value.Fields[^1], CultureInfo.InvariantCulture) * kv.Value.D(4));
+            Assert.That(w, Has.Count.EqualTo(2), $"{r.Time}");
             var gross = w.Values.Sum(Math.Abs);
             var scale = Math.Min(1, 1.0 / gross);
             if (scale < 1) scaledDown++;
             foreach (var t in targets[r.Time])
             {
                 var expected = w[t.Fields[0]] * scale;
-                Assert.That(t.D(1), Is.EqualTo(expected).Within(r.D(3) + 1e-9), $"{r.Time} {t.Fields[0]}: target {t.D(1)} vs allocation {expected}");
+                // LEAN sizes PortfolioTarget.Percent through the buying-power model (0.25% cash buffer, fees, whole shares):
+                // measured within 0.7% of the weight; allowed: one share per position plus 1% of the weight.
+                Assert.That(t.D(1), Is.EqualTo(expected).Within(r.D(3) + 0.01 * Math.Abs(expected)), $"{r.Time} {t.Fields[0]}: target {t.D(1)} vs allocation {expected}");
             }
         }
         Assert.That(scaledDown, Is.GreaterThan(0), "some day's allocations exceed the gross cap");

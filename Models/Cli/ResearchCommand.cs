@@ -43,6 +43,8 @@ internal static class ResearchCommand
         var lgbRate = new Option<double>("--lgb-learning-rate") { Description = "LightGBM learning rate (Qlib 0.2).", DefaultValueFactory = _ => 0.2 };
         var lgbMinLeaf = new Option<int>("--lgb-min-data-in-leaf") { Description = "LightGBM minimum rows per leaf.", DefaultValueFactory = _ => 20 };
         var lgbFraction = new Option<double>("--lgb-feature-fraction") { Description = "LightGBM share of features per tree (Qlib 0.8879); < 1 makes --seeds matter.", DefaultValueFactory = _ => 0.8879 };
+        var lgbL1 = new Option<double>("--lgb-l1") { Description = "LightGBM L1 penalty on leaf values (Qlib 205.6999; with few assets it can zero every leaf: a constant forecast, IC n/a).", DefaultValueFactory = _ => 205.6999 };
+        var lgbL2 = new Option<double>("--lgb-l2") { Description = "LightGBM L2 penalty on leaf values (Qlib 580.9768).", DefaultValueFactory = _ => 580.9768 };
         var lgbThreads = new Option<int>("--lgb-threads") { Description = "LightGBM threads (results are identical at any count).", DefaultValueFactory = _ => 1 };
         var lambda = new Option<double>("--ridge-lambda") { Description = "Ridge penalty per training row.", DefaultValueFactory = _ => 0.01 };
         var featureSet = new Option<string>("--feature-set") { Description = $"Feature set: {string.Join(", ", FeatureSetCatalog.Names)}.", DefaultValueFactory = _ => FeatureSetCatalog.Default };
@@ -56,7 +58,7 @@ internal static class ResearchCommand
         var command = new Command("research",
             "Walk-forward research: features and labels from a LEAN data folder, purged walk-forward folds, out-of-sample IC, Rank IC, "
             + "ICIR, TopK-Dropout and long-short books after costs against an equal-weight benchmark. " + ExitCodes.HelpText);
-        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, featureSet, validationDays, labelNorm, seeds, warmStart, lgbRounds, lgbLeaves, lgbRate, lgbMinLeaf, lgbFraction, lgbThreads, saveArtifacts, output, charts })
+        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, featureSet, validationDays, labelNorm, seeds, warmStart, lgbRounds, lgbLeaves, lgbRate, lgbMinLeaf, lgbFraction, lgbL1, lgbL2, lgbThreads, saveArtifacts, output, charts })
             command.Options.Add(o);
         command.SetAction(parse => Commands.Guard(stderr, cancellationToken, () =>
         {
@@ -70,7 +72,8 @@ internal static class ResearchCommand
                 parse.GetValue(featureSet)!, parse.GetValue(validationDays), ParseLabelNorm(parse.GetValue(labelNorm)!),
                 ParseSeeds(parse.GetValue(seeds)!), parse.GetValue(warmStart),
                 new Forecasting.LightGbm.LightGbmOptions(NumberOfLeaves: parse.GetValue(lgbLeaves), LearningRate: parse.GetValue(lgbRate), Rounds: parse.GetValue(lgbRounds),
-                    MinDataInLeaf: parse.GetValue(lgbMinLeaf), FeatureFraction: parse.GetValue(lgbFraction), Threads: parse.GetValue(lgbThreads)));
+                    MinDataInLeaf: parse.GetValue(lgbMinLeaf), FeatureFraction: parse.GetValue(lgbFraction),
+                    L1: parse.GetValue(lgbL1), L2: parse.GetValue(lgbL2), Threads: parse.GetValue(lgbThreads)));
             options.Validate();
             var chartFormat = parse.GetValue(charts)!.Trim().ToLowerInvariant() switch
             {

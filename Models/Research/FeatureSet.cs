@@ -14,9 +14,12 @@ public sealed class FeatureSet
     /// <param name="values">[D, A, F] values.</param>
     /// <param name="valid">[D, A] validity mask.</param>
     /// <param name="marketProxy">[D] equal-weight market log return per day (NaN where none); null = all NaN.</param>
+    /// <param name="version">Version of the feature definitions (<see cref="FeatureBuilder.Version"/>,
+    /// <see cref="Features.Alpha158.Version"/>); null = <see cref="FeatureBuilder.Version"/>.</param>
     /// <exception cref="ArgumentException">Array lengths do not match D·A·F, D·A and D; the message gives the numbers.</exception>
-    public FeatureSet(IReadOnlyList<string> names, int dates, int assets, double[] values, bool[] valid, double[]? marketProxy = null)
+    public FeatureSet(IReadOnlyList<string> names, int dates, int assets, double[] values, bool[] valid, double[]? marketProxy = null, string? version = null)
     {
+        Version = version ?? FeatureBuilder.Version;
         if (values.Length != dates * assets * names.Count || valid.Length != dates * assets || (marketProxy is not null && marketProxy.Length != dates))
             throw new ArgumentException($"FeatureSet: values has {values.Length} elements, valid {valid.Length}, market proxy {marketProxy?.Length}; expected D·A·F = {dates}·{assets}·{names.Count}, D·A and D.");
         if (marketProxy is null) { marketProxy = new double[dates]; Array.Fill(marketProxy, double.NaN); }
@@ -33,6 +36,9 @@ public sealed class FeatureSet
     /// traded that day; NaN where none. Regime models read it (value at d uses bars ≤ d only).
     /// </summary>
     public double[] MarketProxy { get; }
+
+    /// <summary>Version of the feature definitions these values follow, e.g. <c>features/1</c> or <c>alpha158/1</c>; models record it.</summary>
+    public string Version { get; }
 
     /// <summary>[F] feature names, in storage order.</summary>
     public IReadOnlyList<string> Names { get; }

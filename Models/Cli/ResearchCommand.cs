@@ -33,14 +33,21 @@ internal static class ResearchCommand
         var topK = new Option<int>("--top-k") { Description = "TopK-Dropout book size; 0 = a third of the assets, at most 50.", DefaultValueFactory = _ => 0 };
         var nDrop = new Option<int>("--n-drop") { Description = "TopK-Dropout names swapped per day; -1 = TopK/10 (at least 1).", DefaultValueFactory = _ => -1 };
         var quantile = new Option<double>("--quantile") { Description = "Share of assets in each leg of the long-short book, (0, 0.5].", DefaultValueFactory = _ => 0.2 };
-        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", ResearchPipeline.KnownModels)}.", DefaultValueFactory = _ => string.Join(",", ResearchPipeline.KnownModels) };
+        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", Forecasting.ForecasterCatalog.AllNames)}; name@set picks a feature set per model (e.g. lightgbm@alpha158). Default: {string.Join(",", ResearchPipeline.KnownModels)}.", DefaultValueFactory = _ => string.Join(",", ResearchPipeline.KnownModels) };
+        var features = new Option<string>("--features") { Description = $"Feature set of models given without @set: {string.Join(", ", Research.Features.FeatureSets.Names)}.", DefaultValueFactory = _ => Research.Features.FeatureSets.Default };
+        var lgbRounds = new Option<int>("--lgb-rounds") { Description = "LightGBM boosting rounds (fixed; Qlib stops early on a validation set).", DefaultValueFactory = _ => 100 };
+        var lgbLeaves = new Option<int>("--lgb-leaves") { Description = "LightGBM leaves per tree (Qlib 210).", DefaultValueFactory = _ => 210 };
+        var lgbRate = new Option<double>("--lgb-learning-rate") { Description = "LightGBM learning rate (Qlib 0.2).", DefaultValueFactory = _ => 0.2 };
+        var lgbMinLeaf = new Option<int>("--lgb-min-data-in-leaf") { Description = "LightGBM minimum rows per leaf.", DefaultValueFactory = _ => 20 };
+        var lgbFraction = new Option<double>("--lgb-feature-fraction") { Description = "LightGBM share of features per tree (Qlib 0.8879).", DefaultValueFactory = _ => 0.8879 };
+        var lgbThreads = new Option<int>("--lgb-threads") { Description = "LightGBM threads (fixed, so results do not depend on the machine).", DefaultValueFactory = _ => 1 };
         var lambda = new Option<double>("--ridge-lambda") { Description = "Ridge penalty per training row.", DefaultValueFactory = _ => 0.01 };
         var saveArtifacts = new Option<bool>("--save-artifacts") { Description = "Also save each model of the last fold to <out>/artifacts/<model>.lmfa (for `predict` and the LEAN alpha)." };
         var output = new Option<string>("--out") { Description = "Output folder (replaced atomically).", DefaultValueFactory = _ => Path.Combine("runs", "research") };
         var command = new Command("research",
             "Walk-forward research: features and labels from a LEAN data folder, purged walk-forward folds, out-of-sample IC, Rank IC, "
             + "ICIR, TopK-Dropout and long-short books after costs against an equal-weight benchmark. " + ExitCodes.HelpText);
-        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, saveArtifacts, output })
+        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, features, lambda, lgbRounds, lgbLeaves, lgbRate, lgbMinLeaf, lgbFraction, lgbThreads, saveArtifacts, output })
             command.Options.Add(o);
         command.SetAction((parse, cancellationToken) => Task.FromResult(Commands.Guard(stderr, () =>
         {
@@ -50,7 +57,10 @@ internal static class ResearchCommand
                 parse.GetValue(end) is { Length: > 0 } e ? ParseDate(e, "--end") : DateOnly.FromDateTime(DateTime.Today),
                 Split(parse.GetValue(models)),
                 parse.GetValue(horizon), parse.GetValue(trainWindow), parse.GetValue(retrain), parse.GetValue(expanding), parse.GetValue(embargo),
-                parse.GetValue(cost), parse.GetValue(topK), parse.GetValue(nDrop), parse.GetValue(quantile), parse.GetValue(lambda));
+                parse.GetValue(cost), parse.GetValue(topK), parse.GetValue(nDrop), parse.GetValue(quantile), parse.GetValue(lambda),
+                parse.GetValue(features)!,
+                new Forecasting.LightGbm.LightGbmOptions(NumberOfLeaves: parse.GetValue(lgbLeaves), LearningRate: parse.GetValue(lgbRate), Rounds: parse.GetValue(lgbRounds),
+                    MinDataInLeaf: parse.GetValue(lgbMinLeaf), FeatureFraction: parse.GetValue(lgbFraction), Threads: parse.GetValue(lgbThreads)));
             try { options.Validate(); }
             catch (ArgumentException x) { throw new UsageException(x.Message); }
             var folder = new LeanDataFolder(parse.GetValue(data)!);

@@ -10,9 +10,10 @@ namespace LeanModels.Models.Forecasting;
 
 /// <summary>
 /// One file per trained model. Layout (little endian): magic <c>LMFA</c>; uint16 format version (<see cref="FormatVersion"/>);
-/// uint16 flags (0); int32 header length; UTF-8 JSON header (kind, name, horizon, feature specification, training record);
+/// uint16 flags (bit 0: a blob follows the parameters; other bits 0); int32 header length; UTF-8 JSON header (kind, name, horizon, feature specification, training record);
 /// int32 number of parameter arrays; per array an int32 name length, the UTF-8 name, an int32 element count and that many
-/// float64 values (normaliser statistics and weights, bit-exact); then the SHA-256 of everything before it. A corrupted,
+/// float64 values (normaliser statistics and weights, bit-exact); when flag bit 0 is set, an int32 length and that many bytes
+/// of an opaque model blob (the LightGBM ensemble as ML.NET saved it); then the SHA-256 of everything before it. A corrupted,
 /// truncated or mismatched file (other format version, other feature set) is refused with <see cref="InvalidDataException"/>
 /// naming the source and the reason; every length is checked against fixed limits and the bytes that remain before anything
 /// is allocated, so a hostile header cannot make the loader allocate unbounded memory.
@@ -29,14 +30,18 @@ public static class ForecasterArtifact
     private const int MaxArrays = 64;
     private const int MaxNameBytes = 256;
     private static ReadOnlySpan<byte> Magic => "LMFA"u8;
+    private const ushort BlobFlag = 1;
 
     /// <summary>Serialises a model.</summary>
-    /// <param name="model">A <see cref="RidgeModel"/> or <see cref="SignalModel"/>.</param>
+    /// <param name="model">A <see cref="RidgeModel"/>, <see cref="RegimeRidgeModel"/>, <see cref="SignalModel"/> or <see cref="LightGbm.LightGbmModel"/>.</param>
     /// <param name="training">Its training record.</param>
     /// <returns>The artifact bytes.</returns>
     /// <exception cref="ArgumentException">The model kind has no artifact format.</exception>
     public static byte[] Serialize(IReturnForecaster model, ArtifactTraining training)
     {
+        var featureSet = Research.Features.FeatureSets.FromNames(model.FeatureNames)
+            ?? throw new ArgumentException($"{model.Name}: its {model.FeatureNames.Count} features are no feature set of this build.", nameof(model));
+        var blob = model is LightGbm.LightGbmModel lightGbm ? lightGbm.ModelBytes : null;
         var header = new JsonObject
         {
             ["format"] = "leanmodels-forecaster",
@@ -46,7 +51,7 @@ public static class ForecasterArtifact
             ["lookbackBars"] = model.LookbackBars,
             ["features"] = new JsonObject
             {
-                ["version"] = FeatureBuilder.Version,
+                ["version"] = Research.Features.FeatureSets.Version(featureSet),
                 ["names"] = new JsonArray(model.FeatureNames.Select(n => (JsonNode)n!).ToArray()),
             },
             ["training"] = new JsonObject
@@ -64,7 +69,7 @@ public static class ForecasterArtifact
         {
             w.Write(Magic);
             w.Write((ushort)FormatVersion);
-            w.Write((ushort)0);
+            w.Write((ushort)(blob is null ? 0 : BlobFlag));
             w.Write(headerBytes.Length);
             w.Write(headerBytes);
             var parameters = model.Parameters();
@@ -76,6 +81,11 @@ public static class ForecasterArtifact
                 w.Write(nameBytes);
                 w.Write(values.Length);
                 foreach (var v in values) w.Write(v);
+            }
+            if (blob is not null)
+            {
+                w.Write(blob.Length);
+                w.Write(blob);
             }
         }
         var body = stream.ToArray();
@@ -139,7 +149,8 @@ public static class ForecasterArtifact
         reader.Skip(4);
         var version = reader.UInt16();
         if (version != FormatVersion) throw Bad(source, $"format version {version}; this build reads version {FormatVersion}");
-        reader.UInt16();
+        var flags = reader.UInt16();
+        if ((flags & ~BlobFlag) != 0) throw Bad(source, $"unknown flags 0x{flags:x4}");
         var headerLength = reader.Length(MaxHeaderBytes, 1, "header");
         JsonNode header;
         try { header = JsonNode.Parse(reader.Bytes(headerLength)) ?? throw Bad(source, "empty header"); }
@@ -154,10 +165,11 @@ public static class ForecasterArtifact
             for (var k = 0; k < count; k++) values[k] = reader.Double();
             parameters[name] = values;
         }
+        var blob = (flags & BlobFlag) != 0 ? reader.Bytes(reader.Length(int.MaxValue, 1, "model blob")).ToArray() : null;
         if (!reader.AtEnd) throw Bad(source, "unexpected bytes after the parameters");
         try
         {
-            return Build(header, parameters, source);
+            return Build(header, parameters, blob, source);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException or NullReferenceException)
         {
@@ -165,13 +177,14 @@ public static class ForecasterArtifact
         }
     }
 
-    private static LoadedArtifact Build(JsonNode header, Dictionary<string, double[]> parameters, string source)
+    private static LoadedArtifact Build(JsonNode header, Dictionary<string, double[]> parameters, byte[]? blob, string source)
     {
         var features = header["features"]!;
         var featureVersion = (string)features["version"]!;
         var featureNames = features["names"]!.AsArray().Select(n => (string)n!).ToList();
-        if (featureVersion != FeatureBuilder.Version || !featureNames.SequenceEqual(FeatureBuilder.Names))
-            throw Bad(source, $"trained on feature set '{featureVersion}' [{string.Join(", ", featureNames)}]; this build computes '{FeatureBuilder.Version}' [{string.Join(", ", FeatureBuilder.Names)}]");
+        var featureSet = Research.Features.FeatureSets.FromVersion(featureVersion);
+        if (featureSet is null || !featureNames.SequenceEqual(Research.Features.FeatureSets.FeatureNames(featureSet)))
+            throw Bad(source, $"trained on feature set '{featureVersion}' [{string.Join(", ", featureNames)}]; this build computes {string.Join(" and ", Research.Features.FeatureSets.Names.Select(n => $"'{Research.Features.FeatureSets.Version(n)}' [{string.Join(", ", Research.Features.FeatureSets.FeatureNames(n))}]"))}");
         var horizon = (int)header["horizon"]!;
         var name = (string)header["name"]!;
         var training = header["training"]!;
@@ -183,7 +196,8 @@ public static class ForecasterArtifact
         double[] Get(string key) => parameters.TryGetValue(key, out var v) ? v : throw Bad(source, $"parameter '{key}' is missing");
         IReturnForecaster model = (string)header["kind"]! switch
         {
-            "ridge" => new RidgeModel(FeatureNormaliser.FromStatistics(Get("mean"), Get("std")), Get("beta"), horizon),
+            "ridge" => new RidgeModel(FeatureNormaliser.FromStatistics(Get("mean"), Get("std")), Get("beta"), horizon, featureNames),
+            "lightgbm" => LightGbm.LightGbmModel.FromBytes(blob ?? throw Bad(source, "the lightgbm model blob is missing"), featureVersion, featureNames, horizon, Get("scale").Single()),
             "signal" => new SignalModel(name, (string)header["signal"]!["feature"]!, Get("scale").Single(), horizon),
             "ridge-regime" => new RegimeRidgeModel(FeatureNormaliser.FromStatistics(Get("mean"), Get("std")), RegimeFrom(Get), Get("beta"), horizon),
             var kind => throw Bad(source, $"unknown model kind '{kind}'"),
@@ -205,6 +219,7 @@ public static class ForecasterArtifact
         RidgeModel => "ridge",
         RegimeRidgeModel => "ridge-regime",
         SignalModel => "signal",
+        LightGbm.LightGbmModel => "lightgbm",
         _ => throw new ArgumentException($"no artifact format for model type {model.GetType().Name}.", nameof(model)),
     };
 

@@ -14,14 +14,15 @@ public static class ForecasterTraining
     /// <param name="trainer">The model's trainer.</param>
     /// <param name="horizon">H ≥ 1 bars.</param>
     /// <param name="trainWindow">Most recent usable training dates to use (≥ 1).</param>
+    /// <param name="featureSet">Feature set the model trains on (<see cref="Research.Features.FeatureSets.Names"/>).</param>
     /// <returns>The trained model and its training record.</returns>
     /// <exception cref="ArgumentException">No usable training date (too little history), fewer than 2 assets, or bad arguments.</exception>
-    public static LoadedArtifact Fit(Panel history, IForecasterTrainer trainer, int horizon, int trainWindow)
+    public static LoadedArtifact Fit(Panel history, IForecasterTrainer trainer, int horizon, int trainWindow, string featureSet = Research.Features.FeatureSets.Default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(trainWindow, 1);
         if (history.AssetCount < 2) throw new ArgumentException($"training needs at least 2 assets; the history has {history.AssetCount}.", nameof(history));
-        var features = FeatureBuilder.Build(history);
+        var features = Research.Features.FeatureSets.Build(featureSet, history);
         var labels = Labels.ForwardLogReturn(history, horizon);
         var dates = new List<int>();
         for (var d = 0; d <= history.DateCount - horizon - 2; d++)
@@ -31,7 +32,7 @@ public static class ForecasterTraining
             if (usable) dates.Add(d);
         }
         if (dates.Count == 0)
-            throw new ArgumentException($"no usable training date in {history.DateCount} dates: features need {FeatureBuilder.WarmUpBars} bars and labels {horizon + 2} more.", nameof(history));
+            throw new ArgumentException($"no usable training date in {history.DateCount} dates: features need {Research.Features.FeatureSets.WarmUpBars(featureSet)} bars and labels {horizon + 2} more.", nameof(history));
         if (dates.Count > trainWindow) dates = dates.GetRange(dates.Count - trainWindow, trainWindow);
         var model = trainer.Fit(features, labels, dates, horizon);
         return new LoadedArtifact(model, new ArtifactTraining(history.Dates[dates[0]], history.Dates[dates[^1]], dates.Count, history.Tickers));

@@ -14,9 +14,13 @@ public sealed class RidgeModel : IReturnForecaster
     /// <param name="normaliser">Training z-score, F features.</param>
     /// <param name="beta">[F + 1] coefficients on z-scored features, intercept last; all finite.</param>
     /// <param name="horizon">H ≥ 1 bars.</param>
-    /// <exception cref="ArgumentException">β is not F + 1 long or not finite; horizon &lt; 1.</exception>
-    public RidgeModel(FeatureNormaliser normaliser, IReadOnlyList<double> beta, int horizon)
+    /// <param name="featureNames">[F] names of the features it was trained on; null = <see cref="FeatureBuilder.Names"/>.</param>
+    /// <exception cref="ArgumentException">β is not F + 1 long or not finite, the names are not F long; horizon &lt; 1.</exception>
+    public RidgeModel(FeatureNormaliser normaliser, IReadOnlyList<double> beta, int horizon, IReadOnlyList<string>? featureNames = null)
     {
+        FeatureNames = featureNames?.ToArray() ?? FeatureBuilder.Names;
+        if (FeatureNames.Count != normaliser.Mean.Count)
+            throw new ArgumentException($"RidgeModel: {FeatureNames.Count} feature names for F = {normaliser.Mean.Count} features.", nameof(featureNames));
         if (beta.Count != normaliser.Mean.Count + 1)
             throw new ArgumentException($"RidgeModel: β has {beta.Count} coefficients; expected F + 1 = {normaliser.Mean.Count + 1}.", nameof(beta));
         if (beta.Any(b => !double.IsFinite(b))) throw new ArgumentException("RidgeModel: a coefficient is not finite.", nameof(beta));
@@ -36,7 +40,7 @@ public sealed class RidgeModel : IReturnForecaster
     public int LookbackBars => FeatureBuilder.WarmUpBars + 1;
 
     /// <inheritdoc />
-    public IReadOnlyList<string> FeatureNames => FeatureBuilder.Names;
+    public IReadOnlyList<string> FeatureNames { get; }
 
     /// <summary>The training z-score.</summary>
     public FeatureNormaliser Normaliser { get; }

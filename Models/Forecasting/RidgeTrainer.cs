@@ -44,7 +44,7 @@ public sealed class RidgeTrainer : IForecasterTrainer
             }
         }
         var beta = regression.Solve(_lambda, "ridge");
-        return new RidgeModel(normaliser, beta, horizon);
+        return new RidgeModel(normaliser, beta, horizon, features.Names);
     }
 
     /// <summary>Mean label over the assets of date <paramref name="d"/> with valid features and a finite label; false when none.</summary>

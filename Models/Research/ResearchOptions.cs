@@ -3,7 +3,7 @@ namespace LeanModels.Models.Research;
 /// <summary>Settings of one walk-forward research run (the <c>research</c> command's options).</summary>
 /// <param name="Start">First decision date evaluated (inclusive); earlier data is used for warm-up and training only.</param>
 /// <param name="End">Last date loaded and evaluated (inclusive); nothing after it is read.</param>
-/// <param name="Models">Forecaster names, from <see cref="ResearchPipeline.KnownModels"/>.</param>
+/// <param name="Models">Forecaster names from <see cref="Forecasting.ForecasterCatalog.AllNames"/>, each optionally <c>name@featureSet</c> (e.g. <c>lightgbm@alpha158</c>).</param>
 /// <param name="Horizon">H, label horizon in trading days (≥ 1).</param>
 /// <param name="TrainWindow">Rolling training window in trading days (≥ 1).</param>
 /// <param name="RetrainEvery">Refit every k trading days (≥ 1).</param>
@@ -14,6 +14,8 @@ namespace LeanModels.Models.Research;
 /// <param name="NDrop">Names swapped per day by TopK-Dropout; −1 = max(1, TopK / 10) (Qlib: 5 of 50).</param>
 /// <param name="Quantile">Share of assets in each leg of the long-short book, in (0, 0.5].</param>
 /// <param name="RidgeLambda">Ridge penalty per training row (≥ 0).</param>
+/// <param name="Features">Feature set of every model given without <c>@set</c> (<see cref="Features.FeatureSets.Names"/>).</param>
+/// <param name="LightGbm">LightGBM settings; null = Qlib's benchmark defaults.</param>
 public sealed record ResearchOptions(
     DateOnly Start,
     DateOnly End,
@@ -27,7 +29,9 @@ public sealed record ResearchOptions(
     int TopK = 0,
     int NDrop = -1,
     double Quantile = 0.2,
-    double RidgeLambda = 0.01)
+    double RidgeLambda = 0.01,
+    string Features = global::LeanModels.Models.Research.Features.FeatureSets.Default,
+    Forecasting.LightGbm.LightGbmOptions? LightGbm = null)
 {
     /// <summary>Trading days per year used to annualise (always explicit; STYLE.md §3).</summary>
     public const int TradingDaysPerYear = 252;
@@ -36,7 +40,7 @@ public sealed record ResearchOptions(
     public WalkForwardOptions WalkForward => new(Horizon, TrainWindow, RetrainEvery, Expanding, Embargo);
 
     /// <summary>Checks every value.</summary>
-    /// <exception cref="ArgumentException">Start ≥ End, an unknown model, or a value out of range; the message names it and gives the value.</exception>
+    /// <exception cref="ArgumentException">Start ≥ End, an unknown model or feature set, or a value out of range; the message names it and gives the value.</exception>
     public void Validate()
     {
         if (Start >= End) throw new ArgumentException($"start {Start:yyyy-MM-dd} must be before end {End:yyyy-MM-dd}.");
@@ -50,8 +54,10 @@ public sealed record ResearchOptions(
         if (!(Quantile > 0 && Quantile <= 0.5)) throw new ArgumentException($"quantile must be in (0, 0.5], got {Quantile}.");
         if (!(RidgeLambda >= 0 && double.IsFinite(RidgeLambda))) throw new ArgumentException($"ridge lambda must be ≥ 0, got {RidgeLambda}.");
         if (Models.Count == 0) throw new ArgumentException("at least one model is needed.");
-        foreach (var m in Models)
-            if (!ResearchPipeline.KnownModels.Contains(m))
-                throw new ArgumentException($"unknown model '{m}'; known models: {string.Join(", ", ResearchPipeline.KnownModels)}.");
+        if (!Research.Features.FeatureSets.Names.Contains(Features))
+            throw new ArgumentException($"unknown feature set '{Features}'; known feature sets: {string.Join(", ", Research.Features.FeatureSets.Names)}.");
+        foreach (var m in Models) Forecasting.ForecasterCatalog.Parse(m, Features);
+        if (Models.Distinct().Count() != Models.Count) throw new ArgumentException($"a model is given twice: {string.Join(", ", Models)}.");
+        LightGbm?.Validate();
     }
 }

@@ -8,7 +8,7 @@ namespace LeanModels.Models.Research;
 /// </summary>
 public static class ResearchPipeline
 {
-    /// <summary>Names accepted in <see cref="ResearchOptions.Models"/> (<see cref="ForecasterCatalog.Names"/>).</summary>
+    /// <summary>Models run by default (<see cref="ForecasterCatalog.Names"/>); <see cref="ForecasterCatalog.AllNames"/> lists every accepted one.</summary>
     public static IReadOnlyList<string> KnownModels => ForecasterCatalog.Names;
 
     /// <summary>Computes features, labels, folds and every model's out-of-sample forecasts.</summary>
@@ -26,10 +26,17 @@ public static class ResearchPipeline
             throw new ArgumentException($"cross-sectional metrics need at least 2 assets; the panel has {panel.AssetCount} ({string.Join(", ", panel.Tickers)}).");
         if (panel.DateCount > 0 && panel.Dates[^1] > options.End)
             throw new ArgumentException($"the panel holds bars up to {panel.Dates[^1]:yyyy-MM-dd}, after the run's end {options.End:yyyy-MM-dd}.");
-        var features = FeatureBuilder.Build(panel);
+        // Each feature set a model asks for is built once; the default set is always built (regime models and reports read it).
+        var featureSets = new Dictionary<string, FeatureSet> { [Features.FeatureSets.Default] = FeatureBuilder.Build(panel) };
+        foreach (var spec in options.Models)
+        {
+            var set = ForecasterCatalog.Parse(spec, options.Features).Features;
+            if (!featureSets.ContainsKey(set)) featureSets[set] = Features.FeatureSets.Build(set, panel);
+        }
+        var features = featureSets[Features.FeatureSets.Default];
         var labels = Labels.ForwardLogReturn(panel, options.Horizon);
         var holding = Labels.NextOpenToOpenReturn(panel);
-        var firstUsable = FirstValidDate(features);
+        var firstUsable = featureSets.Values.Max(FirstValidDate);
         var folds = WalkForward.Build(firstUsable, panel.IndexOnOrAfter(options.Start), panel.DateCount, options.WalkForward);
         if (folds.Count == 0)
             throw new ArgumentException(
@@ -40,8 +47,9 @@ public static class ResearchPipeline
         foreach (var name in options.Models)
         {
             var reporter = progress is null ? null : new SyncProgress(i => progress.Report((name, i, folds.Count)));
-            var trainer = ForecasterCatalog.CreateTrainer(name, options.RidgeLambda);
-            (forecasts[name], lastModels[name]) = WalkForwardPredictor.Run(features, labels, folds, trainer, options.Horizon, reporter, cancellationToken);
+            var (model, set) = ForecasterCatalog.Parse(name, options.Features);
+            var trainer = ForecasterCatalog.CreateTrainer(model, options.RidgeLambda, options.LightGbm);
+            (forecasts[name], lastModels[name]) = WalkForwardPredictor.Run(featureSets[set], labels, folds, trainer, options.Horizon, reporter, cancellationToken);
         }
         return new ResearchData(panel, features, labels, holding, folds, forecasts, lastModels);
     }

@@ -58,7 +58,27 @@ public sealed class LightGbmModel : IReturnForecaster
     {
         using var stream = new MemoryStream();
         ml.Model.Save(transformer, inputSchema, stream);
-        return new LightGbmModel(ml, transformer, stream.ToArray(), featureVersion, featureNames, horizon, scale);
+        return new LightGbmModel(ml, transformer, Canonical(stream.ToArray()), featureVersion, featureNames, horizon, scale);
+    }
+
+    /// <summary>
+    /// ML.NET's zip stamps each entry with the wall-clock time; rewriting it with the entries in the same order, a fixed
+    /// timestamp (1980-01-01, the zip epoch) and a fixed compression level makes the same model give the same bytes.
+    /// </summary>
+    private static byte[] Canonical(byte[] zip)
+    {
+        using var input = new System.IO.Compression.ZipArchive(new MemoryStream(zip, writable: false), System.IO.Compression.ZipArchiveMode.Read);
+        using var output = new MemoryStream();
+        using (var archive = new System.IO.Compression.ZipArchive(output, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+            foreach (var entry in input.Entries)
+            {
+                var copy = archive.CreateEntry(entry.FullName, System.IO.Compression.CompressionLevel.Optimal);
+                copy.LastWriteTime = new DateTimeOffset(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                using var from = entry.Open();
+                using var to = copy.Open();
+                from.CopyTo(to);
+            }
+        return output.ToArray();
     }
 
     /// <summary>Rebuilds a model from its saved bytes (e.g. an artifact's blob).</summary>

@@ -63,6 +63,11 @@ public static class FeatureSets
     /// <returns>The set's name, or null when this build computes no such version.</returns>
     public static string? FromVersion(string version) => Names.FirstOrDefault(n => Version(n) == version);
 
+    /// <summary>The set whose feature names are exactly <paramref name="names"/> (what a model records), in order.</summary>
+    /// <param name="names">[F] feature names.</param>
+    /// <returns>The set's name, or null when no set has these names.</returns>
+    public static string? FromNames(IReadOnlyList<string> names) => Names.FirstOrDefault(n => FeatureNames(n).SequenceEqual(names));
+
     private static ArgumentException Unknown(string name) =>
         new($"unknown feature set '{name}'; known feature sets: {string.Join(", ", Names)}.", nameof(name));
 }

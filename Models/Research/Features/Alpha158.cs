@@ -162,44 +162,52 @@ public static class Alpha158
         }
 
         Span<double> sorted = stackalloc double[WarmUpBars];
-        foreach (var family in RollingFamilies)
-            foreach (var d in Windows)
-            {
-                var s = N - d;                                          // window = [s, N)
-                row[f++] = family switch
-                {
-                    "ROC" => close[last - d] / C,
-                    "MA" => Mean(close[s..]) / C,
-                    "STD" => Std(close[s..]) / C,
-                    "BETA" => Regression(close[s..]).Slope / C,
-                    "RSQR" => Regression(close[s..]).RSquare,
-                    "RESI" => Regression(close[s..]).Residual / C,
-                    "MAX" => Max(high[s..]) / C,
-                    "MIN" => Min(low[s..]) / C,
-                    "QTLU" => Quantile(close[s..], 0.8, sorted) / C,
-                    "QTLD" => Quantile(close[s..], 0.2, sorted) / C,
-                    "RANK" => PercentRank(close[s..]),
-                    "RSV" => (C - Min(low[s..])) / (Max(high[s..]) - Min(low[s..]) + Eps),
-                    "IMAX" => (double)IdxMax(high[s..]) / d,
-                    "IMIN" => (double)IdxMin(low[s..]) / d,
-                    "IMXD" => (double)(IdxMax(high[s..]) - IdxMin(low[s..])) / d,
-                    "CORR" => Corr(close[s..], logVolume[s..]),
-                    "CORD" => Corr(closeRatio[s..], logVolumeRatio[s..]),
-                    "CNTP" => Mean(up[s..]),
-                    "CNTN" => Mean(down[s..]),
-                    "CNTD" => Mean(up[s..]) - Mean(down[s..]),
-                    "SUMP" => Sum(gain[s..]) / (Sum(absChange[s..]) + Eps),
-                    "SUMN" => Sum(loss[s..]) / (Sum(absChange[s..]) + Eps),
-                    "SUMD" => (Sum(gain[s..]) - Sum(loss[s..])) / (Sum(absChange[s..]) + Eps),
-                    "VMA" => Mean(volume[s..]) / (V + Eps),
-                    "VSTD" => Std(volume[s..]) / (V + Eps),
-                    "WVMA" => Std(weighted[s..]) / (Mean(weighted[s..]) + Eps),
-                    "VSUMP" => Sum(volGain[s..]) / (Sum(volAbs[s..]) + Eps),
-                    "VSUMN" => Sum(volLoss[s..]) / (Sum(volAbs[s..]) + Eps),
-                    "VSUMD" => (Sum(volGain[s..]) - Sum(volLoss[s..])) / (Sum(volAbs[s..]) + Eps),
-                    _ => throw new InvalidOperationException($"Alpha158: no definition for family '{family}'."),
-                };
-            }
+        const int Rolling = 12, W = 5;                                  // row index of family k, window w: 12 + k·5 + w
+        for (var w = 0; w < W; w++)
+        {
+            var d = Windows[w];
+            var s = N - d;                                              // window = [s, N)
+            var cw = close[s..];
+            var (slope, rSquare, residual) = Regression(cw);
+            double max = Max(high[s..]), min = Min(low[s..]);
+            int idxMax = IdxMax(high[s..]), idxMin = IdxMin(low[s..]);
+            double up5 = Mean(up[s..]), down5 = Mean(down[s..]);
+            double sumGain = Sum(gain[s..]), sumLoss = Sum(loss[s..]), sumAbs = Sum(absChange[s..]);
+            double volGainSum = Sum(volGain[s..]), volLossSum = Sum(volLoss[s..]), volAbsSum = Sum(volAbs[s..]);
+            ReadOnlySpan<double> values =
+            [
+                close[last - d] / C,                                    // ROC
+                Mean(cw) / C,                                           // MA
+                Std(cw) / C,                                            // STD
+                slope / C,                                              // BETA
+                rSquare,                                                // RSQR
+                residual / C,                                           // RESI
+                max / C,                                                // MAX
+                min / C,                                                // MIN
+                Quantile(cw, 0.8, sorted) / C,                          // QTLU
+                Quantile(cw, 0.2, sorted) / C,                          // QTLD
+                PercentRank(cw),                                        // RANK
+                (C - min) / (max - min + Eps),                          // RSV
+                (double)idxMax / d,                                     // IMAX
+                (double)idxMin / d,                                     // IMIN
+                (double)(idxMax - idxMin) / d,                          // IMXD
+                Corr(cw, logVolume[s..]),                               // CORR
+                Corr(closeRatio[s..], logVolumeRatio[s..]),             // CORD
+                up5,                                                    // CNTP
+                down5,                                                  // CNTN
+                up5 - down5,                                            // CNTD
+                sumGain / (sumAbs + Eps),                               // SUMP
+                sumLoss / (sumAbs + Eps),                               // SUMN
+                (sumGain - sumLoss) / (sumAbs + Eps),                   // SUMD
+                Mean(volume[s..]) / (V + Eps),                          // VMA
+                Std(volume[s..]) / (V + Eps),                           // VSTD
+                Std(weighted[s..]) / (Mean(weighted[s..]) + Eps),       // WVMA
+                volGainSum / (volAbsSum + Eps),                         // VSUMP
+                volLossSum / (volAbsSum + Eps),                         // VSUMN
+                (volGainSum - volLossSum) / (volAbsSum + Eps),          // VSUMD
+            ];
+            for (var k = 0; k < values.Length; k++) row[Rolling + k * W + w] = values[k];
+        }
     }
 
     private static double Sum(ReadOnlySpan<double> x)

@@ -42,20 +42,22 @@ public class RidgeExperiments
         var lines = new List<string> { "| variant | IC | Rank IC | t (NW) |", "|---|---|---|---|" };
         lines.Add(Report("reversal5 (−momentum5, no fit)", Signal(features, m5, -1, folds)));
         lines.Add(Report("ridge baseline (λ 0.01, demeaned label)", Run(features, labels, folds, all, 0.01, LabelMode.Demeaned, false)));
-        foreach (var lambda in new[] { 0.0, 1.0, 100.0 })
+        foreach (var lambda in new[] { 0.0, 1.0, 10.0, 100.0, 1000.0, 10000.0 })
             lines.Add(Report($"ridge λ {lambda}", Run(features, labels, folds, all, lambda, LabelMode.Demeaned, false)));
         lines.Add(Report("ridge, label winsorised 1%/99% per date", Run(features, labels, folds, all, 0.01, LabelMode.Winsorised, false)));
         lines.Add(Report("ridge, label z-score per date", Run(features, labels, folds, all, 0.01, LabelMode.ZScore, false)));
         lines.Add(Report("ridge, label rank per date (CSRankNorm)", Run(features, labels, folds, all, 0.01, LabelMode.Rank, false)));
         lines.Add(Report("ridge, features rank per date, label demeaned", Run(features, labels, folds, all, 0.01, LabelMode.Demeaned, true)));
         lines.Add(Report("ridge, features + label rank per date", Run(features, labels, folds, all, 0.01, LabelMode.Rank, true)));
+        foreach (var lambda in new[] { 100.0, 1000.0 })
+            lines.Add(Report($"ridge, features + label rank per date, λ {lambda}", Run(features, labels, folds, all, lambda, LabelMode.Rank, true)));
         lines.Add(Report("ridge on momentum5 only (demeaned label)", Run(features, labels, folds, [m5], 0.01, LabelMode.Demeaned, false)));
         lines.Add(Report("ridge on momentum5 only, rank label+feature", Run(features, labels, folds, [m5], 0.01, LabelMode.Rank, true)));
         var path = Path.Combine(TestPaths.RepositoryRoot, "tests", "LeanModels.Tests", "Models", "Forecasting", "reference", "ridge_experiments_sp500.md");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllLines(path, [$"S&P 500 (504 tickers) {panel.Dates[from]:yyyy-MM-dd}..{panel.Dates[to - 1]:yyyy-MM-dd}, {folds.Count} folds, H = 5, window 504, refit 21 (RidgeExperiments.cs)", "", .. lines]);
         foreach (var line in lines) TestContext.Out.WriteLine(line);
-        Assert.That(lines, Has.Count.EqualTo(14));
+        Assert.That(lines, Has.Count.EqualTo(19));
     }
 
     private static double[] Signal(FeatureSet features, int f, double sign, IReadOnlyList<Fold> folds)

@@ -14,16 +14,14 @@ namespace LeanModels.Models.Forecasting.LightGbm;
 /// </summary>
 public sealed class LightGbmModel : IReturnForecaster
 {
-    private readonly MLContext _ml;
     private readonly ITransformer _transformer;
     private readonly byte[] _bytes;
     private readonly string[] _featureNames;
 
-    private LightGbmModel(MLContext ml, ITransformer transformer, byte[] bytes, string featureVersion, IReadOnlyList<string> featureNames, int horizon, double scale)
+    private LightGbmModel(ITransformer transformer, byte[] bytes, string featureVersion, IReadOnlyList<string> featureNames, int horizon, double scale)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         if (!(scale > 0 && double.IsFinite(scale))) throw new ArgumentException($"lightgbm: scale {scale} must be finite and > 0.", nameof(scale));
-        _ml = ml;
         _transformer = transformer;
         _bytes = bytes;
         _featureNames = featureNames.ToArray();
@@ -58,7 +56,7 @@ public sealed class LightGbmModel : IReturnForecaster
     {
         using var stream = new MemoryStream();
         ml.Model.Save(transformer, inputSchema, stream);
-        return new LightGbmModel(ml, transformer, Canonical(stream.ToArray()), featureVersion, featureNames, horizon, scale);
+        return new LightGbmModel(transformer, Canonical(stream.ToArray()), featureVersion, featureNames, horizon, scale);
     }
 
     /// <summary>
@@ -106,7 +104,7 @@ public sealed class LightGbmModel : IReturnForecaster
         {
             throw new ArgumentException($"lightgbm: the model blob ({bytes.Length} bytes) is not a readable ML.NET model: {e.Message}", nameof(bytes), e);
         }
-        return new LightGbmModel(ml, transformer, (byte[])bytes.Clone(), featureVersion, featureNames, horizon, scale);
+        return new LightGbmModel(transformer, (byte[])bytes.Clone(), featureVersion, featureNames, horizon, scale);
     }
 
     /// <inheritdoc />
@@ -138,7 +136,8 @@ public sealed class LightGbmModel : IReturnForecaster
 
     private float[] Score(List<Row> rows, int F)
     {
-        var view = _ml.Data.LoadFromEnumerable(rows, InputSchema(F));
+        // A context per call: MLContext is not documented as thread-safe, the trained transformer is.
+        var view = new MLContext(seed: 0).Data.LoadFromEnumerable(rows, InputSchema(F));
         var scored = _transformer.Transform(view);
         var scores = scored.GetColumn<float>("Score").ToArray();
         if (scores.Length != rows.Count) throw new InvalidOperationException($"lightgbm: {scores.Length} scores for {rows.Count} rows.");

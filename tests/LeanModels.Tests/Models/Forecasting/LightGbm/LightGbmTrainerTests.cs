@@ -92,6 +92,18 @@ public class LightGbmTrainerTests
     }
 
     [Test]
+    public void PredictFeatures_FromSeveralThreadsAtOnce_EqualsSequential()
+    {
+        var (features, labels, train, test) = Planted();
+        var model = new LightGbmTrainer(Small).Fit(features, labels, train, 5);
+        var sequential = Predict(model, features, test);
+        var A = features.AssetCount;
+        var parallel = new double[sequential.Length];
+        Parallel.For(0, test.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => model.PredictFeatures(features, test[i], parallel.AsSpan(i * A, A)));
+        Assert.That(parallel, Is.EqualTo(sequential));
+    }
+
+    [Test]
     public void Normalise_Rank_IsQlibsCsRankNormWithAverageTies()
     {
         // labels 0.3, −0.1, 0.3, 0.0 → ranks 3.5, 1, 3.5, 2 of 4 → pct .875, .25, .875, .5 → (pct − 0.5)·3.46

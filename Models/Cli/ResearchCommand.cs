@@ -37,7 +37,15 @@ internal static class ResearchCommand
         var topK = new Option<int>("--top-k") { Description = "TopK-Dropout book size; 0 = a third of the assets, at most 50.", DefaultValueFactory = _ => 0 };
         var nDrop = new Option<int>("--n-drop") { Description = "TopK-Dropout names swapped per day; -1 = TopK/10 (at least 1).", DefaultValueFactory = _ => -1 };
         var quantile = new Option<double>("--quantile") { Description = "Share of assets in each leg of the long-short book, (0, 0.5].", DefaultValueFactory = _ => 0.2 };
-        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", ResearchPipeline.KnownModels)}.", DefaultValueFactory = _ => string.Join(",", ResearchPipeline.KnownModels) };
+        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", Forecasting.ForecasterCatalog.AllNames)} (lightgbm is opt-in). Default: {string.Join(",", ResearchPipeline.KnownModels)}.", DefaultValueFactory = _ => string.Join(",", ResearchPipeline.KnownModels) };
+        var lgbRounds = new Option<int>("--lgb-rounds") { Description = "LightGBM boosting rounds (fixed; Qlib stops early on a validation set).", DefaultValueFactory = _ => 100 };
+        var lgbLeaves = new Option<int>("--lgb-leaves") { Description = "LightGBM leaves per tree (Qlib 210).", DefaultValueFactory = _ => 210 };
+        var lgbRate = new Option<double>("--lgb-learning-rate") { Description = "LightGBM learning rate (Qlib 0.2).", DefaultValueFactory = _ => 0.2 };
+        var lgbMinLeaf = new Option<int>("--lgb-min-data-in-leaf") { Description = "LightGBM minimum rows per leaf.", DefaultValueFactory = _ => 20 };
+        var lgbFraction = new Option<double>("--lgb-feature-fraction") { Description = "LightGBM share of features per tree (Qlib 0.8879); < 1 makes --seeds matter.", DefaultValueFactory = _ => 0.8879 };
+        var lgbL1 = new Option<double>("--lgb-l1") { Description = "LightGBM L1 penalty on leaf values (Qlib 205.6999; with few assets it can zero every leaf: a constant forecast, IC n/a).", DefaultValueFactory = _ => 205.6999 };
+        var lgbL2 = new Option<double>("--lgb-l2") { Description = "LightGBM L2 penalty on leaf values (Qlib 580.9768).", DefaultValueFactory = _ => 580.9768 };
+        var lgbThreads = new Option<int>("--lgb-threads") { Description = "LightGBM threads (results are identical at any count).", DefaultValueFactory = _ => 1 };
         var lambda = new Option<double>("--ridge-lambda") { Description = "Ridge penalty per training row.", DefaultValueFactory = _ => 0.01 };
         var featureSet = new Option<string>("--feature-set") { Description = $"Feature set: {string.Join(", ", FeatureSetCatalog.Names)}.", DefaultValueFactory = _ => FeatureSetCatalog.Default };
         var validationDays = new Option<int>("--validation-days") { Description = "Last days of each training window kept for validation (early stopping of deep models), purged H+1 days from training; 0 = none.", DefaultValueFactory = _ => 0 };
@@ -50,7 +58,7 @@ internal static class ResearchCommand
         var command = new Command("research",
             "Walk-forward research: features and labels from a LEAN data folder, purged walk-forward folds, out-of-sample IC, Rank IC, "
             + "ICIR, TopK-Dropout and long-short books after costs against an equal-weight benchmark. " + ExitCodes.HelpText);
-        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, featureSet, validationDays, labelNorm, seeds, warmStart, saveArtifacts, output, charts })
+        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, featureSet, validationDays, labelNorm, seeds, warmStart, lgbRounds, lgbLeaves, lgbRate, lgbMinLeaf, lgbFraction, lgbL1, lgbL2, lgbThreads, saveArtifacts, output, charts })
             command.Options.Add(o);
         command.SetAction(parse => Commands.Guard(stderr, cancellationToken, () =>
         {
@@ -62,7 +70,10 @@ internal static class ResearchCommand
                 parse.GetValue(horizon), parse.GetValue(trainWindow), parse.GetValue(retrain), parse.GetValue(expanding), parse.GetValue(embargo),
                 parse.GetValue(cost), parse.GetValue(topK), parse.GetValue(nDrop), parse.GetValue(quantile), parse.GetValue(lambda),
                 parse.GetValue(featureSet)!, parse.GetValue(validationDays), ParseLabelNorm(parse.GetValue(labelNorm)!),
-                ParseSeeds(parse.GetValue(seeds)!), parse.GetValue(warmStart));
+                ParseSeeds(parse.GetValue(seeds)!), parse.GetValue(warmStart),
+                new Forecasting.LightGbm.LightGbmOptions(NumberOfLeaves: parse.GetValue(lgbLeaves), LearningRate: parse.GetValue(lgbRate), Rounds: parse.GetValue(lgbRounds),
+                    MinDataInLeaf: parse.GetValue(lgbMinLeaf), FeatureFraction: parse.GetValue(lgbFraction),
+                    L1: parse.GetValue(lgbL1), L2: parse.GetValue(lgbL2), Threads: parse.GetValue(lgbThreads)));
             options.Validate();
             var chartFormat = parse.GetValue(charts)!.Trim().ToLowerInvariant() switch
             {

@@ -1,23 +1,36 @@
+using LeanModels.Models.Forecasting.LightGbm;
+
 namespace LeanModels.Models.Forecasting;
 
 /// <summary>The models the research pipeline, the CLI and the LEAN modules know by name, and how artifacts rebuild them.</summary>
 public static class ForecasterCatalog
 {
-    /// <summary>Model names: <c>momentum20</c>, <c>reversal5</c>, <c>ridge</c>, <c>ridge-regime</c> (ridge with market regime features).</summary>
+    /// <summary>Model names run by default: <c>momentum20</c>, <c>reversal5</c>, <c>ridge</c>, <c>ridge-regime</c> (ridge with market regime features).</summary>
     public static IReadOnlyList<string> Names { get; } = ["momentum20", "reversal5", "ridge", "ridge-regime"];
 
+    /// <summary>Every model name: <see cref="Names"/> and the opt-in <c>lightgbm</c> (slower: a tree ensemble per fold).</summary>
+    public static IReadOnlyList<string> AllNames { get; } = [.. Names, "lightgbm"];
+
+    /// <summary>Models that read named features of the basic set (<see cref="Research.FeatureBuilder"/>) and so run on it only:
+    /// the rules read <c>momentum5</c>/<c>momentum20</c>, ridge-regime interacts <c>momentum5</c>, <c>momentum20</c> and
+    /// <c>volatility20</c> with its regime. Ridge and LightGBM run on any feature set.</summary>
+    public static IReadOnlyList<string> BasicFeaturesOnly { get; } = ["momentum20", "reversal5", "ridge-regime"];
+
     /// <summary>Creates the trainer of a model.</summary>
-    /// <param name="name">One of <see cref="Names"/>.</param>
+    /// <param name="name">One of <see cref="AllNames"/>.</param>
     /// <param name="ridgeLambda">Ridge penalty per training row (ridge models only).</param>
+    /// <param name="lightGbm">LightGBM settings (lightgbm only); null = Qlib's benchmark defaults (<see cref="LightGbmOptions"/>).</param>
     /// <returns>A trainer.</returns>
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
-    public static IForecasterTrainer CreateTrainer(string name, double ridgeLambda = 0.01) => name switch
+    /// <exception cref="ArgumentOutOfRangeException">A LightGBM setting is out of range.</exception>
+    public static IForecasterTrainer CreateTrainer(string name, double ridgeLambda = 0.01, LightGbmOptions? lightGbm = null) => name switch
     {
         "momentum20" => new SignalTrainer(name, SignalModel.Momentum20),
         "reversal5" => new SignalTrainer(name, SignalModel.Reversal5),
         "ridge" => new RidgeTrainer(ridgeLambda),
         "ridge-regime" => new RegimeRidgeTrainer(ridgeLambda),
-        _ => throw new ArgumentException($"unknown model '{name}'; known models: {string.Join(", ", Names)}.", nameof(name)),
+        "lightgbm" => new LightGbmTrainer(lightGbm),
+        _ => throw new ArgumentException($"unknown model '{name}'; known models: {string.Join(", ", AllNames)}.", nameof(name)),
     };
 
     /// <summary>
@@ -54,6 +67,12 @@ public static class ForecasterCatalog
                 var feature = state.Options["feature"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s
                     : throw new InvalidDataException($"{source}: option 'feature' of a signal model is missing or not a string.");
                 model = new SignalModel(context.Name, feature, state.Doubles("scale", 1, source)[0], context.Horizon);
+                break;
+            case "lightgbm":
+                state.RequireOnly(["scale"], source);
+                if (state.Normaliser is not null) throw new InvalidDataException($"{source}: a lightgbm model reads raw features; the artifact stores a normaliser.");
+                var blob = state.Blob ?? throw new InvalidDataException($"{source}: a lightgbm model needs its tree ensemble (the blob); none is stored.");
+                model = LightGbmModel.FromBytes(blob, context.Features, context.Window.WarmUpBars, context.Horizon, state.Doubles("scale", 1, source)[0]);
                 break;
             default:
                 throw new InvalidDataException($"{source}: unknown model kind '{state.Kind}'.");

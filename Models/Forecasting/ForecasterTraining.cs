@@ -14,14 +14,17 @@ public static class ForecasterTraining
     /// <param name="trainer">The model's trainer.</param>
     /// <param name="horizon">H ≥ 1 bars.</param>
     /// <param name="trainWindow">Most recent usable training dates to use (≥ 1).</param>
+    /// <param name="featureSet">Feature set the model trains on, one of <see cref="FeatureSetCatalog.Names"/>; default <c>basic</c>.</param>
     /// <returns>The trained model and its training record.</returns>
-    /// <exception cref="ArgumentException">No usable training date (too little history), fewer than 2 assets, or bad arguments.</exception>
-    public static LoadedArtifact Fit(Panel history, IForecasterTrainer trainer, int horizon, int trainWindow)
+    /// <exception cref="ArgumentException">No usable training date (too little history), fewer than 2 assets, an unknown feature
+    /// set, or bad arguments.</exception>
+    public static LoadedArtifact Fit(Panel history, IForecasterTrainer trainer, int horizon, int trainWindow, string featureSet = FeatureSetCatalog.Default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(trainWindow, 1);
         if (history.AssetCount < 2) throw new ArgumentException($"training needs at least 2 assets; the history has {history.AssetCount}.", nameof(history));
-        var features = FeatureBuilder.Build(history);
+        var builder = FeatureSetCatalog.Get(featureSet);
+        var features = builder.Build(history);
         var labels = Labels.ForwardLogReturn(history, horizon);
         var dates = new List<int>();
         for (var d = 0; d <= history.DateCount - horizon - 2; d++)
@@ -31,10 +34,9 @@ public static class ForecasterTraining
             if (usable) dates.Add(d);
         }
         if (dates.Count == 0)
-            throw new ArgumentException($"no usable training date in {history.DateCount} dates: features need {FeatureBuilder.WarmUpBars} bars and labels {horizon + 2} more.", nameof(history));
+            throw new ArgumentException($"no usable training date in {history.DateCount} dates: features need {builder.WarmUpBars} bars and labels {horizon + 2} more.", nameof(history));
         if (dates.Count > trainWindow) dates = dates.GetRange(dates.Count - trainWindow, trainWindow);
-        var spec = FeatureSetCatalog.Get(FeatureSetCatalog.Default).Specification;
-        var model = trainer.Fit(new TrainingFold(features, spec, history.Tickers, history.Dates, labels, dates, [], horizon));
+        var model = trainer.Fit(new TrainingFold(features, builder.Specification, history.Tickers, history.Dates, labels, dates, [], horizon));
         return new LoadedArtifact(model, new ArtifactTraining(history.Dates[dates[0]], history.Dates[dates[^1]],
             history.Dates[dates[^1] + 1 + horizon], dates.Count, history.Tickers));
     }

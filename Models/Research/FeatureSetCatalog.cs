@@ -1,12 +1,16 @@
 namespace LeanModels.Models.Research;
 
-/// <summary>The feature sets research, <c>predict</c> and the LEAN alpha can select by name (<see cref="IFeatureSetBuilder"/>).</summary>
+/// <summary>
+/// The feature sets research, <c>predict</c> and the LEAN alpha can select by name (<see cref="IFeatureSetBuilder"/>):
+/// <c>basic</c> (<see cref="FeatureBuilder"/>, 11 features, the default) and <c>alpha158</c> (<see cref="Features.Alpha158"/>,
+/// Qlib's Alpha158 without VWAP0, 157 features).
+/// </summary>
 public static class FeatureSetCatalog
 {
     /// <summary>Name of the default feature set, the eleven price/volume features of <see cref="FeatureBuilder"/>.</summary>
     public const string Default = BasicFeatureSet.SetName;
 
-    private static readonly IFeatureSetBuilder[] Builders = [BasicFeatureSet.Instance];
+    private static readonly IFeatureSetBuilder[] Builders = [BasicFeatureSet.Instance, Features.Alpha158.Builder];
 
     /// <summary>Known feature set names.</summary>
     public static IReadOnlyList<string> Names { get; } = Builders.Select(b => b.Specification.Name).ToArray();

@@ -3,7 +3,7 @@ namespace LeanModels.Models.Research;
 /// <summary>Settings of one walk-forward research run (the <c>research</c> command's options).</summary>
 /// <param name="Start">First decision date evaluated (inclusive); earlier data is used for warm-up and training only.</param>
 /// <param name="End">Last date loaded and evaluated (inclusive); nothing after it is read.</param>
-/// <param name="Models">Forecaster names, from <see cref="ResearchPipeline.KnownModels"/>.</param>
+/// <param name="Models">Forecaster names, from <see cref="Forecasting.ForecasterCatalog.AllNames"/>.</param>
 /// <param name="Horizon">H, label horizon in trading days (≥ 1).</param>
 /// <param name="TrainWindow">Rolling training window in trading days (≥ <see cref="MinTrainWindow"/>; ignored when <paramref name="Expanding"/>).</param>
 /// <param name="RetrainEvery">Refit every k trading days (≥ 1).</param>
@@ -19,6 +19,7 @@ namespace LeanModels.Models.Research;
 /// <param name="LabelNormalisation">Per-date normalisation of the training label; metrics always use the raw label.</param>
 /// <param name="Seeds">Seeds of the fits (≥ 1 of them); results are reported as mean ± std over them. Null = [1].</param>
 /// <param name="WarmStart">Start each fold's fit from the previous fold's model.</param>
+/// <param name="LightGbm">LightGBM settings (model <c>lightgbm</c>); null = Qlib's benchmark defaults.</param>
 public sealed record ResearchOptions(
     DateOnly Start,
     DateOnly End,
@@ -37,7 +38,8 @@ public sealed record ResearchOptions(
     int ValidationDays = 0,
     LabelNormalisation LabelNormalisation = LabelNormalisation.None,
     IReadOnlyList<ulong>? Seeds = null,
-    bool WarmStart = false)
+    bool WarmStart = false,
+    Forecasting.LightGbm.LightGbmOptions? LightGbm = null)
 {
     /// <summary>The seeds to run: <see cref="Seeds"/> or [1].</summary>
     public IReadOnlyList<ulong> SeedList => Seeds is { Count: > 0 } s ? s : [1UL];
@@ -83,8 +85,14 @@ public sealed record ResearchOptions(
         if (Seeds is not null && Seeds.Distinct().Count() != Seeds.Count) throw new InvalidOptionException($"seeds repeat: {string.Join(",", Seeds)}.");
         if (Models.Count == 0) throw new InvalidOptionException("at least one model is needed.");
         foreach (var m in Models)
-            if (!ResearchPipeline.KnownModels.Contains(m))
-                throw new InvalidOptionException($"unknown model '{m}'; known models: {string.Join(", ", ResearchPipeline.KnownModels)}.");
+        {
+            if (!Forecasting.ForecasterCatalog.AllNames.Contains(m))
+                throw new InvalidOptionException($"unknown model '{m}'; known models: {string.Join(", ", Forecasting.ForecasterCatalog.AllNames)}.");
+            if (FeatureSet != FeatureSetCatalog.Default && Forecasting.ForecasterCatalog.BasicFeaturesOnly.Contains(m))
+                throw new InvalidOptionException($"model '{m}' reads named features of the '{FeatureSetCatalog.Default}' feature set and cannot run on '{FeatureSet}'; drop it from --models or use --feature-set {FeatureSetCatalog.Default}.");
+        }
+        try { LightGbm?.Validate(); }
+        catch (ArgumentOutOfRangeException x) { throw new InvalidOptionException($"lightgbm: {x.Message}"); }
         if (Models.Distinct(StringComparer.Ordinal).Count() != Models.Count) throw new InvalidOptionException($"a model is listed twice: {string.Join(", ", Models)}.");
     }
 

@@ -8,7 +8,8 @@ namespace LeanModels.Models.Research;
 /// </summary>
 public static class ResearchPipeline
 {
-    /// <summary>Names accepted in <see cref="ResearchOptions.Models"/> (<see cref="ForecasterCatalog.Names"/>).</summary>
+    /// <summary>Models run by default (<see cref="ForecasterCatalog.Names"/>); <see cref="ForecasterCatalog.AllNames"/> lists
+    /// every name accepted in <see cref="ResearchOptions.Models"/> (adds the opt-in <c>lightgbm</c>).</summary>
     public static IReadOnlyList<string> KnownModels => ForecasterCatalog.Names;
 
     /// <summary>Computes features, labels, folds and every model's out-of-sample forecasts.</summary>
@@ -44,7 +45,7 @@ public static class ResearchPipeline
         foreach (var name in options.Models)
         {
             var reporter = progress is null ? null : new SyncProgress(i => progress.Report((name, i, folds.Count)));
-            var trainer = ForecasterCatalog.CreateTrainer(name, options.RidgeLambda);
+            var trainer = ForecasterCatalog.CreateTrainer(name, options.RidgeLambda, options.LightGbm);
             var perSeed = new List<double[]>();
             foreach (var seed in options.SeedList)
             {

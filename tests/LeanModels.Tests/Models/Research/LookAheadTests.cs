@@ -45,6 +45,38 @@ public class LookAheadTests
         }
     }
 
+    /// <summary>The same proof on Alpha158 with ridge and LightGBM (small trees, penalties low enough that the leaves are not
+    /// all zero, so the forecasts vary and a leak would show).</summary>
+    [Test]
+    public void Pipeline_Alpha158RidgeAndLightGbm_PerturbAfterT_NothingDatedAtOrBeforeTChanges()
+    {
+        var folder = new LeanDataFolder(TestPaths.LeanData);
+        var end = new DateOnly(2010, 12, 31);
+        var bars = Tickers.Select(x => folder.ReadEquityBars(x).Where(b => b.Date >= new DateOnly(2006, 1, 1) && b.Date <= end).ToList()).ToArray();
+        var options = new ResearchOptions(new DateOnly(2008, 1, 2), end, ["ridge", "lightgbm"], Horizon: 5, TrainWindow: 250, RetrainEvery: 42,
+            FeatureSet: "alpha158", LightGbm: new(NumberOfLeaves: 8, Rounds: 20, MinDataInLeaf: 10, L1: 0, L2: 1));
+        var original = ResearchPipeline.Run(Panel.FromBars(Tickers, bars), options);
+        var tIndex = original.Folds[6].TestStart + 3;
+        var t = original.Panel.Dates[tIndex];
+        var rng = new Xoshiro256StarStar(7);
+        var perturbed = bars.Select(list => list.Select(b => b.Date <= t ? b : Scale(b, rng)).ToList()).ToArray();
+        var changed = ResearchPipeline.Run(Panel.FromBars(Tickers, perturbed), options);
+
+        int A = Tickers.Length, F = original.Features.FeatureCount;
+        var upToT = (tIndex + 1) * A;
+        Assert.That(F, Is.EqualTo(157));
+        Assert.That(changed.Features.Values.AsSpan(0, upToT * F).SequenceEqual(original.Features.Values.AsSpan(0, upToT * F)), "features ≤ t");
+        foreach (var model in options.Models)
+        {
+            var before = original.Forecasts[model];
+            var after = changed.Forecasts[model];
+            var from = original.EvaluationStart * A;
+            Assert.That(before.AsSpan(from, upToT - from).ToArray().Distinct().Count(), Is.GreaterThan(A), $"{model}: forecasts before t vary");
+            Assert.That(after.AsSpan(0, upToT).SequenceEqual(before.AsSpan(0, upToT)), $"{model}: forecasts ≤ t are bit-identical");
+            Assert.That(after.AsSpan(upToT).SequenceEqual(before.AsSpan(upToT)), Is.False, $"{model}: the perturbation does reach forecasts after t");
+        }
+    }
+
     private static Bar Scale(Bar b, Xoshiro256StarStar rng)
     {
         var f = Math.Exp(0.2 * rng.NextGaussian());

@@ -5,6 +5,7 @@ using LeanModels.Models.Data;
 using LeanModels.Models.IO;
 using LeanModels.Models.Reporting;
 using LeanModels.Models.Research;
+using LeanModels.Models.Stockformer;
 using Spectre.Console;
 using Panel = LeanModels.Models.Research.Panel;
 
@@ -37,7 +38,17 @@ internal static class ResearchCommand
         var topK = new Option<int>("--top-k") { Description = "TopK-Dropout book size; 0 = a third of the assets, at most 50.", DefaultValueFactory = _ => 0 };
         var nDrop = new Option<int>("--n-drop") { Description = "TopK-Dropout names swapped per day; -1 = TopK/10 (at least 1).", DefaultValueFactory = _ => -1 };
         var quantile = new Option<double>("--quantile") { Description = "Share of assets in each leg of the long-short book, (0, 0.5].", DefaultValueFactory = _ => 0.2 };
-        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", ResearchPipeline.KnownModels)}.", DefaultValueFactory = _ => string.Join(",", ResearchPipeline.KnownModels) };
+        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", ResearchPipeline.KnownModels)}.", DefaultValueFactory = _ => string.Join(",", ResearchPipeline.DefaultModels) };
+        var sfDefaults = new StockformerTrainingOptions();
+        var sfEpochs = new Option<int>("--sf-epochs") { Description = "Stockformer: maximum epochs per fold (early stopping on validation Rank IC with --validation-days).", DefaultValueFactory = _ => sfDefaults.Epochs };
+        var sfModel = new Option<int>("--sf-d-model") { Description = "Stockformer: model width d_model (a multiple of --sf-heads).", DefaultValueFactory = _ => sfDefaults.Model };
+        var sfHeads = new Option<int>("--sf-heads") { Description = "Stockformer: attention heads.", DefaultValueFactory = _ => sfDefaults.Heads };
+        var sfLayers = new Option<int>("--sf-layers") { Description = "Stockformer: encoder layers.", DefaultValueFactory = _ => sfDefaults.Layers };
+        var sfLookback = new Option<int>("--sf-lookback") { Description = "Stockformer: lookback T in bars.", DefaultValueFactory = _ => sfDefaults.Lookback };
+        var sfAssets = new Option<int>("--sf-assets-per-sample") { Description = "Stockformer: K random assets per training sample (prediction uses every asset).", DefaultValueFactory = _ => sfDefaults.AssetsPerSample };
+        var sfBatch = new Option<int>("--sf-batch") { Description = "Stockformer: dates per training step.", DefaultValueFactory = _ => sfDefaults.BatchDates };
+        var sfLr = new Option<double>("--sf-lr") { Description = "Stockformer: AdamW learning rate.", DefaultValueFactory = _ => sfDefaults.LearningRate };
+        var sfThreads = new Option<int>("--sf-threads") { Description = "Stockformer: threads while training (results identical for any count).", DefaultValueFactory = _ => sfDefaults.Threads };
         var lambda = new Option<double>("--ridge-lambda") { Description = "Ridge penalty per training row.", DefaultValueFactory = _ => 0.01 };
         var featureSet = new Option<string>("--feature-set") { Description = $"Feature set: {string.Join(", ", FeatureSetCatalog.Names)}.", DefaultValueFactory = _ => FeatureSetCatalog.Default };
         var validationDays = new Option<int>("--validation-days") { Description = "Last days of each training window kept for validation (early stopping of deep models), purged H+1 days from training; 0 = none.", DefaultValueFactory = _ => 0 };
@@ -50,7 +61,7 @@ internal static class ResearchCommand
         var command = new Command("research",
             "Walk-forward research: features and labels from a LEAN data folder, purged walk-forward folds, out-of-sample IC, Rank IC, "
             + "ICIR, TopK-Dropout and long-short books after costs against an equal-weight benchmark. " + ExitCodes.HelpText);
-        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, featureSet, validationDays, labelNorm, seeds, warmStart, saveArtifacts, output, charts })
+        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, featureSet, validationDays, labelNorm, seeds, warmStart, sfEpochs, sfModel, sfHeads, sfLayers, sfLookback, sfAssets, sfBatch, sfLr, sfThreads, saveArtifacts, output, charts })
             command.Options.Add(o);
         command.SetAction(parse => Commands.Guard(stderr, cancellationToken, () =>
         {
@@ -62,7 +73,13 @@ internal static class ResearchCommand
                 parse.GetValue(horizon), parse.GetValue(trainWindow), parse.GetValue(retrain), parse.GetValue(expanding), parse.GetValue(embargo),
                 parse.GetValue(cost), parse.GetValue(topK), parse.GetValue(nDrop), parse.GetValue(quantile), parse.GetValue(lambda),
                 parse.GetValue(featureSet)!, parse.GetValue(validationDays), ParseLabelNorm(parse.GetValue(labelNorm)!),
-                ParseSeeds(parse.GetValue(seeds)!), parse.GetValue(warmStart));
+                ParseSeeds(parse.GetValue(seeds)!), parse.GetValue(warmStart),
+                sfDefaults with
+                {
+                    Epochs = parse.GetValue(sfEpochs), Model = parse.GetValue(sfModel), Heads = parse.GetValue(sfHeads), Layers = parse.GetValue(sfLayers),
+                    Lookback = parse.GetValue(sfLookback), AssetsPerSample = parse.GetValue(sfAssets), BatchDates = parse.GetValue(sfBatch),
+                    LearningRate = parse.GetValue(sfLr), Threads = parse.GetValue(sfThreads),
+                });
             options.Validate();
             var chartFormat = parse.GetValue(charts)!.Trim().ToLowerInvariant() switch
             {

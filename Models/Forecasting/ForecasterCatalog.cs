@@ -6,18 +6,47 @@ public static class ForecasterCatalog
     /// <summary>Model names: <c>momentum20</c>, <c>reversal5</c>, <c>ridge</c>, <c>ridge-regime</c> (ridge with market regime features).</summary>
     public static IReadOnlyList<string> Names { get; } = ["momentum20", "reversal5", "ridge", "ridge-regime"];
 
+    /// <summary>The Stockformer models (issue 13), each trained as its own model with one head's loss: <c>stockformer</c> (return
+    /// head, MSE), <c>stockformer-ic</c> (return head, negative IC), <c>stockformer-dir</c> (direction head, BCE),
+    /// <c>stockformer-q</c> (quantile head, pinball; the median is the forecast), <c>stockformer-alloc</c> (allocation head).
+    /// Not in <see cref="Names"/> (the default research list): they train for seconds to minutes each.</summary>
+    public static IReadOnlyList<string> DeepNames { get; } = ["stockformer", "stockformer-ic", "stockformer-dir", "stockformer-q", "stockformer-alloc"];
+
+    /// <summary>Every name <see cref="CreateTrainer"/> accepts: <see cref="Names"/> then <see cref="DeepNames"/>.</summary>
+    public static IReadOnlyList<string> AllNames { get; } = [.. Names, .. DeepNames];
+
+    /// <summary>The Stockformer objective of a name in <see cref="DeepNames"/>.</summary>
+    /// <param name="name">A model name.</param>
+    /// <param name="objective">The objective when the name is a Stockformer's.</param>
+    /// <returns>True for a Stockformer name.</returns>
+    public static bool TryStockformer(string name, out Stockformer.StockformerObjective objective)
+    {
+        (var ok, objective) = name switch
+        {
+            "stockformer" => (true, Stockformer.StockformerObjective.ReturnMse),
+            "stockformer-ic" => (true, Stockformer.StockformerObjective.ReturnIC),
+            "stockformer-dir" => (true, Stockformer.StockformerObjective.Direction),
+            "stockformer-q" => (true, Stockformer.StockformerObjective.Quantiles),
+            "stockformer-alloc" => (true, Stockformer.StockformerObjective.Allocation),
+            _ => (false, default),
+        };
+        return ok;
+    }
+
     /// <summary>Creates the trainer of a model.</summary>
     /// <param name="name">One of <see cref="Names"/>.</param>
     /// <param name="ridgeLambda">Ridge penalty per training row (ridge models only).</param>
+    /// <param name="stockformer">Hyperparameters of the Stockformer models; null = the small defaults.</param>
     /// <returns>A trainer.</returns>
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
-    public static IForecasterTrainer CreateTrainer(string name, double ridgeLambda = 0.01) => name switch
+    public static IForecasterTrainer CreateTrainer(string name, double ridgeLambda = 0.01, Stockformer.StockformerTrainingOptions? stockformer = null) => name switch
     {
+        _ when TryStockformer(name, out var objective) => new Stockformer.StockformerTrainer(name, objective, stockformer),
         "momentum20" => new SignalTrainer(name, SignalModel.Momentum20),
         "reversal5" => new SignalTrainer(name, SignalModel.Reversal5),
         "ridge" => new RidgeTrainer(ridgeLambda),
         "ridge-regime" => new RegimeRidgeTrainer(ridgeLambda),
-        _ => throw new ArgumentException($"unknown model '{name}'; known models: {string.Join(", ", Names)}.", nameof(name)),
+        _ => throw new ArgumentException($"unknown model '{name}'; known models: {string.Join(", ", AllNames)}.", nameof(name)),
     };
 
     /// <summary>
@@ -54,6 +83,9 @@ public static class ForecasterCatalog
                 var feature = state.Options["feature"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var s) ? s
                     : throw new InvalidDataException($"{source}: option 'feature' of a signal model is missing or not a string.");
                 model = new SignalModel(context.Name, feature, state.Doubles("scale", 1, source)[0], context.Horizon);
+                break;
+            case Stockformer.StockformerForecaster.Kind:
+                model = Stockformer.StockformerForecaster.FromState(context);
                 break;
             default:
                 throw new InvalidDataException($"{source}: unknown model kind '{state.Kind}'.");

@@ -19,6 +19,7 @@ namespace LeanModels.Models.Research;
 /// <param name="LabelNormalisation">Per-date normalisation of the training label; metrics always use the raw label.</param>
 /// <param name="Seeds">Seeds of the fits (≥ 1 of them); results are reported as mean ± std over them. Null = [1].</param>
 /// <param name="WarmStart">Start each fold's fit from the previous fold's model.</param>
+/// <param name="Stockformer">Hyperparameters of the Stockformer models (<see cref="Forecasting.ForecasterCatalog.DeepNames"/>); null = the small defaults.</param>
 public sealed record ResearchOptions(
     DateOnly Start,
     DateOnly End,
@@ -37,7 +38,8 @@ public sealed record ResearchOptions(
     int ValidationDays = 0,
     LabelNormalisation LabelNormalisation = LabelNormalisation.None,
     IReadOnlyList<ulong>? Seeds = null,
-    bool WarmStart = false)
+    bool WarmStart = false,
+    LeanModels.Models.Stockformer.StockformerTrainingOptions? Stockformer = null)
 {
     /// <summary>The seeds to run: <see cref="Seeds"/> or [1].</summary>
     public IReadOnlyList<ulong> SeedList => Seeds is { Count: > 0 } s ? s : [1UL];
@@ -81,6 +83,9 @@ public sealed record ResearchOptions(
         if (!FeatureSetCatalog.Names.Contains(FeatureSet)) throw new InvalidOptionException($"unknown feature set '{FeatureSet}'; known feature sets: {string.Join(", ", FeatureSetCatalog.Names)}.");
         if (Seeds is { Count: 0 }) throw new InvalidOptionException("at least one seed is needed.");
         if (Seeds is not null && Seeds.Distinct().Count() != Seeds.Count) throw new InvalidOptionException($"seeds repeat: {string.Join(",", Seeds)}.");
+        if (Stockformer is not null)
+            try { Stockformer.Validate(); }
+            catch (ArgumentException e) { throw new InvalidOptionException(e.Message); }
         if (Models.Count == 0) throw new InvalidOptionException("at least one model is needed.");
         foreach (var m in Models)
             if (!ResearchPipeline.KnownModels.Contains(m))

@@ -8,8 +8,11 @@ namespace LeanModels.Models.Research;
 /// </summary>
 public static class ResearchPipeline
 {
-    /// <summary>Names accepted in <see cref="ResearchOptions.Models"/> (<see cref="ForecasterCatalog.Names"/>).</summary>
-    public static IReadOnlyList<string> KnownModels => ForecasterCatalog.Names;
+    /// <summary>Names accepted in <see cref="ResearchOptions.Models"/> (<see cref="ForecasterCatalog.AllNames"/>).</summary>
+    public static IReadOnlyList<string> KnownModels => ForecasterCatalog.AllNames;
+
+    /// <summary>The default model list (<see cref="ForecasterCatalog.Names"/>, the baselines).</summary>
+    public static IReadOnlyList<string> DefaultModels => ForecasterCatalog.Names;
 
     /// <summary>Computes features, labels, folds and every model's out-of-sample forecasts.</summary>
     /// <param name="panel">Adjusted daily bars, none dated after <see cref="ResearchOptions.End"/>.</param>
@@ -44,7 +47,7 @@ public static class ResearchPipeline
         foreach (var name in options.Models)
         {
             var reporter = progress is null ? null : new SyncProgress(i => progress.Report((name, i, folds.Count)));
-            var trainer = ForecasterCatalog.CreateTrainer(name, options.RidgeLambda);
+            var trainer = ForecasterCatalog.CreateTrainer(name, options.RidgeLambda, options.Stockformer);
             var perSeed = new List<double[]>();
             foreach (var seed in options.SeedList)
             {

@@ -44,6 +44,7 @@ public static class ResearchPipeline
         var forecasts = new Dictionary<string, double[]>();
         var seedForecasts = new Dictionary<string, IReadOnlyList<double[]>>();
         var lastModels = new Dictionary<string, IReturnForecaster>();
+        var reports = new Dictionary<string, IReadOnlyList<Stockformer.StockformerFitReport>>();
         foreach (var name in options.Models)
         {
             var reporter = progress is null ? null : new SyncProgress(i => progress.Report((name, i, folds.Count)));
@@ -57,12 +58,16 @@ public static class ResearchPipeline
                 var (f, last) = WalkForwardPredictor.Run(features, builder.Specification, panel.Tickers, panel.Dates, labels, folds, trainer,
                     options.Horizon, training, reporter, cancellationToken);
                 perSeed.Add(f);
-                if (perSeed.Count == 1) lastModels[name] = last;
+                if (perSeed.Count == 1)
+                {
+                    lastModels[name] = last;
+                    if (trainer is Stockformer.StockformerTrainer sf) reports[name] = sf.Reports;
+                }
             }
             forecasts[name] = perSeed[0];
             seedForecasts[name] = perSeed;
         }
-        return new ResearchData(panel, features, labels, holding, folds, forecasts, lastModels) { SeedForecasts = seedForecasts };
+        return new ResearchData(panel, features, labels, holding, folds, forecasts, lastModels) { SeedForecasts = seedForecasts, TrainingReports = reports };
     }
 
     /// <summary>Why no walk-forward fold fits, with advice for the case: too little data before the end, or a start so late

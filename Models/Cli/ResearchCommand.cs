@@ -135,7 +135,20 @@ internal static class ResearchCommand
             Func<string, IReadOnlyList<ReportFigure>>? writeCharts = chartFormat is { } f ? dir =>
             {
                 var chartClock = Stopwatch.StartNew();
-                var figures = ResearchCharts.WriteResearchCharts(dir, result, dates, f);
+                var extra = result.Models.Select((m, i) => (m, i)).Where(x => x.m.Allocation is not null)
+                    .Select(x => new ChartSeries($"{x.m.Model} allocation", x.m.Allocation!.NetReturn, true, x.i)).ToList();
+                var figures = ResearchCharts.WriteResearchCharts(dir, result, dates, f, extra).ToList();
+                if (run.LastModels.Values.OfType<StockformerForecaster>().FirstOrDefault() is { } sf)
+                {
+                    // The cross-ticker attention of the last fold's model on the last evaluated date (last encoder layer, last
+                    // time step, mean over heads).
+                    var last = run.EvaluationEnd - 1;
+                    var window = Models.Forecasting.FeatureWindow.FromFeatureSet(run.Features, sf.Features, run.Panel.Tickers, run.Panel.Dates, last, sf.Window);
+                    var (_, attention) = sf.PredictWithAttention(window);
+                    var day = run.Panel.Dates[last].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                    figures.Add(ResearchCharts.WriteAttentionHeatmap(dir, "attention-" + sf.Name, AbsentAsNaN(attention, window), run.Panel.Tickers,
+                        $"{sf.Name}: cross-ticker attention on {day} (last encoder layer, last time step, mean over heads; row = query asset)", f));
+                }
                 stderr.WriteLine($"{figures.Count} charts drawn in {chartClock.Elapsed.TotalSeconds:0.0} s");
                 return figures;
             } : null;
@@ -144,6 +157,18 @@ internal static class ResearchCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>[A·A] attention weights as doubles, with the rows and columns of assets absent on the window's last date set to
+    /// NaN (the heatmap's "masked pair"): such an asset gets no prediction and no present asset attends to it.</summary>
+    private static double[] AbsentAsNaN(float[] attention, Models.Forecasting.FeatureWindow window)
+    {
+        int A = window.AssetCount, T = window.LookbackBars;
+        var r = new double[A * A];
+        for (var i = 0; i < A; i++)
+            for (var j = 0; j < A; j++)
+                r[i * A + j] = window.IsAvailable(i, T - 1) && window.IsAvailable(j, T - 1) ? attention[i * A + j] : double.NaN;
+        return r;
     }
 
     /// <summary>Prints the metric table (plain ASCII, so it reads the same in a terminal and a CI log).</summary>

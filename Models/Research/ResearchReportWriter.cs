@@ -81,6 +81,17 @@ public static class ResearchReportWriter
             sb.Append(ResearchTable.SeedMarkdown(result));
         }
         sb.Append("\nIC/Rank IC: mean of the daily cross-sectional Pearson/Spearman correlation between forecast and label; ICIR = mean/std of the daily series (not annualised); IC>0 = share of days with positive IC; t (NW) = Newey–West t-statistic of the mean daily IC with lags = horizon. Returns are compounded and annualised (252 days) after costs; max DD is the largest peak-to-trough loss; turnover is Σ|Δw| per day (both sides).\n");
+        var allocation = result.Models.Where(m => m.Allocation is not null).ToList();
+        if (allocation.Count > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\n## Allocation books\n\nThe model's own weights (allocation head), each date scaled to gross exposure Σ|w| = {ResearchEvaluation.AllocationGross}, daily rebalance at the next open, cost {o.CostBps.ToString(CultureInfo.InvariantCulture)} bps per side, drift and turnover as the other books; its TopK and long-short rows above rank the same weights.\n\n");
+            sb.Append("| Model | Ann. ret | Sharpe | Max DD | Turnover |\n|---|---:|---:|---:|---:|\n");
+            foreach (var m in allocation)
+            {
+                var b = m.Allocation!;
+                sb.Append(CultureInfo.InvariantCulture, $"| {m.Model} allocation | {b.AnnualisedReturn:P1} | {b.Sharpe:0.00} | {b.MaxDrawdown:P1} | {b.MeanTurnover:P1} |\n");
+            }
+        }
         if (training is { Count: > 0 }) sb.Append(TrainingMarkdown(training));
         if (figures is { Count: > 0 })
         {

@@ -16,9 +16,14 @@ public class StockformerResearchTests : CliTestBase
     {
         var run = Path.Combine(Root, "run");
         var research = Run(["research", "--data", TestPaths.LeanData, "--tickers", "aapl,ibm,spy,bac,aig", "--start", "2012-06-01",
-            "--end", "2012-12-31", "--train-window", "150", "--retrain-every", "126", "--validation-days", "20", "--models", "stockformer-q,stockformer-dir",
-            "--save-artifacts", "--charts", "none", "--out", run, .. SmallFlags]);
+            "--end", "2012-12-31", "--train-window", "150", "--retrain-every", "126", "--validation-days", "20", "--models", "stockformer-q,stockformer-dir,stockformer-alloc",
+            "--save-artifacts", "--charts", "png", "--out", run, .. SmallFlags]);
         Assert.That(research.Code, Is.EqualTo(0), research.Err);
+        var report = File.ReadAllText(Path.Combine(run, "report.md"));
+        Assert.That(report, Does.Contain("## Deep-model training").And.Contain("| stockformer-q | ").And.Contain("| stockformer-alloc | "));
+        Assert.That(report, Does.Contain("## Allocation books").And.Contain("| stockformer-alloc allocation | "));
+        Assert.That(report, Does.Contain("](attention-stockformer-q.png)"));
+        Assert.That(File.Exists(Path.Combine(run, "attention-stockformer-q.png")));
         var rows = File.ReadAllLines(Path.Combine(run, "predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
         var header = File.ReadLines(Path.Combine(run, "predictions.csv")).First().Split(',');
         foreach (var date in new[] { rows[^1][0], rows[^30][0] })

@@ -34,7 +34,7 @@ public static class ForecasterCatalog
     }
 
     /// <summary>Creates the trainer of a model.</summary>
-    /// <param name="name">One of <see cref="Names"/>.</param>
+    /// <param name="name">One of <see cref="AllNames"/>.</param>
     /// <param name="ridgeLambda">Ridge penalty per training row (ridge models only).</param>
     /// <param name="stockformer">Hyperparameters of the Stockformer models; null = the small defaults.</param>
     /// <returns>A trainer.</returns>

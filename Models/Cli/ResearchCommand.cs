@@ -5,6 +5,7 @@ using LeanModels.Models.Data;
 using LeanModels.Models.IO;
 using LeanModels.Models.Reporting;
 using LeanModels.Models.Research;
+using LeanModels.Models.Stockformer;
 using Spectre.Console;
 using Panel = LeanModels.Models.Research.Panel;
 
@@ -37,7 +38,7 @@ internal static class ResearchCommand
         var topK = new Option<int>("--top-k") { Description = "TopK-Dropout book size; 0 = a third of the assets, at most 50.", DefaultValueFactory = _ => 0 };
         var nDrop = new Option<int>("--n-drop") { Description = "TopK-Dropout names swapped per day; -1 = TopK/10 (at least 1).", DefaultValueFactory = _ => -1 };
         var quantile = new Option<double>("--quantile") { Description = "Share of assets in each leg of the long-short book, (0, 0.5].", DefaultValueFactory = _ => 0.2 };
-        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", Forecasting.ForecasterCatalog.AllNames)} (lightgbm is opt-in). Default: {string.Join(",", ResearchPipeline.KnownModels)}.", DefaultValueFactory = _ => string.Join(",", ResearchPipeline.KnownModels) };
+        var models = new Option<string>("--models") { Description = $"Comma-separated models: {string.Join(", ", ResearchPipeline.KnownModels)} (lightgbm and the stockformers are opt-in). Default: {string.Join(",", ResearchPipeline.DefaultModels)}.", DefaultValueFactory = _ => string.Join(",", ResearchPipeline.DefaultModels) };
         var lgbRounds = new Option<int>("--lgb-rounds") { Description = "LightGBM boosting rounds (fixed; Qlib stops early on a validation set).", DefaultValueFactory = _ => 100 };
         var lgbLeaves = new Option<int>("--lgb-leaves") { Description = "LightGBM leaves per tree (Qlib 210).", DefaultValueFactory = _ => 210 };
         var lgbRate = new Option<double>("--lgb-learning-rate") { Description = "LightGBM learning rate (Qlib 0.2).", DefaultValueFactory = _ => 0.2 };
@@ -46,6 +47,16 @@ internal static class ResearchCommand
         var lgbL1 = new Option<double>("--lgb-l1") { Description = "LightGBM L1 penalty on leaf values (Qlib 205.6999; with few assets it can zero every leaf: a constant forecast, IC n/a).", DefaultValueFactory = _ => 205.6999 };
         var lgbL2 = new Option<double>("--lgb-l2") { Description = "LightGBM L2 penalty on leaf values (Qlib 580.9768).", DefaultValueFactory = _ => 580.9768 };
         var lgbThreads = new Option<int>("--lgb-threads") { Description = "LightGBM threads (results are identical at any count).", DefaultValueFactory = _ => 1 };
+        var sfDefaults = new StockformerTrainingOptions();
+        var sfEpochs = new Option<int>("--sf-epochs") { Description = "Stockformer: maximum epochs per fold (early stopping on validation Rank IC with --validation-days).", DefaultValueFactory = _ => sfDefaults.Epochs };
+        var sfModel = new Option<int>("--sf-d-model") { Description = "Stockformer: model width d_model (a multiple of --sf-heads).", DefaultValueFactory = _ => sfDefaults.Model };
+        var sfHeads = new Option<int>("--sf-heads") { Description = "Stockformer: attention heads.", DefaultValueFactory = _ => sfDefaults.Heads };
+        var sfLayers = new Option<int>("--sf-layers") { Description = "Stockformer: encoder layers.", DefaultValueFactory = _ => sfDefaults.Layers };
+        var sfLookback = new Option<int>("--sf-lookback") { Description = "Stockformer: lookback T in bars.", DefaultValueFactory = _ => sfDefaults.Lookback };
+        var sfAssets = new Option<int>("--sf-assets-per-sample") { Description = "Stockformer: K random assets per training sample (prediction uses every asset).", DefaultValueFactory = _ => sfDefaults.AssetsPerSample };
+        var sfBatch = new Option<int>("--sf-batch") { Description = "Stockformer: dates per training step.", DefaultValueFactory = _ => sfDefaults.BatchDates };
+        var sfLr = new Option<double>("--sf-lr") { Description = "Stockformer: AdamW learning rate.", DefaultValueFactory = _ => sfDefaults.LearningRate };
+        var sfThreads = new Option<int>("--sf-threads") { Description = "Stockformer: threads while training (results identical for any count).", DefaultValueFactory = _ => sfDefaults.Threads };
         var lambda = new Option<double>("--ridge-lambda") { Description = "Ridge penalty per training row.", DefaultValueFactory = _ => 0.01 };
         var featureSet = new Option<string>("--feature-set") { Description = $"Feature set: {string.Join(", ", FeatureSetCatalog.Names)}.", DefaultValueFactory = _ => FeatureSetCatalog.Default };
         var validationDays = new Option<int>("--validation-days") { Description = "Last days of each training window kept for validation (early stopping of deep models), purged H+1 days from training; 0 = none.", DefaultValueFactory = _ => 0 };
@@ -58,7 +69,7 @@ internal static class ResearchCommand
         var command = new Command("research",
             "Walk-forward research: features and labels from a LEAN data folder, purged walk-forward folds, out-of-sample IC, Rank IC, "
             + "ICIR, TopK-Dropout and long-short books after costs against an equal-weight benchmark. " + ExitCodes.HelpText);
-        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, featureSet, validationDays, labelNorm, seeds, warmStart, lgbRounds, lgbLeaves, lgbRate, lgbMinLeaf, lgbFraction, lgbL1, lgbL2, lgbThreads, saveArtifacts, output, charts })
+        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, featureSet, validationDays, labelNorm, seeds, warmStart, sfEpochs, sfModel, sfHeads, sfLayers, sfLookback, sfAssets, sfBatch, sfLr, sfThreads, lgbRounds, lgbLeaves, lgbRate, lgbMinLeaf, lgbFraction, lgbL1, lgbL2, lgbThreads, saveArtifacts, output, charts })
             command.Options.Add(o);
         command.SetAction(parse => Commands.Guard(stderr, cancellationToken, () =>
         {
@@ -73,7 +84,13 @@ internal static class ResearchCommand
                 ParseSeeds(parse.GetValue(seeds)!), parse.GetValue(warmStart),
                 new Forecasting.LightGbm.LightGbmOptions(NumberOfLeaves: parse.GetValue(lgbLeaves), LearningRate: parse.GetValue(lgbRate), Rounds: parse.GetValue(lgbRounds),
                     MinDataInLeaf: parse.GetValue(lgbMinLeaf), FeatureFraction: parse.GetValue(lgbFraction),
-                    L1: parse.GetValue(lgbL1), L2: parse.GetValue(lgbL2), Threads: parse.GetValue(lgbThreads)));
+                    L1: parse.GetValue(lgbL1), L2: parse.GetValue(lgbL2), Threads: parse.GetValue(lgbThreads)),
+                sfDefaults with
+                {
+                    Epochs = parse.GetValue(sfEpochs), Model = parse.GetValue(sfModel), Heads = parse.GetValue(sfHeads), Layers = parse.GetValue(sfLayers),
+                    Lookback = parse.GetValue(sfLookback), AssetsPerSample = parse.GetValue(sfAssets), BatchDates = parse.GetValue(sfBatch),
+                    LearningRate = parse.GetValue(sfLr), Threads = parse.GetValue(sfThreads),
+                });
             options.Validate();
             var chartFormat = parse.GetValue(charts)!.Trim().ToLowerInvariant() switch
             {
@@ -129,7 +146,20 @@ internal static class ResearchCommand
             Func<string, IReadOnlyList<ReportFigure>>? writeCharts = chartFormat is { } f ? dir =>
             {
                 var chartClock = Stopwatch.StartNew();
-                var figures = ResearchCharts.WriteResearchCharts(dir, result, dates, f);
+                var extra = result.Models.Select((m, i) => (m, i)).Where(x => x.m.Allocation is not null)
+                    .Select(x => new ChartSeries($"{x.m.Model} allocation", x.m.Allocation!.NetReturn, true, x.i)).ToList();
+                var figures = ResearchCharts.WriteResearchCharts(dir, result, dates, f, extra).ToList();
+                if (run.LastModels.Values.OfType<StockformerForecaster>().FirstOrDefault() is { } sf)
+                {
+                    // The cross-ticker attention of the last fold's model on the last evaluated date (last encoder layer, last
+                    // time step, mean over heads).
+                    var last = run.EvaluationEnd - 1;
+                    var window = Models.Forecasting.FeatureWindow.FromFeatureSet(run.Features, sf.Features, run.Panel.Tickers, run.Panel.Dates, last, sf.Window);
+                    var (_, attention) = sf.PredictWithAttention(window);
+                    var day = run.Panel.Dates[last].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                    figures.Add(ResearchCharts.WriteAttentionHeatmap(dir, "attention-" + sf.Name, AbsentAsNaN(attention, window), run.Panel.Tickers,
+                        $"{sf.Name}: cross-ticker attention on {day} (last encoder layer, last time step, mean over heads; row = query asset)", f));
+                }
                 stderr.WriteLine($"{figures.Count} charts drawn in {chartClock.Elapsed.TotalSeconds:0.0} s");
                 return figures;
             } : null;
@@ -138,6 +168,18 @@ internal static class ResearchCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>[A·A] attention weights as doubles, with the rows and columns of assets absent on the window's last date set to
+    /// NaN (the heatmap's "masked pair"): such an asset gets no prediction and no present asset attends to it.</summary>
+    private static double[] AbsentAsNaN(float[] attention, Models.Forecasting.FeatureWindow window)
+    {
+        int A = window.AssetCount, T = window.LookbackBars;
+        var r = new double[A * A];
+        for (var i = 0; i < A; i++)
+            for (var j = 0; j < A; j++)
+                r[i * A + j] = window.IsAvailable(i, T - 1) && window.IsAvailable(j, T - 1) ? attention[i * A + j] : double.NaN;
+        return r;
     }
 
     /// <summary>Prints the metric table (plain ASCII, so it reads the same in a terminal and a CI log).</summary>

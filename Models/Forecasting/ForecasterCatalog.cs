@@ -8,23 +8,51 @@ public static class ForecasterCatalog
     /// <summary>Model names run by default: <c>momentum20</c>, <c>reversal5</c>, <c>ridge</c>, <c>ridge-regime</c> (ridge with market regime features).</summary>
     public static IReadOnlyList<string> Names { get; } = ["momentum20", "reversal5", "ridge", "ridge-regime"];
 
-    /// <summary>Every model name: <see cref="Names"/> and the opt-in <c>lightgbm</c> (slower: a tree ensemble per fold).</summary>
-    public static IReadOnlyList<string> AllNames { get; } = [.. Names, "lightgbm"];
+    /// <summary>The Stockformer models (issue 13), each trained as its own model with one head's loss: <c>stockformer</c> (return
+    /// head, MSE), <c>stockformer-ic</c> (return head, negative IC), <c>stockformer-dir</c> (direction head, BCE),
+    /// <c>stockformer-q</c> (quantile head, pinball; the median is the forecast), <c>stockformer-alloc</c> (allocation head).
+    /// Not in <see cref="Names"/> (the default research list): they train for seconds to minutes each.</summary>
+    public static IReadOnlyList<string> DeepNames { get; } = ["stockformer", "stockformer-ic", "stockformer-dir", "stockformer-q", "stockformer-alloc"];
+
+    /// <summary>Every name <see cref="CreateTrainer"/> accepts: <see cref="Names"/>, the opt-in <c>lightgbm</c> (slower: a tree
+    /// ensemble per fold), then <see cref="DeepNames"/>.</summary>
+    public static IReadOnlyList<string> AllNames { get; } = [.. Names, "lightgbm", .. DeepNames];
 
     /// <summary>Models that read named features of the basic set (<see cref="Research.FeatureBuilder"/>) and so run on it only:
     /// the rules read <c>momentum5</c>/<c>momentum20</c>, ridge-regime interacts <c>momentum5</c>, <c>momentum20</c> and
     /// <c>volatility20</c> with its regime. Ridge and LightGBM run on any feature set.</summary>
     public static IReadOnlyList<string> BasicFeaturesOnly { get; } = ["momentum20", "reversal5", "ridge-regime"];
 
+    /// <summary>The Stockformer objective of a name in <see cref="DeepNames"/>.</summary>
+    /// <param name="name">A model name.</param>
+    /// <param name="objective">The objective when the name is a Stockformer's.</param>
+    /// <returns>True for a Stockformer name.</returns>
+    public static bool TryStockformer(string name, out Stockformer.StockformerObjective objective)
+    {
+        (var ok, objective) = name switch
+        {
+            "stockformer" => (true, Stockformer.StockformerObjective.ReturnMse),
+            "stockformer-ic" => (true, Stockformer.StockformerObjective.ReturnIC),
+            "stockformer-dir" => (true, Stockformer.StockformerObjective.Direction),
+            "stockformer-q" => (true, Stockformer.StockformerObjective.Quantiles),
+            "stockformer-alloc" => (true, Stockformer.StockformerObjective.Allocation),
+            _ => (false, default),
+        };
+        return ok;
+    }
+
     /// <summary>Creates the trainer of a model.</summary>
     /// <param name="name">One of <see cref="AllNames"/>.</param>
     /// <param name="ridgeLambda">Ridge penalty per training row (ridge models only).</param>
     /// <param name="lightGbm">LightGBM settings (lightgbm only); null = Qlib's benchmark defaults (<see cref="LightGbmOptions"/>).</param>
+    /// <param name="stockformer">Hyperparameters of the Stockformer models; null = the small defaults.</param>
     /// <returns>A trainer.</returns>
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A LightGBM setting is out of range.</exception>
-    public static IForecasterTrainer CreateTrainer(string name, double ridgeLambda = 0.01, LightGbmOptions? lightGbm = null) => name switch
+    public static IForecasterTrainer CreateTrainer(string name, double ridgeLambda = 0.01, LightGbmOptions? lightGbm = null,
+        Stockformer.StockformerTrainingOptions? stockformer = null) => name switch
     {
+        _ when TryStockformer(name, out var objective) => new Stockformer.StockformerTrainer(name, objective, stockformer),
         "momentum20" => new SignalTrainer(name, SignalModel.Momentum20),
         "reversal5" => new SignalTrainer(name, SignalModel.Reversal5),
         "ridge" => new RidgeTrainer(ridgeLambda),
@@ -73,6 +101,9 @@ public static class ForecasterCatalog
                 if (state.Normaliser is not null) throw new InvalidDataException($"{source}: a lightgbm model reads raw features; the artifact stores a normaliser.");
                 var blob = state.Blob ?? throw new InvalidDataException($"{source}: a lightgbm model needs its tree ensemble (the blob); none is stored.");
                 model = LightGbmModel.FromBytes(blob, context.Features, context.Window.WarmUpBars, context.Horizon, state.Doubles("scale", 1, source)[0]);
+                break;
+            case Stockformer.StockformerForecaster.Kind:
+                model = Stockformer.StockformerForecaster.FromState(context);
                 break;
             default:
                 throw new InvalidDataException($"{source}: unknown model kind '{state.Kind}'.");

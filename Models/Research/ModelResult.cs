@@ -12,4 +12,8 @@ public sealed record ModelResult(string Model, SignalReport Signal, PortfolioRep
     /// <summary>Per seed of <see cref="ResearchOptions.SeedList"/>, in order, the same metrics (the first equals this
     /// result); a single entry when one seed was run.</summary>
     public IReadOnlyList<ModelResult> PerSeed { get; init; } = [];
+
+    /// <summary>The model's own allocation book (<see cref="PortfolioAnalysis.Allocation"/>, weights scaled to gross 1), for a
+    /// model whose forecast is an allocation weight (<c>stockformer-alloc</c>); null for the others.</summary>
+    public PortfolioReport? Allocation { get; init; }
 }

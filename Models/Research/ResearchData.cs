@@ -21,6 +21,11 @@ public sealed record ResearchData(
     /// the first equals <see cref="Forecasts"/>. Empty when not computed.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double[]>> SeedForecasts { get; init; } = new Dictionary<string, IReadOnlyList<double[]>>();
 
+    /// <summary>Model name → what each fit of a deep model recorded (first seed, in fold order): parameter count, epochs,
+    /// time per epoch, validation curve. Empty for models that record nothing (the baselines).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Stockformer.StockformerFitReport>> TrainingReports { get; init; } =
+        new Dictionary<string, IReadOnlyList<Stockformer.StockformerFitReport>>();
+
     /// <summary>First evaluated date index (inclusive).</summary>
     public int EvaluationStart => Folds.Count > 0 ? Folds[0].TestStart : Panel.DateCount;
 

@@ -5,6 +5,15 @@ namespace LeanModels.Models.Research;
 /// <summary>Turns a run's out-of-sample forecasts into signal and portfolio metrics (Qlib's SigAnaRecord and PortAnaRecord).</summary>
 public static class ResearchEvaluation
 {
+    /// <summary>Gross exposure Σ|w| of an allocation model's own book (<see cref="ModelResult.Allocation"/>).</summary>
+    public const double AllocationGross = 1.0;
+
+    /// <summary>True for a model whose forecast is an allocation weight, judged also as its own book.</summary>
+    /// <param name="model">A model name.</param>
+    /// <returns>True for <c>stockformer-alloc</c>.</returns>
+    public static bool IsAllocation(string model) =>
+        Forecasting.ForecasterCatalog.TryStockformer(model, out var o) && o == Stockformer.StockformerObjective.Allocation;
+
     /// <summary>Evaluates every model over the test dates [EvaluationStart, EvaluationEnd) of <paramref name="data"/>.</summary>
     /// <param name="data">Forecasts, labels and holding returns from <see cref="ResearchPipeline.Run"/>.</param>
     /// <param name="options">The run's settings (costs, book sizes, horizon for the Newey–West lags).</param>
@@ -29,7 +38,12 @@ public static class ResearchEvaluation
                     model,
                     SignalAnalysis.Analyse(forecast, labels, D, A, options.Horizon),
                     PortfolioAnalysis.TopkDropout(forecast, returns, D, A, topK, nDrop, options.CostBps, ResearchOptions.TradingDaysPerYear),
-                    PortfolioAnalysis.LongShortQuantile(forecast, returns, D, A, options.Quantile, options.CostBps, ResearchOptions.TradingDaysPerYear));
+                    PortfolioAnalysis.LongShortQuantile(forecast, returns, D, A, options.Quantile, options.CostBps, ResearchOptions.TradingDaysPerYear))
+                {
+                    Allocation = IsAllocation(model)
+                        ? PortfolioAnalysis.Allocation(forecast, returns, D, A, AllocationGross, options.CostBps, ResearchOptions.TradingDaysPerYear)
+                        : null,
+                };
             }
             var seeds = data.SeedForecasts.TryGetValue(model, out var list) && list.Count > 0 ? list : [data.Forecasts[model]];
             var perSeed = new List<ModelResult>();

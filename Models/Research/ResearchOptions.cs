@@ -20,6 +20,7 @@ namespace LeanModels.Models.Research;
 /// <param name="Seeds">Seeds of the fits (≥ 1 of them); results are reported as mean ± std over them. Null = [1].</param>
 /// <param name="WarmStart">Start each fold's fit from the previous fold's model.</param>
 /// <param name="LightGbm">LightGBM settings (model <c>lightgbm</c>); null = Qlib's benchmark defaults.</param>
+/// <param name="Stockformer">Hyperparameters of the Stockformer models (<see cref="Forecasting.ForecasterCatalog.DeepNames"/>); null = the small defaults.</param>
 public sealed record ResearchOptions(
     DateOnly Start,
     DateOnly End,
@@ -39,7 +40,8 @@ public sealed record ResearchOptions(
     LabelNormalisation LabelNormalisation = LabelNormalisation.None,
     IReadOnlyList<ulong>? Seeds = null,
     bool WarmStart = false,
-    Forecasting.LightGbm.LightGbmOptions? LightGbm = null)
+    Forecasting.LightGbm.LightGbmOptions? LightGbm = null,
+    LeanModels.Models.Stockformer.StockformerTrainingOptions? Stockformer = null)
 {
     /// <summary>The seeds to run: <see cref="Seeds"/> or [1].</summary>
     public IReadOnlyList<ulong> SeedList => Seeds is { Count: > 0 } s ? s : [1UL];
@@ -83,6 +85,9 @@ public sealed record ResearchOptions(
         if (!FeatureSetCatalog.Names.Contains(FeatureSet)) throw new InvalidOptionException($"unknown feature set '{FeatureSet}'; known feature sets: {string.Join(", ", FeatureSetCatalog.Names)}.");
         if (Seeds is { Count: 0 }) throw new InvalidOptionException("at least one seed is needed.");
         if (Seeds is not null && Seeds.Distinct().Count() != Seeds.Count) throw new InvalidOptionException($"seeds repeat: {string.Join(",", Seeds)}.");
+        if (Stockformer is not null)
+            try { Stockformer.Validate(); }
+            catch (ArgumentException e) { throw new InvalidOptionException(e.Message); }
         if (Models.Count == 0) throw new InvalidOptionException("at least one model is needed.");
         foreach (var m in Models)
         {

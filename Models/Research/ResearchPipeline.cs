@@ -8,9 +8,12 @@ namespace LeanModels.Models.Research;
 /// </summary>
 public static class ResearchPipeline
 {
-    /// <summary>Models run by default (<see cref="ForecasterCatalog.Names"/>); <see cref="ForecasterCatalog.AllNames"/> lists
-    /// every name accepted in <see cref="ResearchOptions.Models"/> (adds the opt-in <c>lightgbm</c>).</summary>
-    public static IReadOnlyList<string> KnownModels => ForecasterCatalog.Names;
+    /// <summary>Names accepted in <see cref="ResearchOptions.Models"/> (<see cref="ForecasterCatalog.AllNames"/>: the baselines, the
+    /// opt-in <c>lightgbm</c> and the Stockformers).</summary>
+    public static IReadOnlyList<string> KnownModels => ForecasterCatalog.AllNames;
+
+    /// <summary>The default model list (<see cref="ForecasterCatalog.Names"/>, the baselines).</summary>
+    public static IReadOnlyList<string> DefaultModels => ForecasterCatalog.Names;
 
     /// <summary>Computes features, labels, folds and every model's out-of-sample forecasts.</summary>
     /// <param name="panel">Adjusted daily bars, none dated after <see cref="ResearchOptions.End"/>.</param>
@@ -42,10 +45,11 @@ public static class ResearchPipeline
         var forecasts = new Dictionary<string, double[]>();
         var seedForecasts = new Dictionary<string, IReadOnlyList<double[]>>();
         var lastModels = new Dictionary<string, IReturnForecaster>();
+        var reports = new Dictionary<string, IReadOnlyList<Stockformer.StockformerFitReport>>();
         foreach (var name in options.Models)
         {
             var reporter = progress is null ? null : new SyncProgress(i => progress.Report((name, i, folds.Count)));
-            var trainer = ForecasterCatalog.CreateTrainer(name, options.RidgeLambda, options.LightGbm);
+            var trainer = ForecasterCatalog.CreateTrainer(name, options.RidgeLambda, options.LightGbm, options.Stockformer);
             var perSeed = new List<double[]>();
             foreach (var seed in options.SeedList)
             {
@@ -55,12 +59,16 @@ public static class ResearchPipeline
                 var (f, last) = WalkForwardPredictor.Run(features, builder.Specification, panel.Tickers, panel.Dates, labels, folds, trainer,
                     options.Horizon, training, reporter, cancellationToken);
                 perSeed.Add(f);
-                if (perSeed.Count == 1) lastModels[name] = last;
+                if (perSeed.Count == 1)
+                {
+                    lastModels[name] = last;
+                    if (trainer is Stockformer.StockformerTrainer sf) reports[name] = sf.Reports;
+                }
             }
             forecasts[name] = perSeed[0];
             seedForecasts[name] = perSeed;
         }
-        return new ResearchData(panel, features, labels, holding, folds, forecasts, lastModels) { SeedForecasts = seedForecasts };
+        return new ResearchData(panel, features, labels, holding, folds, forecasts, lastModels) { SeedForecasts = seedForecasts, TrainingReports = reports };
     }
 
     /// <summary>Why no walk-forward fold fits, with advice for the case: too little data before the end, or a start so late

@@ -36,7 +36,7 @@ public static class ResearchReportWriter
         AtomicFolder.Write(outputFolder, OutputMarker.Research, dir =>
         {
             var figures = writeFigures?.Invoke(dir) ?? [];
-            File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(result, dataFolder, commit, elapsed, figures));
+            File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(result, dataFolder, commit, elapsed, figures, data.TrainingReports));
             WritePredictions(Path.Combine(dir, "predictions.csv"), result, data);
             if (saveArtifacts)
             {
@@ -58,7 +58,10 @@ public static class ResearchReportWriter
     /// <param name="elapsed">Wall time.</param>
     /// <param name="figures">Pictures in the run folder to embed as <c>![caption](file)</c>, in order; null or empty for none.</param>
     /// <returns>Markdown text.</returns>
-    public static string Markdown(ResearchResult result, string dataFolder, string? commit, TimeSpan elapsed, IReadOnlyList<ReportFigure>? figures = null)
+    /// <param name="training">Deep models' per-fold training records (<see cref="ResearchData.TrainingReports"/>); null or empty
+    /// for none.</param>
+    public static string Markdown(ResearchResult result, string dataFolder, string? commit, TimeSpan elapsed, IReadOnlyList<ReportFigure>? figures = null,
+        IReadOnlyDictionary<string, IReadOnlyList<Stockformer.StockformerFitReport>>? training = null)
     {
         var o = result.Options;
         var sb = new StringBuilder();
@@ -78,10 +81,43 @@ public static class ResearchReportWriter
             sb.Append(ResearchTable.SeedMarkdown(result));
         }
         sb.Append("\nIC/Rank IC: mean of the daily cross-sectional Pearson/Spearman correlation between forecast and label; ICIR = mean/std of the daily series (not annualised); IC>0 = share of days with positive IC; t (NW) = Newey–West t-statistic of the mean daily IC with lags = horizon. Returns are compounded and annualised (252 days) after costs; max DD is the largest peak-to-trough loss; turnover is Σ|Δw| per day (both sides).\n");
+        var allocation = result.Models.Where(m => m.Allocation is not null).ToList();
+        if (allocation.Count > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\n## Allocation books\n\nThe model's own weights (allocation head), each date scaled to gross exposure Σ|w| = {ResearchEvaluation.AllocationGross}, daily rebalance at the next open, cost {o.CostBps.ToString(CultureInfo.InvariantCulture)} bps per side, drift and turnover as the other books; its TopK and long-short rows above rank the same weights.\n\n");
+            sb.Append("| Model | Ann. ret | Sharpe | Max DD | Turnover |\n|---|---:|---:|---:|---:|\n");
+            foreach (var m in allocation)
+            {
+                var b = m.Allocation!;
+                sb.Append(CultureInfo.InvariantCulture, $"| {m.Model} allocation | {b.AnnualisedReturn:P1} | {b.Sharpe:0.00} | {b.MaxDrawdown:P1} | {b.MeanTurnover:P1} |\n");
+            }
+        }
+        if (training is { Count: > 0 }) sb.Append(TrainingMarkdown(training));
         if (figures is { Count: > 0 })
         {
             sb.Append("\n## Pictures\n\nDates are decision dates (the position decided after the close of d is held from the open of d+1 to the open of d+2); books are net of costs; solid = TopK-Dropout, dashed = long-short, black = equal-weight benchmark.\n");
             foreach (var f in figures) sb.Append($"\n![{f.Caption}]({f.FileName})\n");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The deep models' training section: per model the parameter count, folds, epochs trained per fold (mean, min–max),
+    /// wall time per epoch, training samples per second, the process's peak working set (whole run, all models), and the
+    /// validation Rank IC curve of the last fold.</summary>
+    private static string TrainingMarkdown(IReadOnlyDictionary<string, IReadOnlyList<Stockformer.StockformerFitReport>> training)
+    {
+        var sb = new StringBuilder();
+        var peak = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
+        sb.Append($"\n## Deep-model training\n\nPer fold, first seed. Time per epoch = training steps plus the validation pass, wall clock on this machine (shared, so indicative). Peak memory = the process's peak working set over the whole run: {peak:0} MiB.\n\n");
+        sb.Append("| Model | Parameters | Folds | Epochs trained (mean, min–max) | Best epoch (mean) | s / epoch | samples / s | Validation Rank IC, last fold (per epoch) |\n");
+        sb.Append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+        foreach (var (model, reports) in training)
+        {
+            if (reports.Count == 0) continue;
+            var last = reports[^1];
+            var curve = last.ValidationCurve.Count > 0 ? string.Join(" → ", last.ValidationCurve.Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture))) : "no validation days";
+            sb.Append(CultureInfo.InvariantCulture, $"| {model} | {last.Parameters:N0} | {reports.Count} | {reports.Average(r => r.EpochsTrained):0.0} ({reports.Min(r => r.EpochsTrained)}–{reports.Max(r => r.EpochsTrained)}) | "
+                + $"{reports.Average(r => r.BestEpoch):0.0} | {reports.Average(r => r.SecondsPerEpoch):0.00} | {reports.Average(r => r.SamplesPerSecond):0.0} | {curve} |\n");
         }
         return sb.ToString();
     }

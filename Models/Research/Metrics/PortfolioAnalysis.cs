@@ -188,6 +188,45 @@ public static class PortfolioAnalysis
         return Simulate("EqualWeight", targets, returns, dates, assets, costBps, periodsPerYear);
     }
 
+    /// <summary>
+    /// Allocation book: the model's own weights (e.g. the Stockformer allocation head, in [−1, 1] per asset), each date scaled
+    /// so that the gross exposure Σ|w| equals <paramref name="grossCap"/> (a date whose weights are all 0 holds cash), rebalanced
+    /// every date with costs and drift exactly as the other books. An asset with a NaN weight or a NaN return gets weight 0.
+    /// </summary>
+    /// <param name="weights">[D, A] raw weights; NaN = no weight.</param>
+    /// <param name="returns">[D, A] simple return of a position decided at date d (see the class remarks); NaN = not tradable.</param>
+    /// <param name="dates">D, ≥ 1.</param>
+    /// <param name="assets">A, ≥ 1.</param>
+    /// <param name="grossCap">G &gt; 0, the gross exposure of the book each date (1 = 100% of capital long plus short).</param>
+    /// <param name="costBps">Cost in basis points per side, ≥ 0.</param>
+    /// <param name="periodsPerYear">Rebalance periods per year, ≥ 1.</param>
+    /// <returns>The report named <c>"Allocation(gross=…)"</c>.</returns>
+    /// <exception cref="ArgumentException">A span is not D·A long, a return is ±∞, or a weight is ±∞.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">grossCap ≤ 0 or not finite; as the other books otherwise.</exception>
+    public static PortfolioReport Allocation(ReadOnlySpan<double> weights, ReadOnlySpan<double> returns, int dates, int assets,
+        double grossCap, double costBps, int periodsPerYear)
+    {
+        if (!(grossCap > 0 && double.IsFinite(grossCap)))
+            throw new ArgumentOutOfRangeException(nameof(grossCap), grossCap, "Allocation: gross cap must be finite and > 0.");
+        ValidateCommon(weights, returns, dates, assets, costBps, periodsPerYear, nameof(Allocation));
+        var targets = new double[dates * assets];                      // [D, A]
+        for (var d = 0; d < dates; d++)
+        {
+            var w = weights.Slice(d * assets, assets);
+            var r = returns.Slice(d * assets, assets);
+            var target = targets.AsSpan(d * assets, assets);
+            double gross = 0;
+            for (var a = 0; a < assets; a++)
+            {
+                if (double.IsInfinity(w[a])) throw new ArgumentException($"Allocation: weight [d={d}, a={a}] is {w[a]}.", nameof(weights));
+                target[a] = double.IsNaN(w[a]) || double.IsNaN(r[a]) ? 0 : w[a];
+                gross += Math.Abs(target[a]);
+            }
+            if (gross > 0) for (var a = 0; a < assets; a++) target[a] *= grossCap / gross;
+        }
+        return Simulate(string.Create(CultureInfo.InvariantCulture, $"Allocation(gross={grossCap})"), targets, returns, dates, assets, costBps, periodsPerYear);
+    }
+
     // Moves from drifted to target weights each date, charges costs on turnover, earns the period return, then drifts.
     private static PortfolioReport Simulate(string name, double[] targets, ReadOnlySpan<double> returns, int dates, int assets,
         double costBps, int periodsPerYear)

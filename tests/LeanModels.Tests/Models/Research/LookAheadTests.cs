@@ -22,7 +22,7 @@ public class LookAheadTests
         var folder = new LeanDataFolder(TestPaths.LeanData);
         var end = new DateOnly(2011, 12, 30);
         var bars = Tickers.Select(x => folder.ReadEquityBars(x).Where(b => b.Date <= end).ToList()).ToArray();
-        var options = new ResearchOptions(new DateOnly(2008, 1, 2), end, ResearchPipeline.KnownModels, Horizon: 5, TrainWindow: 250, RetrainEvery: 21);
+        var options = new ResearchOptions(new DateOnly(2008, 1, 2), end, ResearchPipeline.DefaultModels, Horizon: 5, TrainWindow: 250, RetrainEvery: 21);
         var original = ResearchPipeline.Run(Panel.FromBars(Tickers, bars), options);
 
         var tIndex = original.Folds[fold].TestStart + daysAfterFoldStart;

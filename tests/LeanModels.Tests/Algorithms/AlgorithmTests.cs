@@ -11,7 +11,7 @@ namespace LeanModels.Tests.Algorithms;
 [Category("Lean")]
 public class AlgorithmTests
 {
-    private static readonly string[] Projects = ["EtfForecast", "StockForecast"];
+    private static readonly string[] Projects = ["EtfForecast", "StockForecast", "StockformerForecast"];
 
     private static string Folder(string name) => Path.Combine(TestPaths.RepositoryRoot, "Algorithms", name);
 
@@ -104,6 +104,32 @@ public class AlgorithmTests
         Assert.That(trained.Count(t => t.At > new DateOnly(2021, 4, 6)), Is.Zero, "refits on a window without new bars");
         Assert.That(run.Log, Does.Contain("no bar after 2021-03-31 since the last training"));
         Assert.That(run.Insights.Max(i => i.GeneratedUtc), Is.LessThan(new DateTime(2021, 4, 2)));
+    }
+
+    private static readonly string[] StockTickers = ["aapl", "aig", "bac", "ibm", "goog", "wm"];
+
+    // A small Stockformer with its allocation head trained on the stocks up to 2014-12-31 (labels included), one year of trading.
+    private static readonly Lazy<Backtest> Stockformer = new(() => RealLean.RunProject("StockformerForecast", Folder("StockformerForecast"),
+        new Dictionary<string, string> { ["end"] = "2015-12-31" },
+        storage =>
+        {
+            var trained = ForecasterTraining.Fit(PackData.PanelUpTo(StockTickers, new DateOnly(2014, 12, 31)), PackData.Trainer("stockformer-alloc"), 5, 500);
+            PackData.Store(storage, "leanmodels/stockformer.lmfa", ForecasterArtifact.Serialize(trained.Model, trained.Training));
+        }));
+
+    [Test]
+    public void StockformerForecast_RunsInRealLean_WithTheAllocationHeadAsInsightWeights()
+    {
+        var run = Stockformer.Value;
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        Assert.That(run.Errors, Is.Empty, run.ToString());
+        Assert.That(run.OrderCount, Is.GreaterThan(20));
+        var insights = run.Insights;
+        Assert.That(insights, Has.Count.GreaterThan(500));
+        Assert.That(insights.Select(i => i.SourceModel).Distinct(), Is.EqualTo(new[] { "ForecastAlphaModel(leanmodels/stockformer.lmfa,0,allocation)" }));
+        Assert.That(insights.All(i => i.Weight is > 0 and <= 1), Is.True, "every insight carries |allocation| as its weight");
+        Assert.That(insights.Select(i => i.Ticker).Distinct().Order(), Is.EqualTo(StockTickers.Order()));
+        Assert.That(insights.Min(i => i.GeneratedUtc), Is.GreaterThanOrEqualTo(new DateTime(2015, 1, 2)), "nothing while warming up");
     }
 
     [Test]

@@ -62,6 +62,7 @@ public class ForecastAlphaModelTests
     [TestCase("ridge")]
     [TestCase("ridge-regime")]
     [TestCase("momentum20")]
+    [TestCase("stockformer-q")]
     public void Forecasts_InsideLean_EqualPredictOnTheFullHistory_BitForBit(string name)
     {
         var run = name == "ridge" ? ProbeRuns.Ridge : ProbeRuns.Model(name);

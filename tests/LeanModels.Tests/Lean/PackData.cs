@@ -27,7 +27,11 @@ internal static class PackData
     /// <summary>A catalog model (ridge, ridge-regime, momentum20, …) with horizon 5 trained on <see cref="Tickers"/> up to
     /// <see cref="TrainEnd"/>, cached.</summary>
     public static LoadedArtifact Model(string name) =>
-        Models.GetOrAdd(name, n => ForecasterTraining.Fit(PanelUpTo(Tickers, TrainEnd), ForecasterCatalog.CreateTrainer(n), 5, trainWindow: 500));
+        Models.GetOrAdd(name, n => ForecasterTraining.Fit(PanelUpTo(Tickers, TrainEnd), Trainer(n), 5, trainWindow: 500));
+
+    /// <summary>The catalog's trainer; a Stockformer small enough for a test (lookback 20, width 8, one epoch).</summary>
+    public static IForecasterTrainer Trainer(string name) => ForecasterCatalog.CreateTrainer(name, 0.01, null,
+        new LeanModels.Models.Stockformer.StockformerTrainingOptions(Lookback: 20, Model: 8, Epochs: 1, BatchDates: 16, Threads: 2));
 
     /// <summary>Writes <paramref name="artifact"/> into a LEAN local ObjectStore folder under <paramref name="key"/>.</summary>
     public static void Store(string storage, string key, byte[] artifact)

@@ -144,7 +144,9 @@ internal sealed class Backtest(string name, string folder, int exitCode, string 
                 e.GetProperty("id").GetString()!, e.GetProperty("sourceModel").GetString()!, e.GetProperty("ticker").GetString()!.ToLowerInvariant(),
                 DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(e.GetProperty("generatedTime").GetDouble() * 1000)).UtcDateTime,
                 DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(e.GetProperty("closeTime").GetDouble() * 1000)).UtcDateTime,
-                e.GetProperty("period").GetDouble(), e.GetProperty("direction").GetString()!)).ToList();
+                e.GetProperty("period").GetDouble(), e.GetProperty("direction").GetString()!,
+                e.TryGetProperty("weight", out var w) && w.ValueKind == JsonValueKind.String ? double.Parse(w.GetString()!, CultureInfo.InvariantCulture)
+                    : w.ValueKind == JsonValueKind.Number ? w.GetDouble() : null)).ToList();
         }
     }
 
@@ -169,7 +171,8 @@ internal sealed class Backtest(string name, string folder, int exitCode, string 
 }
 
 /// <summary>One insight of alpha-results.json.</summary>
-internal sealed record InsightRecord(string Id, string SourceModel, string Ticker, DateTime GeneratedUtc, DateTime CloseUtc, double PeriodSeconds, string Direction);
+internal sealed record InsightRecord(string Id, string SourceModel, string Ticker, DateTime GeneratedUtc, DateTime CloseUtc, double PeriodSeconds, string Direction,
+    double? Weight);
 
 /// <summary>One probe record: exchange time and the fields after it.</summary>
 internal sealed record ProbeRecord(DateTime Time, string[] Fields)

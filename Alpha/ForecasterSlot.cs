@@ -3,7 +3,6 @@ using System.Globalization;
 using LeanModels.Models.Forecasting;
 using QuantConnect;
 using QuantConnect.Algorithm;
-using QuantConnect.Securities;
 
 namespace LeanModels.Alpha;
 
@@ -108,23 +107,5 @@ public sealed class ForecasterSlot
         slot.Publish(loaded.Model);
         algorithm.Debug($"{nameof(ForecasterSlot)}: loaded model '{loaded.Model.Name}' (horizon {loaded.Model.Horizon} bars, trained {loaded.Training.From:yyyy-MM-dd}..{loaded.Training.To:yyyy-MM-dd} on {loaded.Training.Tickers.Count} tickers) from ObjectStore key '{key}'.");
         return slot;
-    }
-
-    /// <summary>The last date whose prices a model trained up to <paramref name="lastTrainingDate"/> has seen by LEAN's calendar:
-    /// its label, log(O[t+1+H] / O[t+1]), ends on the (H + 1)-th US-equity trading day after it (LEAN's market-hours
-    /// database). The tests check it against the date the artifact records.</summary>
-    /// <param name="lastTrainingDate">Last training date of the artifact.</param>
-    /// <param name="horizon">H, bars.</param>
-    /// <returns>The date of the last bar the labels read.</returns>
-    internal static DateOnly LabelEnd(DateOnly lastTrainingDate, int horizon)
-    {
-        var hours = MarketHoursDatabase.FromDataFolder().GetExchangeHours(Market.USA, null, SecurityType.Equity);
-        var date = lastTrainingDate.ToDateTime(TimeOnly.MinValue);
-        for (var k = 0; k < horizon + 1; k++)
-        {
-            do date = date.AddDays(1);
-            while (!hours.IsDateOpen(date));
-        }
-        return DateOnly.FromDateTime(date);
     }
 }

@@ -162,16 +162,31 @@ public class ForecastAlphaModelTests
         Assert.That(insights.Select(i => i.Fields[0]).Distinct().Order(), Is.EqualTo(new[] { "aapl", "aig", "bac", "ibm" }));
     }
 
+    /// <summary>The last date a model trained up to <paramref name="lastTrainingDate"/> has seen, by LEAN's calendar: its label
+    /// log(O[t+1+H] / O[t+1]) ends on the (H + 1)-th US-equity trading day after it (LEAN's market-hours database).</summary>
+    private static DateOnly LabelEnd(DateOnly lastTrainingDate, int horizon)
+    {
+        var hours = QuantConnect.Securities.MarketHoursDatabase.FromDataFolder()
+            .GetExchangeHours(QuantConnect.Market.USA, null, QuantConnect.SecurityType.Equity);
+        var date = lastTrainingDate.ToDateTime(TimeOnly.MinValue);
+        for (var k = 0; k < horizon + 1; k++)
+        {
+            do date = date.AddDays(1);
+            while (!hours.IsDateOpen(date));
+        }
+        return DateOnly.FromDateTime(date);
+    }
+
     [Test]
     public void LabelEnd_IsTheHPlusFirstTradingDayAfterTraining()
     {
         QuantConnect.Configuration.Config.Set("data-folder", TestPaths.LeanData);   // LEAN's market-hours database
         // 2011-11-30 (Wed) + 6 trading days with H = 5: Dec 1, 2, 5, 6, 7, 8.
-        Assert.That(ForecasterSlot.LabelEnd(new DateOnly(2011, 11, 30), 5), Is.EqualTo(new DateOnly(2011, 12, 8)));
+        Assert.That(LabelEnd(new DateOnly(2011, 11, 30), 5), Is.EqualTo(new DateOnly(2011, 12, 8)));
         // Over Thanksgiving (2011-11-24) and a weekend: 2011-11-22 + 3 trading days = 23, 25, 28.
-        Assert.That(ForecasterSlot.LabelEnd(new DateOnly(2011, 11, 22), 2), Is.EqualTo(new DateOnly(2011, 11, 28)));
+        Assert.That(LabelEnd(new DateOnly(2011, 11, 22), 2), Is.EqualTo(new DateOnly(2011, 11, 28)));
         // The date an artifact records (from the data's own calendar) is the one LEAN's calendar gives.
         var training = PackData.Model("ridge").Training;
-        Assert.That(training.LastLabelDate, Is.EqualTo(ForecasterSlot.LabelEnd(training.To, 5)));
+        Assert.That(training.LastLabelDate, Is.EqualTo(LabelEnd(training.To, 5)));
     }
 }

@@ -106,11 +106,15 @@ internal sealed class Backtest(string name, string folder, int exitCode, string 
 
     private string ResultsFolder => Path.Combine(Folder, "results");
 
-    private string Id => Directory.GetFiles(ResultsFolder, "*-log.txt").Select(f => Path.GetFileName(f)[..^"-log.txt".Length])
+    private string? _id, _log;
+    private IReadOnlyList<InsightRecord>? _insights;
+    private string[][]? _probe;
+
+    private string Id => _id ??= Directory.GetFiles(ResultsFolder, "*-log.txt").Select(f => Path.GetFileName(f)[..^"-log.txt".Length])
         .Single(n => File.Exists(Path.Combine(ResultsFolder, n + ".json")));
 
     /// <summary>The whole launcher log (LEAN's trace, debug, errors).</summary>
-    public string Log => File.ReadAllText(Path.Combine(Folder, "launcher.log"));
+    public string Log => _log ??= File.ReadAllText(Path.Combine(Folder, "launcher.log"));
 
     /// <summary>LEAN's statistics block (name → text, e.g. "Sharpe Ratio" → "0.512").</summary>
     public IReadOnlyDictionary<string, string> Statistics
@@ -133,29 +137,28 @@ internal sealed class Backtest(string name, string folder, int exitCode, string 
     }
 
     /// <summary>Every insight LEAN recorded (alpha-results.json).</summary>
-    public IReadOnlyList<InsightRecord> Insights
+    public IReadOnlyList<InsightRecord> Insights => _insights ??= ReadInsights();
+
+    private IReadOnlyList<InsightRecord> ReadInsights()
     {
-        get
-        {
-            var path = Path.Combine(ResultsFolder, Id, "alpha-results.json");
-            if (!File.Exists(path)) return [];
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            return doc.RootElement.EnumerateArray().Select(e => new InsightRecord(
-                e.GetProperty("id").GetString()!, e.GetProperty("sourceModel").GetString()!, e.GetProperty("ticker").GetString()!.ToLowerInvariant(),
-                DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(e.GetProperty("generatedTime").GetDouble() * 1000)).UtcDateTime,
-                DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(e.GetProperty("closeTime").GetDouble() * 1000)).UtcDateTime,
-                e.GetProperty("period").GetDouble(), e.GetProperty("direction").GetString()!,
-                e.TryGetProperty("weight", out var w) && w.ValueKind == JsonValueKind.String ? double.Parse(w.GetString()!, CultureInfo.InvariantCulture)
-                    : w.ValueKind == JsonValueKind.Number ? w.GetDouble() : null)).ToList();
-        }
+        var path = Path.Combine(ResultsFolder, Id, "alpha-results.json");
+        if (!File.Exists(path)) return [];
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        return doc.RootElement.EnumerateArray().Select(e => new InsightRecord(
+            e.GetProperty("id").GetString()!, e.GetProperty("sourceModel").GetString()!, e.GetProperty("ticker").GetString()!.ToLowerInvariant(),
+            DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(e.GetProperty("generatedTime").GetDouble() * 1000)).UtcDateTime,
+            DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(e.GetProperty("closeTime").GetDouble() * 1000)).UtcDateTime,
+            e.GetProperty("period").GetDouble(), e.GetProperty("direction").GetString()!,
+            e.TryGetProperty("weight", out var w) && w.ValueKind == JsonValueKind.String ? double.Parse(w.GetString()!, CultureInfo.InvariantCulture)
+                : w.ValueKind == JsonValueKind.Number ? w.GetDouble() : null)).ToList();
     }
 
     /// <summary>The probe file's records of one kind (tests/LeanAlgorithms): exchange time and fields.</summary>
     public IReadOnlyList<ProbeRecord> Probe(string kind)
     {
         var path = Path.Combine(Folder, "probe.tsv");
-        if (!File.Exists(path)) return [];
-        return File.ReadLines(path).Select(l => l.Split('\t')).Where(f => f[0] == kind)
+        _probe ??= File.Exists(path) ? File.ReadLines(path).Select(l => l.Split('\t')).ToArray() : [];
+        return _probe.Where(f => f[0] == kind)
             .Select(f => new ProbeRecord(DateTime.ParseExact(f[1], "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), f[2..])).ToList();
     }
 

@@ -55,7 +55,7 @@ public static class ResearchPipeline
             {
                 // A trainer that ignores the seed gives the same forecasts for every seed: fit it once.
                 if (perSeed.Count > 0 && !trainer.UsesSeed) { perSeed.Add(perSeed[0]); continue; }
-                var training = new WalkForwardTrainingOptions(options.LabelNormalisation, seed, options.WarmStart);
+                var training = new WalkForwardTrainingOptions(options.LabelNormalisation, seed, options.WarmStart, Environment.ProcessorCount);
                 var (f, last) = WalkForwardPredictor.Run(features, builder.Specification, panel.Tickers, panel.Dates, labels, folds, trainer,
                     options.Horizon, training, reporter, cancellationToken);
                 perSeed.Add(f);

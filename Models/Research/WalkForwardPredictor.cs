@@ -44,8 +44,10 @@ public static class WalkForwardPredictor
             var data = new TrainingFold(features, specification, tickers, dates, labels, fold.TrainDates, fold.ValidationDates, horizon,
                 training.LabelNormalisation, training.Seed, training.WarmStart ? model : null);
             model = trainer.Fit(data, cancellationToken);
-            for (var d = fold.TestStart; d < fold.TestEnd; d++)
-                model.PredictDate(features, tickers, dates, d).Mean.CopyTo(forecast.AsSpan(d * A, A));
+            var fitted = model;
+            var test = ForecasterExtensions.ForEachDate(fold.TestStart, fold.TestEnd, Math.Max(1, training.PredictionThreads),
+                d => fitted.PredictDate(features, tickers, dates, d).Mean);
+            for (var d = fold.TestStart; d < fold.TestEnd; d++) test[d - fold.TestStart].CopyTo(forecast.AsSpan(d * A, A));
             progress?.Report(i + 1);
         }
         return (forecast, model!);

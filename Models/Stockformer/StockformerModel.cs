@@ -107,11 +107,18 @@ public sealed class StockformerModel<T> : Module<T> where T : unmanaged, IFloati
     /// <param name="assetIds">[B, A] vocabulary rows (<see cref="StockformerVocabulary.IndexOf"/>, 0 = unknown), or empty when
     /// <see cref="StockformerOptions.IdentityEmbedding"/> is false.</param>
     /// <param name="crossTickerAttention">True to also return <see cref="StockformerOutput{T}.CrossTickerAttention"/>.</param>
+    /// <param name="allSteps">False (default): the last encoder layer runs its cross-ticker and feed-forward blocks on the last
+    /// time step only, the one the heads read (its temporal block still reads every step), so the heads are the same
+    /// function at a fraction of the cost (T times less cross-ticker attention in that layer) and
+    /// <see cref="StockformerOutput{T}.Encoded"/> is [B, A, 1, D]. True: every step of every layer is computed and Encoded is
+    /// [B, A, T_L, D] (for inspecting the encoder states, e.g. the causality test); the heads agree with the default to
+    /// rounding (the matrix products have other shapes, so float sums may differ in the last bits).</param>
     /// <returns>The enabled heads' outputs per asset, the prediction mask and the encoder states.</returns>
     /// <exception cref="ArgumentException">A shape or length disagrees with the options (the message gives both), an id is
     /// outside [0, V), ids are given without the identity embedding (or missing with it), or a present bar holds a non-finite
     /// value (the message gives b, t, a, f).</exception>
-    public StockformerOutput<T> Forward(Tape<T> tape, Tensor<T> x, ReadOnlySpan<bool> available, ReadOnlySpan<int> assetIds, bool crossTickerAttention = false)
+    public StockformerOutput<T> Forward(Tape<T> tape, Tensor<T> x, ReadOnlySpan<bool> available, ReadOnlySpan<int> assetIds, bool crossTickerAttention = false,
+        bool allSteps = false)
     {
         ArgumentNullException.ThrowIfNull(tape);
         ArgumentNullException.ThrowIfNull(x);
@@ -152,6 +159,14 @@ public sealed class StockformerModel<T> : Module<T> where T : unmanaged, IFloati
                 ? layer.AttnT.Forward(tape, seq)
                 : layer.AttnT.Forward(tape, seq, o.CausalTemporal ? _causal : default, TemporalKeys(present, b, steps, a));
             h = tape.AddDropout(h, tape.Reshape(temporal, b, a, steps, d), o.Dropout);
+            if (l == _layers.Count - 1 && !allSteps && steps > 1)
+            {
+                // The heads read only the last step, and after the last temporal block every remaining block (cross-ticker
+                // attention per step, feed-forward per token) maps step s to step s: run them on the last step only.
+                h = tape.Slice(h, 2, steps - 1, 1);                                                            // [B, A, 1, D]
+                present = LastStep(present, b, steps, a);                                                      // [B, 1, A]
+                steps = 1;
+            }
             var normed = layer.LnA.Forward(tape, h);                                                           // cross-ticker, per step
             var cross = crossTickerAttention && l == _layers.Count - 1
                 ? layer.AttnA.ForwardAcross(tape, normed, default, present, out weights)
@@ -281,6 +296,14 @@ public sealed class StockformerModel<T> : Module<T> where T : unmanaged, IFloati
             for (var ti = 0; ti < t; ti++)
                 for (var ai = 0; ai < a; ai++) keys[(bi * a + ai) * t + ti] = present[(bi * t + ti) * a + ai];
         return keys;
+    }
+
+    // [B, T, A] presence → the last step's [B, 1, A]
+    private static bool[] LastStep(bool[] present, int b, int t, int a)
+    {
+        var r = new bool[b * a];
+        for (var bi = 0; bi < b; bi++) present.AsSpan((bi * t + t - 1) * a, a).CopyTo(r.AsSpan(bi * a));
+        return r;
     }
 
     // After distilling (Conv1d k = 3 same padding, then MaxPool k = 3, stride 2, padding 1), output step k reads input steps

@@ -25,7 +25,8 @@ public sealed class StockformerOutput<T> where T : unmanaged, IFloatingPointIeee
     /// <summary>[B, A] flags: true where the asset has a bar on the last date of the window (a prediction exists).</summary>
     public required bool[] PredictionMask { get; init; }
 
-    /// <summary>[B, A, T_L, D] encoder output before the final LayerNorm (T_L = T without distilling). Position t depends on
+    /// <summary>Encoder output before the final LayerNorm: [B, A, 1, D] (the last step) by default, [B, A, T_L, D] when
+    /// <see cref="StockformerModel{T}.Forward"/> is asked for all steps (T_L = T without distilling). Position t depends on
     /// input steps ≤ t only when the temporal attention is causal.</summary>
     public required Tensor<T> Encoded { get; init; }
 

@@ -139,7 +139,7 @@ public sealed class StockformerTrainer : IForecasterTrainer
             epochs++;
             if (stopping is not null)
             {
-                var ic = ValidationEarlyStopping.ValidationRankIC(live, fold);
+                var ic = ValidationEarlyStopping.ValidationRankIC(live, fold, o.Threads);
                 stopping.Report(double.IsNaN(ic) ? -1 : ic, () => best = ParameterSnapshot<float>.Capture(parameters));
                 totalSeconds += clock.Elapsed.TotalSeconds;
                 if (stopping.ShouldStop) break;

@@ -14,10 +14,11 @@ public class StockformerModelTests
     private static readonly StockformerOptions Small = new(Lookback: 8, Features: 3, Model: 32, Heads: 2, Layers: 2, FeedForward: 64,
         Dropout: 0.1, VocabularySize: 7);
 
-    private static StockformerOutput<float> Eval(StockformerModel<float> m, Tensor<float> x, bool[] available, int[] ids, ThreadTeam? team = null)
+    private static StockformerOutput<float> Eval(StockformerModel<float> m, Tensor<float> x, bool[] available, int[] ids, ThreadTeam? team = null,
+        bool allSteps = false)
     {
         var tape = new Tape<float>(training: false, recording: false, team: team);
-        return m.Forward(tape, x, available, ids, crossTickerAttention: true);
+        return m.Forward(tape, x, available, ids, crossTickerAttention: true, allSteps: allSteps);
     }
 
     private static float[] Heads(StockformerOutput<float> y) =>
@@ -173,12 +174,12 @@ public class StockformerModelTests
         var m = new StockformerModel<float>(Small, 7);
         var d = StockformerBatch<float>.Create(8, 2, 8, 4, 3);
         const int changed = 5;
-        var y1 = Eval(m, d.X, d.Available, d.Ids);
+        var y1 = Eval(m, d.X, d.Available, d.Ids, allSteps: true);
         var x2 = new Tensor<float>((float[])d.X.Data.Clone(), [2, 8, 4, 3]);
         for (var b = 0; b < 2; b++)
             for (var s = changed; s < 8; s++)                                                  // every step ≥ t, every asset
                 for (var i = ((b * 8 + s) * 4) * 3; i < ((b * 8 + s + 1) * 4) * 3; i++) x2.Data[i] += 3;
-        var y2 = Eval(m, x2, d.Available, d.Ids);
+        var y2 = Eval(m, x2, d.Available, d.Ids, allSteps: true);
         var h1 = y1.Encoded.Data;
         var h2 = y2.Encoded.Data;                                                              // [B, A, T, D]
         for (var b = 0; b < 2; b++)
@@ -191,15 +192,36 @@ public class StockformerModelTests
     }
 
     [Test]
+    public void LastStepOnly_GivesTheHeadsAndAttentionOfTheFullEncoder()
+    {
+        // The default Forward runs the last layer's cross-ticker and feed-forward blocks on the last step only; the heads and
+        // the attention map must be those of the full encoder (double: to rounding, 1e-12; causal and non-causal).
+        foreach (var causal in new[] { true, false })
+        {
+            var o = new StockformerOptions(Lookback: 6, Features: 3, Model: 8, Heads: 2, Layers: 2, FeedForward: 16, Dropout: 0,
+                VocabularySize: 6, CausalTemporal: causal);
+            var m = new StockformerModel<double>(o, 11);
+            var d = StockformerBatch<double>.Create(5, 2, 6, 5, 3);
+            StockformerOutput<double> Run(bool all) => m.Forward(new Tape<double>(false, recording: false), d.X, d.Available, d.Ids, true, all);
+            var (full, last) = (Run(true), Run(false));
+            foreach (var (x, y) in new[] { (full.Return!, last.Return!), (full.DirectionLogit!, last.DirectionLogit!), (full.Allocation!, last.Allocation!), (full.Quantiles!, last.Quantiles!) })
+                Assert.That(y.Data, Is.EqualTo(x.Data).Within(1e-12), $"causal {causal}");
+            Assert.That(last.CrossTickerAttention, Is.EqualTo(full.CrossTickerAttention).Within(1e-12));
+            Assert.That(last.Encoded.Shape.ToArray(), Is.EqualTo(new[] { 2, 5, 1, 8 }));
+            Assert.That(full.Encoded.Shape.ToArray(), Is.EqualTo(new[] { 2, 5, 6, 8 }));
+        }
+    }
+
+    [Test]
     public void NonCausalOption_ChangingLaterStep_ChangesEarlierStates()
     {
         // the causal test above can fail: with CausalTemporal = false an earlier state sees the later change
         var m = new StockformerModel<float>(Small with { CausalTemporal = false }, 7);
         var d = StockformerBatch<float>.Create(8, 1, 8, 4, 3);
-        var y1 = Eval(m, d.X, d.Available, d.Ids);
+        var y1 = Eval(m, d.X, d.Available, d.Ids, allSteps: true);
         var x2 = new Tensor<float>((float[])d.X.Data.Clone(), [1, 8, 4, 3]);
         x2.Data[(7 * 4 + 1) * 3] += 3;
-        var y2 = Eval(m, x2, d.Available, d.Ids);
+        var y2 = Eval(m, x2, d.Available, d.Ids, allSteps: true);
         Assert.That(y2.Encoded.Data.AsSpan(0, 32).ToArray(), Is.Not.EqualTo(y1.Encoded.Data.AsSpan(0, 32).ToArray()));
     }
 
@@ -276,8 +298,10 @@ public class StockformerModelTests
         Assert.That(p1.Return!.Where(v => !float.IsNaN(v)).All(float.IsFinite), Is.True);
         for (var row = 0; row < 10; row++)
             Assert.That(p1.CrossTickerAttention!.AsSpan(row * 5, 5).ToArray().Sum(), Is.EqualTo(1f).Within(1e-5f));
-        Assert.That(m.Forward(new Tape<float>(false, new Xoshiro256StarStar(1)), d.X, d.Available, d.Ids).Encoded.Shape.ToArray(),
+        Assert.That(m.Forward(new Tape<float>(false, new Xoshiro256StarStar(1)), d.X, d.Available, d.Ids, allSteps: true).Encoded.Shape.ToArray(),
             Is.EqualTo(new[] { 2, 5, 8, 32 }));
+        Assert.That(m.Forward(new Tape<float>(false, new Xoshiro256StarStar(1)), d.X, d.Available, d.Ids).Encoded.Shape.ToArray(),
+            Is.EqualTo(new[] { 2, 5, 1, 32 }));
     }
 
     [Test]

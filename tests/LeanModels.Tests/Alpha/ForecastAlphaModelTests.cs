@@ -63,6 +63,7 @@ public class ForecastAlphaModelTests
     [TestCase("ridge-regime")]
     [TestCase("momentum20")]
     [TestCase("stockformer-q")]
+    [TestCase("lightgbm")]
     public void Forecasts_InsideLean_EqualPredictOnTheFullHistory_BitForBit(string name)
     {
         var run = name == "ridge" ? ProbeRuns.Ridge : ProbeRuns.Model(name);
@@ -76,6 +77,7 @@ public class ForecastAlphaModelTests
             var tickers = day.Select(i => i.Fields[0]).Order(StringComparer.Ordinal).ToList();
             var forecast = model.Predict(PackData.PanelUpTo(tickers, day.Key));
             Assert.That(forecast.Date, Is.EqualTo(day.Key));
+            Assert.That(forecast.Mean.Where(double.IsFinite).Distinct().Count(), Is.GreaterThan(1), $"{day.Key}: the forecasts differ across assets");
             foreach (var insight in day)
             {
                 var a = forecast.Tickers.ToList().IndexOf(insight.Fields[0]);

@@ -30,6 +30,33 @@ public class PredictCommandTests : CliTestBase
     }
 
     [Test]
+    public void Predict_LightGbmArtifact_EqualsResearchPredictionsBitForBit()
+    {
+        // LightGBM in research, then the saved last-fold artifact through `predict`: the same forecasts, to the last digit.
+        // L1 0 and L2 1: Qlib's penalties zero every leaf on five assets (a constant forecast would make the test weak).
+        var run = Path.Combine(Root, "run");
+        var research = Run("research", "--data", TestPaths.LeanData, "--tickers", "aapl,ibm,spy,bac,aig", "--start", "2012-01-01",
+            "--end", "2012-12-31", "--train-window", "250", "--retrain-every", "126", "--models", "lightgbm", "--lgb-l1", "0", "--lgb-l2", "1",
+            "--lgb-rounds", "30", "--save-artifacts", "--charts", "none", "--out", run);
+        Assert.That(research.Code, Is.EqualTo(0), research.Err);
+        var rows = File.ReadAllLines(Path.Combine(run, "predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        var header = File.ReadLines(Path.Combine(run, "predictions.csv")).First().Split(',');
+        var column = Array.IndexOf(header, "lightgbm");
+        foreach (var date in new[] { rows[^1][0], rows[^30][0] })
+        {
+            string[] order = date == rows[^1][0] ? [] : ["--tickers", "aig,bac,spy,ibm,aapl"];
+            var (code, stdout, stderr) = Run(["predict", "--artifact", Path.Combine(run, "artifacts", "lightgbm.lmfa"), "--data", TestPaths.LeanData,
+                "--date", date, .. order]);
+            Assert.That(code, Is.EqualTo(0), stderr);
+            var expected = rows.Where(r => r[0] == date).ToDictionary(r => r[1], r => r[column]);
+            var actual = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(','))
+                .Where(r => r[2].Length > 0).ToDictionary(r => r[1], r => r[2]);
+            Assert.That(actual, Is.EqualTo(expected), $"lightgbm on {date}");
+            Assert.That(expected.Values.Distinct().Count(), Is.GreaterThan(1), "the forecasts differ across assets");
+        }
+    }
+
+    [Test]
     public void Predict_DateWithoutBars_ExitsThree()
     {
         var run = Path.Combine(Root, "run");

@@ -160,6 +160,10 @@ internal static class ResearchCommand
                     figures.Add(ResearchCharts.WriteAttentionHeatmap(dir, "attention-" + sf.Name, AbsentAsNaN(attention, window), run.Panel.Tickers,
                         $"{sf.Name}: cross-ticker attention on {day} (last encoder layer, last time step, mean over heads; row = query asset)", f));
                 }
+                foreach (var (model, reports) in run.TrainingReports)
+                    if (reports.Any(r => r.ValidationCurve.Count > 0))
+                        figures.Add(ResearchCharts.WriteValidationCurves(dir, "validation-" + model, reports.Select(r => r.ValidationCurve).ToList(),
+                            $"{model}: validation Rank IC per epoch, each fold (first seed) and their mean", f));
                 stderr.WriteLine($"{figures.Count} charts drawn in {chartClock.Elapsed.TotalSeconds:0.0} s");
                 return figures;
             } : null;

@@ -148,6 +148,59 @@ public static class ResearchCharts
         return AttentionHeatmap(matrix, tickers, title);
     }
 
+    /// <summary>Validation curves of a deep model's walk-forward: per fold (thin grey lines, one legend item "each fold") the
+    /// validation Rank IC after each epoch, and in black the mean over the folds that reached that epoch, with a zero line.
+    /// The x axis is the epoch, 1-based.</summary>
+    /// <param name="curves">Per fold, the validation Rank IC after each epoch (<see cref="Stockformer.StockformerFitReport.ValidationCurve"/>); empty
+    /// curves are skipped; values finite.</param>
+    /// <param name="title">Chart title.</param>
+    /// <returns>The plot; two legend items (each fold, mean over folds), none when every curve is empty.</returns>
+    /// <exception cref="ArgumentException">A value is not finite (the message gives the fold and epoch).</exception>
+    public static Plot ValidationCurves(IReadOnlyList<IReadOnlyList<double>> curves, string title)
+    {
+        ArgumentNullException.ThrowIfNull(curves);
+        var plot = NewPlot(title, "Epoch", "Validation Rank IC (raw label)", dateAxis: false);
+        plot.Add.HorizontalLine(0, 1, Colors.Gray, LinePattern.Solid);
+        var longest = curves.Count == 0 ? 0 : curves.Max(c => c.Count);
+        var sum = new double[longest];
+        var count = new int[longest];
+        var labelled = false;
+        for (var f = 0; f < curves.Count; f++)
+        {
+            var c = curves[f];
+            if (c.Count == 0) continue;
+            for (var e = 0; e < c.Count; e++)
+            {
+                if (!double.IsFinite(c[e])) throw new ArgumentException($"ValidationCurves: fold {f}, epoch {e + 1} is {c[e]}.", nameof(curves));
+                sum[e] += c[e];
+                count[e]++;
+            }
+            AddLine(plot, Enumerable.Range(1, c.Count).Select(e => (double)e).ToArray(), c.ToArray(), labelled ? "" : "each fold",
+                Colors.Gray.WithAlpha(0.45), 1f, false);
+            labelled = true;
+        }
+        if (labelled)
+            AddLine(plot, Enumerable.Range(1, longest).Select(e => (double)e).ToArray(),
+                Enumerable.Range(0, longest).Select(e => count[e] > 0 ? sum[e] / count[e] : double.NaN).ToArray(), "mean over folds", Colors.Black, 2.5f, false);
+        return Finish(plot);
+    }
+
+    /// <summary>Draws <see cref="ValidationCurves"/> into <c>folder/fileStem.png</c> (or .svg) at the default size.</summary>
+    /// <param name="folder">Destination folder.</param>
+    /// <param name="fileStem">File name without extension.</param>
+    /// <param name="curves">Per fold, the validation Rank IC per epoch.</param>
+    /// <param name="title">Title and caption.</param>
+    /// <param name="format">PNG or SVG.</param>
+    /// <returns>The figure written.</returns>
+    /// <exception cref="ArgumentException">A value is not finite.</exception>
+    public static ReportFigure WriteValidationCurves(string folder, string fileStem, IReadOnlyList<IReadOnlyList<double>> curves, string title,
+        ChartFormat format = ChartFormat.Png)
+    {
+        var file = fileStem + (format == ChartFormat.Svg ? ".svg" : ".png");
+        using (var plot = ValidationCurves(curves, title)) Save(plot, Path.Combine(folder, file), format);
+        return new ReportFigure(title, file);
+    }
+
     /// <summary>Draws <see cref="AttentionHeatmap(ReadOnlySpan{double}, IReadOnlyList{string}, string)"/> into
     /// <c>folder/fileStem.png</c> (or .svg), 900 × 800 px, and returns the figure for a report (e.g. from the
     /// <c>writeFigures</c> callback of <see cref="ResearchReportWriter.Write"/>).</summary>

@@ -26,6 +26,10 @@ public sealed record ResearchData(
     public IReadOnlyDictionary<string, IReadOnlyList<Stockformer.StockformerFitReport>> TrainingReports { get; init; } =
         new Dictionary<string, IReadOnlyList<Stockformer.StockformerFitReport>>();
 
+    /// <summary>Model name → wall-clock seconds of its walk-forward over every seed (fits and test-day predictions; not the
+    /// features, shared by all models). Empty when not measured.</summary>
+    public IReadOnlyDictionary<string, double> ModelSeconds { get; init; } = new Dictionary<string, double>();
+
     /// <summary>First evaluated date index (inclusive).</summary>
     public int EvaluationStart => Folds.Count > 0 ? Folds[0].TestStart : Panel.DateCount;
 

@@ -46,8 +46,10 @@ public static class ResearchPipeline
         var seedForecasts = new Dictionary<string, IReadOnlyList<double[]>>();
         var lastModels = new Dictionary<string, IReturnForecaster>();
         var reports = new Dictionary<string, IReadOnlyList<Stockformer.StockformerFitReport>>();
+        var seconds = new Dictionary<string, double>();
         foreach (var name in options.Models)
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var reporter = progress is null ? null : new SyncProgress(i => progress.Report((name, i, folds.Count)));
             var trainer = ForecasterCatalog.CreateTrainer(name, options.RidgeLambda, options.LightGbm, options.Stockformer);
             var perSeed = new List<double[]>();
@@ -67,8 +69,12 @@ public static class ResearchPipeline
             }
             forecasts[name] = perSeed[0];
             seedForecasts[name] = perSeed;
+            seconds[name] = clock.Elapsed.TotalSeconds;
         }
-        return new ResearchData(panel, features, labels, holding, folds, forecasts, lastModels) { SeedForecasts = seedForecasts, TrainingReports = reports };
+        return new ResearchData(panel, features, labels, holding, folds, forecasts, lastModels)
+        {
+            SeedForecasts = seedForecasts, TrainingReports = reports, ModelSeconds = seconds,
+        };
     }
 
     /// <summary>Why no walk-forward fold fits, with advice for the case: too little data before the end, or a start so late

@@ -36,7 +36,7 @@ public static class ResearchReportWriter
         AtomicFolder.Write(outputFolder, OutputMarker.Research, dir =>
         {
             var figures = writeFigures?.Invoke(dir) ?? [];
-            File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(result, dataFolder, commit, elapsed, figures, data.TrainingReports));
+            File.WriteAllText(Path.Combine(dir, "report.md"), Markdown(result, dataFolder, commit, elapsed, figures, data.TrainingReports, data.ModelSeconds));
             WritePredictions(Path.Combine(dir, "predictions.csv"), result, data);
             if (saveArtifacts)
             {
@@ -60,8 +60,10 @@ public static class ResearchReportWriter
     /// <returns>Markdown text.</returns>
     /// <param name="training">Deep models' per-fold training records (<see cref="ResearchData.TrainingReports"/>); null or empty
     /// for none.</param>
+    /// <param name="modelSeconds">Per model, the wall time of its walk-forward over all seeds (<see cref="ResearchData.ModelSeconds"/>); null
+    /// or empty to leave it out.</param>
     public static string Markdown(ResearchResult result, string dataFolder, string? commit, TimeSpan elapsed, IReadOnlyList<ReportFigure>? figures = null,
-        IReadOnlyDictionary<string, IReadOnlyList<Stockformer.StockformerFitReport>>? training = null)
+        IReadOnlyDictionary<string, IReadOnlyList<Stockformer.StockformerFitReport>>? training = null, IReadOnlyDictionary<string, double>? modelSeconds = null)
     {
         var o = result.Options;
         var sb = new StringBuilder();
@@ -73,7 +75,11 @@ public static class ResearchReportWriter
             + (o.ValidationDays > 0 ? $", validation the last {o.ValidationDays} days of each window (purged {o.Horizon + 1} days from training)" : "")
             + $"; feature set {o.FeatureSet}; training label {o.LabelNormalisation}{(o.WarmStart ? "; warm start" : "")}\n");
         sb.Append($"- Books: TopK-Dropout top {result.TopK}, drop {result.NDrop} per day (long only); long-short {o.Quantile:P0} quantiles (+0.5/−0.5); daily rebalance at the next open; cost {o.CostBps.ToString(CultureInfo.InvariantCulture)} bps per side\n");
-        sb.Append($"- Commit: {commit ?? "unknown"}; wall time {elapsed.TotalSeconds:0.0} s\n\n");
+        sb.Append($"- Commit: {commit ?? "unknown"}; wall time {elapsed.TotalSeconds:0.0} s\n");
+        if (modelSeconds is { Count: > 0 })
+            sb.Append("- Walk-forward wall time per model (all seeds, fits and test-day predictions): "
+                + string.Join(", ", modelSeconds.Select(m => $"{m.Key} {m.Value.ToString("0.0", CultureInfo.InvariantCulture)} s")) + "\n");
+        sb.Append('\n');
         sb.Append(ResearchTable.Markdown(result));
         if (o.SeedList.Count > 1)
         {
@@ -109,17 +115,24 @@ public static class ResearchReportWriter
         var sb = new StringBuilder();
         var peak = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
         sb.Append($"\n## Deep-model training\n\nPer fold, first seed. Time per epoch = training steps plus the validation pass, wall clock on this machine (shared, so indicative). Peak memory = the process's peak working set over the whole run: {peak:0} MiB.\n\n");
-        sb.Append("| Model | Parameters | Folds | Epochs trained (mean, min–max) | Best epoch (mean) | s / epoch | samples / s | Validation Rank IC, last fold (per epoch) |\n");
-        sb.Append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+        sb.Append("| Model | Parameters | Folds | Epochs trained (mean, min–max) | Best epoch (mean) | Validation Rank IC at the best epoch (mean over folds) | s / epoch | samples / s | Validation Rank IC, last fold (per epoch) |\n");
+        sb.Append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         foreach (var (model, reports) in training)
         {
             if (reports.Count == 0) continue;
             var last = reports[^1];
             var curve = last.ValidationCurve.Count > 0 ? string.Join(" → ", last.ValidationCurve.Select(v => v.ToString("0.0000", CultureInfo.InvariantCulture))) : "no validation days";
             sb.Append(CultureInfo.InvariantCulture, $"| {model} | {last.Parameters:N0} | {reports.Count} | {reports.Average(r => r.EpochsTrained):0.0} ({reports.Min(r => r.EpochsTrained)}–{reports.Max(r => r.EpochsTrained)}) | "
-                + $"{reports.Average(r => r.BestEpoch):0.0} | {reports.Average(r => r.SecondsPerEpoch):0.00} | {reports.Average(r => r.SamplesPerSecond):0.0} | {curve} |\n");
+                + $"{reports.Average(r => r.BestEpoch):0.0} | {BestValidation(reports)} | {reports.Average(r => r.SecondsPerEpoch):0.00} | {reports.Average(r => r.SamplesPerSecond):0.0} | {curve} |\n");
         }
         return sb.ToString();
+    }
+
+    // Mean over folds of the validation Rank IC at the kept (best) epoch; "n/a" without validation days.
+    private static string BestValidation(IReadOnlyList<Stockformer.StockformerFitReport> reports)
+    {
+        var best = reports.Where(r => r.ValidationCurve.Count > r.BestEpoch).Select(r => r.ValidationCurve[r.BestEpoch]).ToList();
+        return best.Count == 0 ? "n/a" : best.Average().ToString("0.0000", CultureInfo.InvariantCulture);
     }
 
     private static void WritePredictions(string path, ResearchResult result, ResearchData data)

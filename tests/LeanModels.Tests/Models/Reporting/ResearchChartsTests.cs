@@ -156,6 +156,24 @@ public class ResearchChartsTests
     }
 
     [Test]
+    public void ValidationCurves_DrawsEachFoldGreyAndTheMeanPerEpoch_AndRefusesNonFinite()
+    {
+        IReadOnlyList<double>[] curves = [[0.01, 0.02, 0.015], [0.00, -0.01], [], [0.03, 0.01, 0.02, 0.025]];
+        using (var plot = ResearchCharts.ValidationCurves(curves, "validation"))
+        {
+            Assert.That(LegendItems(plot), Is.EqualTo(2), "each fold, mean over folds");
+            var lines = plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>().ToList();
+            Assert.That(lines, Has.Count.EqualTo(4), "three non-empty folds and the mean");
+            var mean = lines[^1].Data.GetScatterPoints().Select(p => p.Y).ToArray();
+            Assert.That(mean, Is.EqualTo(new[] { (0.01 + 0.00 + 0.03) / 3, (0.02 - 0.01 + 0.01) / 3, (0.015 + 0.02) / 2, 0.025 }).Within(1e-15));
+        }
+        var figure = ResearchCharts.WriteValidationCurves(_folder, "validation-sf", curves, "sf validation");
+        Assert.That(figure.FileName, Is.EqualTo("validation-sf.png"));
+        Assert.That(PngHeader.Read(Path.Combine(_folder, "validation-sf.png")), Is.EqualTo((ResearchCharts.DefaultWidth, ResearchCharts.DefaultHeight)));
+        Assert.That(Assert.Throws<ArgumentException>(() => ResearchCharts.ValidationCurves([[0.1, double.NaN]], "t"))!.Message, Does.Contain("fold 0, epoch 2"));
+    }
+
+    [Test]
     public void AttentionHeatmap_BadShape_Throws()
     {
         Assert.That(Assert.Throws<ArgumentException>(() => ResearchCharts.AttentionHeatmap(new double[8], ["a", "b", "c"], "t"))!.Message,

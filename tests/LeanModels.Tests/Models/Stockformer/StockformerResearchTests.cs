@@ -24,6 +24,8 @@ public class StockformerResearchTests : CliTestBase
         Assert.That(report, Does.Contain("## Allocation books").And.Contain("| stockformer-alloc allocation | "));
         Assert.That(report, Does.Contain("](attention-stockformer-q.png)"));
         Assert.That(File.Exists(Path.Combine(run, "attention-stockformer-q.png")));
+        Assert.That(report, Does.Contain("](validation-stockformer-alloc.png)").And.Contain("Walk-forward wall time per model"));
+        Assert.That(File.Exists(Path.Combine(run, "validation-stockformer-alloc.png")));
         var rows = File.ReadAllLines(Path.Combine(run, "predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
         var header = File.ReadLines(Path.Combine(run, "predictions.csv")).First().Split(',');
         foreach (var date in new[] { rows[^1][0], rows[^30][0] })

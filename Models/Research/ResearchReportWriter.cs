@@ -97,6 +97,21 @@ public static class ResearchReportWriter
                 var b = m.Allocation!;
                 sb.Append(CultureInfo.InvariantCulture, $"| {m.Model} allocation | {b.AnnualisedReturn:P1} | {b.Sharpe:0.00} | {b.MaxDrawdown:P1} | {b.MeanTurnover:P1} |\n");
             }
+            var seeded = allocation.Where(m => m.PerSeed.Count > 1 && m.PerSeed.All(s => s.Allocation is not null)).ToList();
+            if (seeded.Count > 0)
+            {
+                sb.Append($"\nThe table above is seed {o.SeedList[0]}. Over the seeds {string.Join(", ", o.SeedList)}, mean ± sample std (n − 1):\n\n");
+                sb.Append("| Model | Seeds | Ann. ret | Sharpe | Max DD | Turnover |\n|---|---:|---:|---:|---:|---:|\n");
+                foreach (var m in seeded)
+                {
+                    string Pm(Func<Metrics.PortfolioReport, double> get, string format)
+                    {
+                        var (mean, std) = ResearchTable.MeanStd(m.PerSeed.Select(s => get(s.Allocation!)).ToArray());
+                        return mean.ToString(format, CultureInfo.InvariantCulture) + " ± " + std.ToString(format, CultureInfo.InvariantCulture);
+                    }
+                    sb.Append(CultureInfo.InvariantCulture, $"| {m.Model} allocation | {m.PerSeed.Count} | {Pm(b => b.AnnualisedReturn, "P1")} | {Pm(b => b.Sharpe, "0.00")} | {Pm(b => b.MaxDrawdown, "P1")} | {Pm(b => b.MeanTurnover, "P1")} |\n");
+                }
+            }
         }
         if (training is { Count: > 0 }) sb.Append(TrainingMarkdown(training));
         if (figures is { Count: > 0 })

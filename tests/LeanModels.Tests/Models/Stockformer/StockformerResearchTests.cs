@@ -17,11 +17,12 @@ public class StockformerResearchTests : CliTestBase
         var run = Path.Combine(Root, "run");
         var research = Run(["research", "--data", TestPaths.LeanData, "--tickers", "aapl,ibm,spy,bac,aig", "--start", "2012-06-01",
             "--end", "2012-12-31", "--train-window", "150", "--retrain-every", "126", "--validation-days", "20", "--models", "stockformer-q,stockformer-dir,stockformer-alloc",
-            "--save-artifacts", "--charts", "png", "--out", run, .. SmallFlags]);
+            "--save-artifacts", "--charts", "png", "--seeds", "1,2", "--out", run, .. SmallFlags]);
         Assert.That(research.Code, Is.EqualTo(0), research.Err);
         var report = File.ReadAllText(Path.Combine(run, "report.md"));
         Assert.That(report, Does.Contain("## Deep-model training").And.Contain("| stockformer-q | ").And.Contain("| stockformer-alloc | "));
         Assert.That(report, Does.Contain("## Allocation books").And.Contain("| stockformer-alloc allocation | "));
+        Assert.That(report, Does.Contain("| stockformer-alloc allocation | 2 | "), "the allocation book over the seeds");
         Assert.That(report, Does.Contain("](attention-stockformer-q.png)"));
         Assert.That(File.Exists(Path.Combine(run, "attention-stockformer-q.png")));
         Assert.That(report, Does.Contain("](validation-stockformer-alloc.png)").And.Contain("Walk-forward wall time per model"));

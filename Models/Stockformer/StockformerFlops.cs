@@ -14,13 +14,15 @@ public static class StockformerFlops
     /// per layer l:   A·t_l·4·D²                      temporal Q, K, V, O projections
     ///                A·2·t_l²·D                      temporal QKᵀ and P·V (full; the causal mask does not skip work)
     ///                   or A·(t_l·U + 2·u·t_l)·D     ProbSparse: U sampled keys per query, u active queries (Informer §3.1)
-    ///                t_l·A·4·D²                      cross-ticker projections
-    ///                t_l·2·A²·D                      cross-ticker QKᵀ and P·V
-    ///                A·t_l·2·D·d_ff                  feed-forward
+    ///                c_l·A·4·D²                      cross-ticker projections
+    ///                c_l·2·A²·D                      cross-ticker QKᵀ and P·V
+    ///                A·c_l·2·D·d_ff                  feed-forward
     ///                A·t_l·3·D²                      distilling convolution (layers followed by distilling)
     /// heads          A·D·n_h                         last step only
     /// </code>
-    /// Training costs about 3× the forward (backward ≈ 2× forward).
+    /// where c_l = t_l, except c_L = 1 for the last layer: <see cref="StockformerModel{T}.Forward"/> runs the last layer's
+    /// cross-ticker and feed-forward blocks on the last step only, the one the heads read (the count is of what runs; with
+    /// <c>allSteps</c> the last layer costs as the others). Training costs about 3× the forward (backward ≈ 2× forward).
     /// </summary>
     /// <param name="options">The model's options (validated).</param>
     /// <param name="assets">A ≥ 1, assets in the sample.</param>
@@ -44,7 +46,8 @@ public static class StockformerFlops
             }
             else
                 macs += a * 2 * t * t * d;
-            macs += t * a * 4 * d * d + t * 2 * a * a * d + a * t * 2 * d * dff;
+            var c = l == options.Layers - 1 ? 1 : t;                                   // the last layer: last step only
+            macs += c * a * 4 * d * d + c * 2 * a * a * d + a * c * 2 * d * dff;
             if (options.Distil && l < options.Layers - 1) macs += a * t * 3 * d * d;
         }
         var heads = options.Outputs;

@@ -72,11 +72,14 @@ public class StockformerLossesTests
     [Test]
     public void FlopsPerSample_TinyConfiguration_HandCount()
     {
-        // T=4, F=2 (+1 channel), D=4, d_ff=8, 1 layer, A=3, all heads. Multiply-adds: embedding 3·4·3·3·4 = 432; temporal
-        // projections 3·4·4·16 = 768, QKᵀ+PV 3·2·16·4 = 384; cross projections 768, QKᵀ+PV 4·2·9·4 = 288; FF 3·4·2·4·8 = 768;
-        // heads 3·4·6 = 72; total 3480 → 6960 FLOPs
+        // T=4, F=2 (+1 channel), D=4, d_ff=8, 1 layer (the last: its cross-ticker and feed-forward blocks run on the last step
+        // only), A=3, all heads. Multiply-adds: embedding 3·4·3·3·4 = 432; temporal projections 3·4·4·16 = 768, QKᵀ+PV
+        // 3·2·16·4 = 384; cross projections 1·3·4·16 = 192, QKᵀ+PV 1·2·9·4 = 72; FF 3·1·2·4·8 = 192; heads 3·4·6 = 72;
+        // total 2112 → 4224 FLOPs
         var o = new StockformerOptions(Lookback: 4, Features: 2, Model: 4, Heads: 2, Layers: 1, FeedForward: 8);
-        Assert.That(StockformerFlops.FlopsPerSample(o, 3), Is.EqualTo(6960));
-        Assert.That(StockformerFlops.FlopsPerSample(o with { Outputs = StockformerHeads.Return }, 3), Is.EqualTo(6960 - 2 * 3 * 4 * 5));
+        Assert.That(StockformerFlops.FlopsPerSample(o, 3), Is.EqualTo(4224));
+        Assert.That(StockformerFlops.FlopsPerSample(o with { Outputs = StockformerHeads.Return }, 3), Is.EqualTo(4224 - 2 * 3 * 4 * 5));
+        // two layers: the first runs every step (cross 768 + 4·2·9·4 = 288, FF 768 more than the last layer's 456)
+        Assert.That(StockformerFlops.FlopsPerSample(o with { Layers = 2 }, 3), Is.EqualTo(4224 + 2 * (768 + 384 + 768 + 288 + 768)));
     }
 }

@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace LeanModels.Models.TwoStage;
 
-/// <summary>Inference result of <see cref="TwoStageModel{T}.Predict"/> and <see cref="DirectModel{T}.Predict"/>: the H-day
+/// <summary>Inference result of <see cref="TwoStageModel{T}.Predict"/> and <see cref="DirectModel{T}.Predict"/>: the
 /// return forecast per date and asset, NaN for assets absent on the last date of the window (no prediction is made).</summary>
 /// <typeparam name="T">Element type.</typeparam>
 public sealed class ReturnPrediction<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -16,7 +16,7 @@ namespace LeanModels.Models.TwoStage;
 /// (E = 32 by default), 0 in absent bars. It depends only on that date's cross-section.</item>
 /// <item>Stage 2, per asset: the sequence over the lookback of [own F features, e, availability flag] (F + E + 1 inputs a day;
 /// the flag is our addition to the seed, so the temporal model can tell an absent day from a zero one) → an LSTM, GRU or TCN
-/// (<see cref="TemporalEncoder{T}"/>) → the state of the last step [B·A, H] → Linear(H → 1): the H-day return forecast
+/// (<see cref="TemporalEncoder{T}"/>) → the state of the last step [B·A, H] → Linear(H → 1): the return forecast over the label horizon
 /// [B, A]. Assets absent on the last date get no prediction (<see cref="TwoStageOutput{T}.PredictionMask"/> false, NaN in
 /// <see cref="Predict"/>).</item>
 /// </list>

@@ -56,6 +56,16 @@ internal static class ResearchCommand
         var sfAssets = new Option<int>("--sf-assets-per-sample") { Description = "Stockformer: K random assets per training sample (prediction uses every asset).", DefaultValueFactory = _ => sfDefaults.AssetsPerSample };
         var sfBatch = new Option<int>("--sf-batch") { Description = "Stockformer: dates per training step.", DefaultValueFactory = _ => sfDefaults.BatchDates };
         var sfLr = new Option<double>("--sf-lr") { Description = "Stockformer: AdamW learning rate.", DefaultValueFactory = _ => sfDefaults.LearningRate };
+        var tsDefaults = new LeanModels.Models.TwoStage.TwoStageTrainingOptions();
+        var tsEpochs = new Option<int>("--ts-epochs") { Description = "Two-stage models: maximum epochs per fold (early stopping on validation Rank IC with --validation-days).", DefaultValueFactory = _ => tsDefaults.Epochs };
+        var tsLookback = new Option<int>("--ts-lookback") { Description = "Two-stage models: lookback T in bars.", DefaultValueFactory = _ => tsDefaults.Lookback };
+        var tsWidth = new Option<int>("--ts-width") { Description = "Two-stage models: stage-1 token width D1 (a multiple of 2 heads).", DefaultValueFactory = _ => tsDefaults.StageOneWidth };
+        var tsEmbedding = new Option<int>("--ts-embedding") { Description = "Two-stage models: stage-1 embedding width E.", DefaultValueFactory = _ => tsDefaults.Embedding };
+        var tsHidden = new Option<int>("--ts-hidden") { Description = "Two-stage models: stage-2 hidden width H (LSTM/GRU state, TCN channels).", DefaultValueFactory = _ => tsDefaults.Hidden };
+        var tsAssets = new Option<int>("--ts-assets-per-sample") { Description = "Two-stage models: K random assets per training sample (prediction uses every asset).", DefaultValueFactory = _ => tsDefaults.AssetsPerSample };
+        var tsBatch = new Option<int>("--ts-batch") { Description = "Two-stage models: dates per training step.", DefaultValueFactory = _ => tsDefaults.BatchDates };
+        var tsLr = new Option<double>("--ts-lr") { Description = "Two-stage models: AdamW learning rate.", DefaultValueFactory = _ => tsDefaults.LearningRate };
+        var tsThreads = new Option<int>("--ts-threads") { Description = "Two-stage models: threads while training (results identical for any count).", DefaultValueFactory = _ => tsDefaults.Threads };
         var sfThreads = new Option<int>("--sf-threads") { Description = "Stockformer: threads while training (results identical for any count).", DefaultValueFactory = _ => sfDefaults.Threads };
         var lambda = new Option<double>("--ridge-lambda") { Description = "Ridge penalty per training row.", DefaultValueFactory = _ => 0.01 };
         var featureSet = new Option<string>("--feature-set") { Description = $"Feature set: {string.Join(", ", FeatureSetCatalog.Names)}.", DefaultValueFactory = _ => FeatureSetCatalog.Default };
@@ -69,7 +79,7 @@ internal static class ResearchCommand
         var command = new Command("research",
             "Walk-forward research: features and labels from a LEAN data folder, purged walk-forward folds, out-of-sample IC, Rank IC, "
             + "ICIR, TopK-Dropout and long-short books after costs against an equal-weight benchmark. " + ExitCodes.HelpText);
-        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, featureSet, validationDays, labelNorm, seeds, warmStart, sfEpochs, sfModel, sfHeads, sfLayers, sfLookback, sfAssets, sfBatch, sfLr, sfThreads, lgbRounds, lgbLeaves, lgbRate, lgbMinLeaf, lgbFraction, lgbL1, lgbL2, lgbThreads, saveArtifacts, output, charts })
+        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, featureSet, validationDays, labelNorm, seeds, warmStart, sfEpochs, sfModel, sfHeads, sfLayers, sfLookback, sfAssets, sfBatch, sfLr, sfThreads, tsEpochs, tsLookback, tsWidth, tsEmbedding, tsHidden, tsAssets, tsBatch, tsLr, tsThreads, lgbRounds, lgbLeaves, lgbRate, lgbMinLeaf, lgbFraction, lgbL1, lgbL2, lgbThreads, saveArtifacts, output, charts })
             command.Options.Add(o);
         command.SetAction(parse => Commands.Guard(stderr, cancellationToken, () =>
         {
@@ -90,6 +100,12 @@ internal static class ResearchCommand
                     Epochs = parse.GetValue(sfEpochs), Model = parse.GetValue(sfModel), Heads = parse.GetValue(sfHeads), Layers = parse.GetValue(sfLayers),
                     Lookback = parse.GetValue(sfLookback), AssetsPerSample = parse.GetValue(sfAssets), BatchDates = parse.GetValue(sfBatch),
                     LearningRate = parse.GetValue(sfLr), Threads = parse.GetValue(sfThreads),
+                },
+                tsDefaults with
+                {
+                    Epochs = parse.GetValue(tsEpochs), Lookback = parse.GetValue(tsLookback), StageOneWidth = parse.GetValue(tsWidth),
+                    Embedding = parse.GetValue(tsEmbedding), Hidden = parse.GetValue(tsHidden), AssetsPerSample = parse.GetValue(tsAssets),
+                    BatchDates = parse.GetValue(tsBatch), LearningRate = parse.GetValue(tsLr), Threads = parse.GetValue(tsThreads),
                 });
             options.Validate();
             var chartFormat = parse.GetValue(charts)!.Trim().ToLowerInvariant() switch

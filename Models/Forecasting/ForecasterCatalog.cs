@@ -14,9 +14,14 @@ public static class ForecasterCatalog
     /// Not in <see cref="Names"/> (the default research list): they train for seconds to minutes each.</summary>
     public static IReadOnlyList<string> DeepNames { get; } = ["stockformer", "stockformer-ic", "stockformer-dir", "stockformer-q", "stockformer-alloc"];
 
+    /// <summary>The two-stage models (issue 16, <c>Models/TwoStage</c>): a cross-section transformer per date, then an LSTM,
+    /// GRU or TCN per asset, trained on the return forecast's MSE: <c>twostage-lstm</c>, <c>twostage-gru</c>,
+    /// <c>twostage-tcn</c>. Opt-in like <see cref="DeepNames"/>.</summary>
+    public static IReadOnlyList<string> TwoStageNames { get; } = ["twostage-lstm", "twostage-gru", "twostage-tcn"];
+
     /// <summary>Every name <see cref="CreateTrainer"/> accepts: <see cref="Names"/>, the opt-in <c>lightgbm</c> (slower: a tree
-    /// ensemble per fold), then <see cref="DeepNames"/>.</summary>
-    public static IReadOnlyList<string> AllNames { get; } = [.. Names, "lightgbm", .. DeepNames];
+    /// ensemble per fold), then <see cref="DeepNames"/> and <see cref="TwoStageNames"/>.</summary>
+    public static IReadOnlyList<string> AllNames { get; } = [.. Names, "lightgbm", .. DeepNames, .. TwoStageNames];
 
     /// <summary>Models that read named features of the basic set (<see cref="Research.FeatureBuilder"/>) and so run on it only:
     /// the rules read <c>momentum5</c>/<c>momentum20</c>, ridge-regime interacts <c>momentum5</c>, <c>momentum20</c> and
@@ -41,18 +46,36 @@ public static class ForecasterCatalog
         return ok;
     }
 
+    /// <summary>The stage-2 family of a name in <see cref="TwoStageNames"/>.</summary>
+    /// <param name="name">A model name.</param>
+    /// <param name="family">The family when the name is a two-stage model's.</param>
+    /// <returns>True for a two-stage name.</returns>
+    public static bool TryTwoStage(string name, out TwoStage.TemporalFamily family)
+    {
+        (var ok, family) = name switch
+        {
+            "twostage-lstm" => (true, TwoStage.TemporalFamily.Lstm),
+            "twostage-gru" => (true, TwoStage.TemporalFamily.Gru),
+            "twostage-tcn" => (true, TwoStage.TemporalFamily.Tcn),
+            _ => (false, default),
+        };
+        return ok;
+    }
+
     /// <summary>Creates the trainer of a model.</summary>
     /// <param name="name">One of <see cref="AllNames"/>.</param>
     /// <param name="ridgeLambda">Ridge penalty per training row (ridge models only).</param>
     /// <param name="lightGbm">LightGBM settings (lightgbm only); null = Qlib's benchmark defaults (<see cref="LightGbmOptions"/>).</param>
     /// <param name="stockformer">Hyperparameters of the Stockformer models; null = the small defaults.</param>
+    /// <param name="twoStage">Hyperparameters of the two-stage models; null = the small defaults.</param>
     /// <returns>A trainer.</returns>
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A LightGBM setting is out of range.</exception>
     public static IForecasterTrainer CreateTrainer(string name, double ridgeLambda = 0.01, LightGbmOptions? lightGbm = null,
-        Stockformer.StockformerTrainingOptions? stockformer = null) => name switch
+        Stockformer.StockformerTrainingOptions? stockformer = null, TwoStage.TwoStageTrainingOptions? twoStage = null) => name switch
     {
         _ when TryStockformer(name, out var objective) => new Stockformer.StockformerTrainer(name, objective, stockformer),
+        _ when TryTwoStage(name, out var family) => new TwoStage.TwoStageTrainer(name, family, twoStage),
         "momentum20" => new SignalTrainer(name, SignalModel.Momentum20),
         "reversal5" => new SignalTrainer(name, SignalModel.Reversal5),
         "ridge" => new RidgeTrainer(ridgeLambda),
@@ -104,6 +127,9 @@ public static class ForecasterCatalog
                 break;
             case Stockformer.StockformerForecaster.Kind:
                 model = Stockformer.StockformerForecaster.FromState(context);
+                break;
+            case TwoStage.TwoStageForecaster.Kind:
+                model = TwoStage.TwoStageForecaster.FromState(context);
                 break;
             default:
                 throw new InvalidDataException($"{source}: unknown model kind '{state.Kind}'.");

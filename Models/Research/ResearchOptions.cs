@@ -21,6 +21,7 @@ namespace LeanModels.Models.Research;
 /// <param name="WarmStart">Start each fold's fit from the previous fold's model.</param>
 /// <param name="LightGbm">LightGBM settings (model <c>lightgbm</c>); null = Qlib's benchmark defaults.</param>
 /// <param name="Stockformer">Hyperparameters of the Stockformer models (<see cref="Forecasting.ForecasterCatalog.DeepNames"/>); null = the small defaults.</param>
+/// <param name="TwoStage">Hyperparameters of the two-stage models (<see cref="Forecasting.ForecasterCatalog.TwoStageNames"/>); null = the small defaults.</param>
 public sealed record ResearchOptions(
     DateOnly Start,
     DateOnly End,
@@ -41,7 +42,8 @@ public sealed record ResearchOptions(
     IReadOnlyList<ulong>? Seeds = null,
     bool WarmStart = false,
     Forecasting.LightGbm.LightGbmOptions? LightGbm = null,
-    LeanModels.Models.Stockformer.StockformerTrainingOptions? Stockformer = null)
+    LeanModels.Models.Stockformer.StockformerTrainingOptions? Stockformer = null,
+    LeanModels.Models.TwoStage.TwoStageTrainingOptions? TwoStage = null)
 {
     /// <summary>The seeds to run: <see cref="Seeds"/> or [1].</summary>
     public IReadOnlyList<ulong> SeedList => Seeds is { Count: > 0 } s ? s : [1UL];
@@ -87,6 +89,9 @@ public sealed record ResearchOptions(
         if (Seeds is not null && Seeds.Distinct().Count() != Seeds.Count) throw new InvalidOptionException($"seeds repeat: {string.Join(",", Seeds)}.");
         if (Stockformer is not null)
             try { Stockformer.Validate(); }
+            catch (ArgumentException e) { throw new InvalidOptionException(e.Message); }
+        if (TwoStage is not null)
+            try { TwoStage.Validate(); }
             catch (ArgumentException e) { throw new InvalidOptionException(e.Message); }
         if (Models.Count == 0) throw new InvalidOptionException("at least one model is needed.");
         foreach (var m in Models)

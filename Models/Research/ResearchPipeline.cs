@@ -51,7 +51,7 @@ public static class ResearchPipeline
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var reporter = progress is null ? null : new SyncProgress(i => progress.Report((name, i, folds.Count)));
-            var trainer = ForecasterCatalog.CreateTrainer(name, options.RidgeLambda, options.LightGbm, options.Stockformer);
+            var trainer = ForecasterCatalog.CreateTrainer(name, options.RidgeLambda, options.LightGbm, options.Stockformer, options.TwoStage);
             var perSeed = new List<double[]>();
             foreach (var seed in options.SeedList)
             {
@@ -65,6 +65,7 @@ public static class ResearchPipeline
                 {
                     lastModels[name] = last;
                     if (trainer is Stockformer.StockformerTrainer sf) reports[name] = sf.Reports;
+                    else if (trainer is TwoStage.TwoStageTrainer ts) reports[name] = ts.Reports;
                 }
             }
             forecasts[name] = perSeed[0];

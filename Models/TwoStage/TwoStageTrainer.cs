@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using LeanModels.Models.Engine;
+using LeanModels.Models.Engine.Kernels;
+using LeanModels.Models.Engine.Optimizers;
+using LeanModels.Models.Forecasting;
+using LeanModels.Models.Numerics;
+using LeanModels.Models.Research;
+using LeanModels.Models.Stockformer;
+
+namespace LeanModels.Models.TwoStage;
+
+/// <summary>
+/// Walk-forward trainer of a <see cref="TwoStageForecaster"/> (research names <c>twostage-lstm</c>, <c>twostage-gru</c>,
+/// <c>twostage-tcn</c>), the <c>StockformerTrainer</c> recipe with the return head's MSE. Per fold:
+/// <list type="number">
+/// <item>Fits the <see cref="InferenceProcessor"/> on the fold's training rows only.</item>
+/// <item>Builds the network end to end from the fold's seed, or, with a warm start, copies the previous fold's weights when its
+/// options are the same.</item>
+/// <item>Each epoch visits every usable training date (≥ 2 assets with a feature row and a finite label) once, in the order of
+/// <see cref="SequenceBatcher.ShuffledDates"/>; a step takes B dates and per date K random assets among those usable (all of
+/// them when fewer; the batch is padded with fully absent assets, which influence nothing), x [B, T, K, F].</item>
+/// <item>Loss: MSE of the forecast on the per-date normalised label (<see cref="TrainingFold.LearnLabels"/>) over assets with a
+/// label and a bar on the decision date. AdamW, global gradient-norm clipping, dropout from one generator seeded by the fold's
+/// seed.</item>
+/// <item>With validation days: early stopping on the validation Rank IC (<see cref="ValidationEarlyStopping"/>, NaN counts as
+/// −1), keeping the best epoch's weights; otherwise every epoch runs and the last weights are kept.</item>
+/// </list>
+/// Deterministic: the same fold, options and seed give bit-identical weights at any thread count.
+/// </summary>
+public sealed class TwoStageTrainer : IForecasterTrainer
+{
+    private readonly List<StockformerFitReport> _reports = [];
+    private readonly Lock _lock = new();
+
+    /// <summary>Creates the trainer.</summary>
+    /// <param name="name">Model name (e.g. <c>twostage-lstm</c>).</param>
+    /// <param name="family">Stage 2's temporal family.</param>
+    /// <param name="options">Hyperparameters; default <see cref="TwoStageTrainingOptions"/>(). Validated here.</param>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public TwoStageTrainer(string name, TemporalFamily family, TwoStageTrainingOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Options = options ?? new TwoStageTrainingOptions();
+        Options.Validate();
+        Name = name;
+        Family = family;
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <inheritdoc />
+    public bool UsesSeed => true;
+
+    /// <summary>Stage 2's family.</summary>
+    public TemporalFamily Family { get; }
+
+    /// <summary>The hyperparameters.</summary>
+    public TwoStageTrainingOptions Options { get; }
+
+    /// <summary>One record per completed <see cref="Fit"/>, in call order.</summary>
+    public IReadOnlyList<StockformerFitReport> Reports
+    {
+        get { lock (_lock) return _reports.ToList(); }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">No training date has 2 assets with a feature row and a finite label.</exception>
+    /// <exception cref="ArithmeticException">A gradient became non-finite.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled (checked before each step).</exception>
+    public IReturnForecaster Fit(TrainingFold fold, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fold);
+        var o = Options;
+        var features = fold.Features;
+        int F = features.FeatureCount, A = features.AssetCount, T = o.Lookback, K = o.AssetsPerSample;
+        var processor = InferenceProcessor.Fit(features, fold.TrainDates);
+        var batcher = new SequenceBatcher(features, processor, T);
+        var network = o.Network(Family, F);
+        var model = new TwoStageModel<float>(network, fold.Seed);
+        if (fold.Previous is TwoStageForecaster previous && previous.Options == network)
+            model.LoadNamedParameters(previous.NamedParameters());
+
+        var candidates = new Dictionary<int, int[]>();
+        foreach (var d in fold.TrainDates)
+        {
+            var raw = fold.RawLabels(d);
+            var list = new List<int>();
+            for (var a = 0; a < A; a++) if (features.IsValid(d, a) && double.IsFinite(raw[a])) list.Add(a);
+            if (list.Count >= 2) candidates[d] = list.ToArray();
+        }
+        if (candidates.Count == 0)
+            throw new ArgumentException($"{Name}: none of the {fold.TrainDates.Count} training dates has 2 assets with a feature row and a finite label.", nameof(fold));
+        var dates = fold.TrainDates.Where(candidates.ContainsKey).ToList();
+
+        var parameters = model.TrainableParameters();
+        var optimizer = new AdamW<float>(parameters, o.LearningRate, o.WeightDecay);
+        using var team = o.Threads > 1 ? new ThreadTeam(o.Threads) : null;
+        var pool = new BufferPool<float>();
+        var rng = new Xoshiro256StarStar(fold.Seed * 0xD1B54A32D192ED03UL + 0x2545F4914F6CDD1DUL);
+        var live = new TwoStageForecaster(Name, model, processor, fold.Horizon, fold.Specification, fold.FeatureWarmUpBars);
+        var stopping = fold.ValidationDates.Count > 0 ? new ValidationEarlyStopping(maximise: true, o.Patience) : null;
+        ParameterSnapshot<float>? best = null;
+        var losses = new List<double>();
+        double trainSeconds = 0, totalSeconds = 0;
+        long samples = 0;
+        var epochs = 0;
+        for (var epoch = 0; epoch < o.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            var order = SequenceBatcher.ShuffledDates(dates, fold.Seed, epoch);
+            double lossSum = 0;
+            var steps = 0;
+            for (var start = 0; start < order.Length; start += o.BatchDates)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = order.AsSpan(start, Math.Min(o.BatchDates, order.Length - start));
+                var (x, mask, labels, labelMask) = Build(fold, batcher, candidates, batch, K, rng);
+                optimizer.ZeroGrad();
+                using var tape = new Tape<float>(true, rng, team: team, pool: pool);
+                var y = model.Forward(tape, new Tensor<float>(x, [batch.Length, T, K, F]), mask);
+                var loss = StockformerLosses.Mse(tape, y.Return, labels, labelMask);
+                tape.Backward(loss);
+                GradientClipping.ClipGlobalNorm(parameters, o.ClipNorm);
+                var value = loss.Item();
+                optimizer.Step(value);
+                lossSum += value;
+                steps++;
+                samples += batch.Length;
+            }
+            trainSeconds += clock.Elapsed.TotalSeconds;
+            losses.Add(lossSum / steps);
+            epochs++;
+            if (stopping is not null)
+            {
+                var ic = ValidationEarlyStopping.ValidationRankIC(live, fold, o.Threads);
+                stopping.Report(double.IsNaN(ic) ? -1 : ic, () => best = ParameterSnapshot<float>.Capture(parameters));
+                totalSeconds += clock.Elapsed.TotalSeconds;
+                if (stopping.ShouldStop) break;
+            }
+            else totalSeconds += clock.Elapsed.TotalSeconds;
+        }
+        best?.RestoreTo(parameters);
+        var report = new StockformerFitReport(model.ParameterCount, epochs, stopping?.BestEpoch ?? epochs - 1, totalSeconds / epochs,
+            trainSeconds > 0 ? samples / trainSeconds : double.NaN, stopping?.Curve.ToList() ?? [], losses);
+        lock (_lock) _reports.Add(report);
+        return new TwoStageForecaster(Name, model, processor, fold.Horizon, fold.Specification, fold.FeatureWarmUpBars, report);
+    }
+
+    /// <summary>One batch: x [B, T, K, F] and mask [B, T, K] (padding assets absent throughout), normalised labels and their
+    /// mask [B, K].</summary>
+    private (float[] X, bool[] Mask, float[] Labels, bool[] LabelMask) Build(TrainingFold fold, SequenceBatcher batcher,
+        Dictionary<int, int[]> candidates, ReadOnlySpan<int> batch, int K, Xoshiro256StarStar rng)
+    {
+        int B = batch.Length, T = Options.Lookback, F = batcher.FeatureCount;
+        var x = new float[B * T * K * F];
+        var mask = new bool[B * T * K];
+        var labels = new float[B * K];
+        var labelMask = new bool[B * K];
+        for (var b = 0; b < B; b++)
+        {
+            var d = batch[b];
+            var chosen = Choose(candidates[d], K, rng);
+            var n = chosen.Length;
+            var x1 = new float[T * n * F];
+            var m1 = new bool[T * n];
+            batcher.Fill([d], chosen, x1, m1);
+            for (var t = 0; t < T; t++)
+            {
+                x1.AsSpan(t * n * F, n * F).CopyTo(x.AsSpan(((b * T + t) * K) * F));
+                m1.AsSpan(t * n, n).CopyTo(mask.AsSpan((b * T + t) * K));
+            }
+            var label = fold.LearnLabels(d);
+            for (var i = 0; i < n; i++)
+            {
+                var v = label[chosen[i]];
+                var ok = double.IsFinite(v) && m1[(T - 1) * n + i];
+                labelMask[b * K + i] = ok;
+                labels[b * K + i] = ok ? (float)v : 0f;
+            }
+        }
+        return (x, mask, labels, labelMask);
+    }
+
+    /// <summary>K of the candidates in a random order (all of them, shuffled, when fewer).</summary>
+    private static int[] Choose(int[] candidates, int k, Xoshiro256StarStar rng)
+    {
+        var order = (int[])candidates.Clone();
+        var n = Math.Min(k, order.Length);
+        for (var i = 0; i < n; i++)
+        {
+            var j = i + rng.NextInt(order.Length - i);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order[..n];
+    }
+}

@@ -174,7 +174,7 @@ internal static class ResearchCommand
                     var (_, attention) = sf.PredictWithAttention(window);
                     var day = run.Panel.Dates[last].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
                     figures.Add(ResearchCharts.WriteAttentionHeatmap(dir, "attention-" + sf.Name, AbsentAsNaN(attention, window), run.Panel.Tickers,
-                        $"{sf.Name}: cross-ticker attention on {day} (last encoder layer, last time step, mean over heads; row = query asset)", f));
+                        $"{sf.Name}, {day}: cross-ticker attention (last layer, last step, mean over heads)", f));
                 }
                 foreach (var (model, reports) in run.TrainingReports)
                     if (reports.Any(r => r.ValidationCurve.Count > 0))

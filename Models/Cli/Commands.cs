@@ -17,6 +17,7 @@ internal static class Commands
         yield return ImportCommand.Create(stdout, stderr, cancellationToken);
         yield return PredictCommand.Create(stdout, stderr, cancellationToken);
         yield return RegimeCommand.Create(stdout, stderr, cancellationToken);
+        yield return EfficiencyCommand.Create(stdout, stderr, cancellationToken);
     }
 
     /// <summary>The full path of a path option's value, or a usage error for an empty or invalid path.</summary>

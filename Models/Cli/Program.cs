@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 
 namespace LeanModels.Models.Cli;
 
-/// <summary>Entry point of the <c>leanmodels</c> command line: <c>research</c>, <c>import</c>, <c>predict</c>, <c>regime</c>.</summary>
+/// <summary>Entry point of the <c>leanmodels</c> command line: <c>research</c>, <c>import</c>, <c>predict</c>, <c>regime</c>, <c>efficiency</c>.</summary>
 public static class Program
 {
     /// <summary>

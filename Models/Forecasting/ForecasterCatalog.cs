@@ -19,9 +19,14 @@ public static class ForecasterCatalog
     /// <c>twostage-tcn</c>. Opt-in like <see cref="DeepNames"/>.</summary>
     public static IReadOnlyList<string> TwoStageNames { get; } = ["twostage-lstm", "twostage-gru", "twostage-tcn"];
 
+    /// <summary>The direct models, the two-stage models' baseline (issue 16, <c>Models/TwoStage</c>): one LSTM, GRU or TCN over
+    /// the features of a fixed universe (the training panel's tickers) concatenated per day, trained on the return forecast's
+    /// MSE: <c>direct-lstm</c>, <c>direct-gru</c>, <c>direct-tcn</c>. Opt-in like <see cref="DeepNames"/>.</summary>
+    public static IReadOnlyList<string> DirectNames { get; } = ["direct-lstm", "direct-gru", "direct-tcn"];
+
     /// <summary>Every name <see cref="CreateTrainer"/> accepts: <see cref="Names"/>, the opt-in <c>lightgbm</c> (slower: a tree
-    /// ensemble per fold), then <see cref="DeepNames"/> and <see cref="TwoStageNames"/>.</summary>
-    public static IReadOnlyList<string> AllNames { get; } = [.. Names, "lightgbm", .. DeepNames, .. TwoStageNames];
+    /// ensemble per fold), then <see cref="DeepNames"/>, <see cref="TwoStageNames"/> and <see cref="DirectNames"/>.</summary>
+    public static IReadOnlyList<string> AllNames { get; } = [.. Names, "lightgbm", .. DeepNames, .. TwoStageNames, .. DirectNames];
 
     /// <summary>Models that read named features of the basic set (<see cref="Research.FeatureBuilder"/>) and so run on it only:
     /// the rules read <c>momentum5</c>/<c>momentum20</c>, ridge-regime interacts <c>momentum5</c>, <c>momentum20</c> and
@@ -62,12 +67,29 @@ public static class ForecasterCatalog
         return ok;
     }
 
+    /// <summary>The temporal family of a name in <see cref="DirectNames"/>.</summary>
+    /// <param name="name">A model name.</param>
+    /// <param name="family">The family when the name is a direct model's.</param>
+    /// <returns>True for a direct-model name.</returns>
+    public static bool TryDirect(string name, out TwoStage.TemporalFamily family)
+    {
+        (var ok, family) = name switch
+        {
+            "direct-lstm" => (true, TwoStage.TemporalFamily.Lstm),
+            "direct-gru" => (true, TwoStage.TemporalFamily.Gru),
+            "direct-tcn" => (true, TwoStage.TemporalFamily.Tcn),
+            _ => (false, default),
+        };
+        return ok;
+    }
+
     /// <summary>Creates the trainer of a model.</summary>
     /// <param name="name">One of <see cref="AllNames"/>.</param>
     /// <param name="ridgeLambda">Ridge penalty per training row (ridge models only).</param>
     /// <param name="lightGbm">LightGBM settings (lightgbm only); null = Qlib's benchmark defaults (<see cref="LightGbmOptions"/>).</param>
     /// <param name="stockformer">Hyperparameters of the Stockformer models; null = the small defaults.</param>
-    /// <param name="twoStage">Hyperparameters of the two-stage models; null = the small defaults.</param>
+    /// <param name="twoStage">Hyperparameters of the two-stage and direct models (the direct models read the fields that apply);
+    /// null = the small defaults.</param>
     /// <returns>A trainer.</returns>
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A LightGBM setting is out of range.</exception>
@@ -76,6 +98,7 @@ public static class ForecasterCatalog
     {
         _ when TryStockformer(name, out var objective) => new Stockformer.StockformerTrainer(name, objective, stockformer),
         _ when TryTwoStage(name, out var family) => new TwoStage.TwoStageTrainer(name, family, twoStage),
+        _ when TryDirect(name, out var family) => new TwoStage.DirectTrainer(name, family, twoStage),
         "momentum20" => new SignalTrainer(name, SignalModel.Momentum20),
         "reversal5" => new SignalTrainer(name, SignalModel.Reversal5),
         "ridge" => new RidgeTrainer(ridgeLambda),
@@ -130,6 +153,9 @@ public static class ForecasterCatalog
                 break;
             case TwoStage.TwoStageForecaster.Kind:
                 model = TwoStage.TwoStageForecaster.FromState(context);
+                break;
+            case TwoStage.DirectForecaster.Kind:
+                model = TwoStage.DirectForecaster.FromState(context);
                 break;
             default:
                 throw new InvalidDataException($"{source}: unknown model kind '{state.Kind}'.");

@@ -240,6 +240,9 @@ public sealed record OutputMarker(string Command, string FileName, string? Legac
     /// <summary>The marker of <c>regime</c> run folders; folders of earlier versions are recognised by their <c>report.md</c>'s title.</summary>
     public static OutputMarker Regime { get; } = new("regime", "leanmodels-regime.json", "report.md", "# Regimes of ");
 
+    /// <summary>The marker of <c>efficiency</c> study folders (issue 16: two-stage vs direct model).</summary>
+    public static OutputMarker Efficiency { get; } = new("efficiency", "leanmodels-efficiency.json");
+
     /// <summary>The marker of <c>import</c> output folders: the import manifest, overwritten with the report at the end.</summary>
     public static OutputMarker Import { get; } = new("import", "leanmodels-import.json");
 

@@ -21,7 +21,8 @@ namespace LeanModels.Models.Research;
 /// <param name="WarmStart">Start each fold's fit from the previous fold's model.</param>
 /// <param name="LightGbm">LightGBM settings (model <c>lightgbm</c>); null = Qlib's benchmark defaults.</param>
 /// <param name="Stockformer">Hyperparameters of the Stockformer models (<see cref="Forecasting.ForecasterCatalog.DeepNames"/>); null = the small defaults.</param>
-/// <param name="TwoStage">Hyperparameters of the two-stage models (<see cref="Forecasting.ForecasterCatalog.TwoStageNames"/>); null = the small defaults.</param>
+/// <param name="TwoStage">Hyperparameters of the two-stage models (<see cref="Forecasting.ForecasterCatalog.TwoStageNames"/>) and, the
+/// fields that apply, of the direct models (<see cref="Forecasting.ForecasterCatalog.DirectNames"/>); null = the small defaults.</param>
 public sealed record ResearchOptions(
     DateOnly Start,
     DateOnly End,

@@ -66,6 +66,7 @@ public static class ResearchPipeline
                     lastModels[name] = last;
                     if (trainer is Stockformer.StockformerTrainer sf) reports[name] = sf.Reports;
                     else if (trainer is TwoStage.TwoStageTrainer ts) reports[name] = ts.Reports;
+                    else if (trainer is TwoStage.DirectTrainer dt) reports[name] = dt.Reports;
                 }
             }
             forecasts[name] = perSeed[0];

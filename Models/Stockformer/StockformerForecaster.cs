@@ -253,4 +253,9 @@ public sealed class StockformerForecaster : IReturnForecaster
 /// <param name="ValidationCurve">Validation Rank IC after each epoch (empty without validation days).</param>
 /// <param name="TrainingLoss">Mean training loss per epoch.</param>
 public sealed record StockformerFitReport(int Parameters, int EpochsTrained, int BestEpoch, double SecondsPerEpoch, double SamplesPerSecond,
-    IReadOnlyList<double> ValidationCurve, IReadOnlyList<double> TrainingLoss);
+    IReadOnlyList<double> ValidationCurve, IReadOnlyList<double> TrainingLoss)
+{
+    /// <summary>[EpochsTrained] wall time of each epoch's training steps (the validation pass excluded), seconds; empty when the
+    /// trainer does not record it (the two-stage and direct trainers do, for the efficiency study).</summary>
+    public IReadOnlyList<double> EpochTrainSeconds { get; init; } = [];
+}

@@ -102,6 +102,7 @@ public sealed class TwoStageTrainer : IForecasterTrainer
         var stopping = fold.ValidationDates.Count > 0 ? new ValidationEarlyStopping(maximise: true, o.Patience) : null;
         ParameterSnapshot<float>? best = null;
         var losses = new List<double>();
+        var epochSeconds = new List<double>();
         double trainSeconds = 0, totalSeconds = 0;
         long samples = 0;
         var epochs = 0;
@@ -128,7 +129,9 @@ public sealed class TwoStageTrainer : IForecasterTrainer
                 steps++;
                 samples += batch.Length;
             }
-            trainSeconds += clock.Elapsed.TotalSeconds;
+            var stepSeconds = clock.Elapsed.TotalSeconds;
+            trainSeconds += stepSeconds;
+            epochSeconds.Add(stepSeconds);
             losses.Add(lossSum / steps);
             epochs++;
             if (stopping is not null)
@@ -142,7 +145,10 @@ public sealed class TwoStageTrainer : IForecasterTrainer
         }
         best?.RestoreTo(parameters);
         var report = new StockformerFitReport(model.ParameterCount, epochs, stopping?.BestEpoch ?? epochs - 1, totalSeconds / epochs,
-            trainSeconds > 0 ? samples / trainSeconds : double.NaN, stopping?.Curve.ToList() ?? [], losses);
+            trainSeconds > 0 ? samples / trainSeconds : double.NaN, stopping?.Curve.ToList() ?? [], losses)
+        {
+            EpochTrainSeconds = epochSeconds,
+        };
         lock (_lock) _reports.Add(report);
         return new TwoStageForecaster(Name, model, processor, fold.Horizon, fold.Specification, fold.FeatureWarmUpBars, report);
     }

@@ -64,6 +64,8 @@ public class ForecastAlphaModelTests
     [TestCase("momentum20")]
     [TestCase("stockformer-q")]
     [TestCase("lightgbm")]
+    [TestCase("twostage-gru")]
+    [TestCase("direct-gru")]
     public void Forecasts_InsideLean_EqualPredictOnTheFullHistory_BitForBit(string name)
     {
         var run = name == "ridge" ? ProbeRuns.Ridge : ProbeRuns.Model(name);

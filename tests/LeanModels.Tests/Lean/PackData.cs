@@ -29,11 +29,13 @@ internal static class PackData
     public static LoadedArtifact Model(string name) =>
         Models.GetOrAdd(name, n => ForecasterTraining.Fit(PanelUpTo(Tickers, TrainEnd), Trainer(n), 5, trainWindow: 500));
 
-    /// <summary>The catalog's trainer; a Stockformer small enough for a test (lookback 20, width 8, one epoch); LightGBM with
-    /// L1 0 and L2 1 (Qlib's penalties zero every leaf on five assets, which would make the forecast constant).</summary>
+    /// <summary>The catalog's trainer; a Stockformer small enough for a test (lookback 20, width 8, one epoch); two-stage and
+    /// direct models likewise (lookback 20, stage-1 width 8, embedding 8, hidden 8, one epoch); LightGBM with L1 0 and L2 1
+    /// (Qlib's penalties zero every leaf on five assets, which would make the forecast constant).</summary>
     public static IForecasterTrainer Trainer(string name) => ForecasterCatalog.CreateTrainer(name, 0.01,
         new LeanModels.Models.Forecasting.LightGbm.LightGbmOptions(L1: 0, L2: 1),
-        new LeanModels.Models.Stockformer.StockformerTrainingOptions(Lookback: 20, Model: 8, Epochs: 1, BatchDates: 16, Threads: 2));
+        new LeanModels.Models.Stockformer.StockformerTrainingOptions(Lookback: 20, Model: 8, Epochs: 1, BatchDates: 16, Threads: 2),
+        new LeanModels.Models.TwoStage.TwoStageTrainingOptions(Lookback: 20, StageOneWidth: 8, Embedding: 8, Hidden: 8, Epochs: 1, BatchDates: 16, Threads: 2));
 
     /// <summary>Writes <paramref name="artifact"/> into a LEAN local ObjectStore folder under <paramref name="key"/>.</summary>
     public static void Store(string storage, string key, byte[] artifact)

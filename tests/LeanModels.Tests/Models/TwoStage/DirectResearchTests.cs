@@ -1,0 +1,74 @@
+using LeanModels.Models.Data;
+using LeanModels.Models.Numerics;
+using LeanModels.Models.Research;
+using LeanModels.Models.TwoStage;
+using LeanModels.Tests.Models.Cli;
+
+namespace LeanModels.Tests.Models.TwoStage;
+
+/// <summary>The direct models in the walk-forward: research = predict bit for bit (also with the universe in another order), and no
+/// look-ahead (tiny shapes, real data).</summary>
+public class DirectResearchTests : CliTestBase
+{
+    private static readonly string[] SmallFlags = ["--ts-epochs", "1", "--ts-lookback", "5", "--ts-hidden", "8", "--ts-batch", "16"];
+
+    [Test]
+    public void Predict_DirectArtifact_EqualsResearchPredictionsBitForBit_InAnyTickerOrder()
+    {
+        var run = Path.Combine(Root, "run");
+        var research = Run(["research", "--data", TestPaths.LeanData, "--tickers", "aapl,ibm,spy,bac,aig", "--start", "2012-06-01",
+            "--end", "2012-12-31", "--train-window", "150", "--retrain-every", "126", "--validation-days", "20",
+            "--models", "direct-lstm,direct-gru,direct-tcn", "--save-artifacts", "--charts", "none", "--out", run, .. SmallFlags]);
+        Assert.That(research.Code, Is.EqualTo(0), research.Err);
+        var report = File.ReadAllText(Path.Combine(run, "report.md"));
+        Assert.That(report, Does.Contain("## Deep-model training").And.Contain("| direct-lstm | ").And.Contain("| direct-tcn | "));
+        var rows = File.ReadAllLines(Path.Combine(run, "predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        var header = File.ReadLines(Path.Combine(run, "predictions.csv")).First().Split(',');
+        var date = rows[^1][0];
+        foreach (var (model, order) in new[] { ("direct-lstm", ""), ("direct-gru", ""), ("direct-tcn", ""), ("direct-gru", "spy,bac,ibm,aig,aapl") })
+        {
+            string[] tickers = order.Length > 0 ? ["--tickers", order] : [];
+            var (code, stdout, stderr) = Run(["predict", "--artifact", Path.Combine(run, "artifacts", model + ".lmfa"), "--data", TestPaths.LeanData, "--date", date, .. tickers]);
+            Assert.That(code, Is.EqualTo(0), stderr);
+            var column = Array.IndexOf(header, model);
+            var expected = rows.Where(r => r[0] == date).ToDictionary(r => r[1], r => r[column]);
+            var actual = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(','))
+                .Where(r => r[2].Length > 0).ToDictionary(r => r[1], r => r[2]);
+            Assert.That(actual, Is.EqualTo(expected), $"{model} on {date}, tickers '{order}'");
+            Assert.That(expected.Values.Distinct().Count(), Is.GreaterThan(1), "the forecasts differ across assets");
+        }
+    }
+
+    [Test]
+    public void Pipeline_PerturbAfterT_NoDirectForecastDatedAtOrBeforeTChanges()
+    {
+        string[] tickers = ["aapl", "aig", "bac", "ibm", "spy", "qqq"];
+        var folder = new LeanDataFolder(TestPaths.LeanData);
+        var end = new DateOnly(2009, 6, 30);
+        var bars = tickers.Select(x => folder.ReadEquityBars(x).Where(b => b.Date <= end).ToList()).ToArray();
+        var options = new ResearchOptions(new DateOnly(2008, 6, 2), end, ["direct-gru"], Horizon: 5, TrainWindow: 150,
+            RetrainEvery: 42, ValidationDays: 20, WarmStart: true,
+            TwoStage: new TwoStageTrainingOptions(Lookback: 5, Hidden: 8, Epochs: 2, BatchDates: 16));
+        var original = ResearchPipeline.Run(Panel.FromBars(tickers, bars), options);
+        Assert.That(original.Folds, Has.Count.GreaterThanOrEqualTo(4));
+
+        var tIndex = original.Folds[2].TestStart + 3;
+        var t = original.Panel.Dates[tIndex];
+        var rng = new Xoshiro256StarStar(99);
+        var perturbed = bars.Select(list => list.Select(b => b.Date <= t ? b : Scale(b, rng)).ToList()).ToArray();
+        var changed = ResearchPipeline.Run(Panel.FromBars(tickers, perturbed), options);
+
+        var upToT = (tIndex + 1) * tickers.Length;
+        var (before, after) = (original.Forecasts["direct-gru"], changed.Forecasts["direct-gru"]);
+        Assert.That(before.AsSpan(original.EvaluationStart * tickers.Length, upToT - original.EvaluationStart * tickers.Length).ToArray().Count(double.IsFinite),
+            Is.GreaterThan(10), "forecasts exist before t");
+        Assert.That(after.AsSpan(0, upToT).SequenceEqual(before.AsSpan(0, upToT)), "forecasts ≤ t are bit-identical");
+        Assert.That(after.AsSpan(upToT).SequenceEqual(before.AsSpan(upToT)), Is.False, "the perturbation does reach forecasts after t");
+    }
+
+    private static Bar Scale(Bar b, Xoshiro256StarStar rng)
+    {
+        var f = Math.Exp(0.2 * rng.NextGaussian());
+        return new Bar(b.Time, b.Open * f, b.High * f * 1.01, b.Low * f * 0.99, b.Close * f * Math.Exp(0.05 * rng.NextGaussian()), b.Volume * (0.5 + rng.NextDouble()));
+    }
+}

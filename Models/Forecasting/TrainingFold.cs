@@ -107,6 +107,23 @@ public sealed class TrainingFold
         return row;
     }
 
+    /// <summary>Per training date, the assets a trainer can sample: those with a feature row on the date and a finite raw
+    /// label (<see cref="RawLabels"/>), in asset order; dates with fewer than 2 such assets are left out (no cross-sectional
+    /// loss is defined there).</summary>
+    /// <returns>Date index → asset indices (ascending); empty when no training date qualifies.</returns>
+    public Dictionary<int, int[]> LabelledTrainingAssets()
+    {
+        var result = new Dictionary<int, int[]>();
+        foreach (var d in TrainDates)
+        {
+            var raw = RawLabels(d);
+            var list = new List<int>();
+            for (var a = 0; a < Features.AssetCount; a++) if (Features.IsValid(d, a) && double.IsFinite(raw[a])) list.Add(a);
+            if (list.Count >= 2) result[d] = list.ToArray();
+        }
+        return result;
+    }
+
     /// <summary>The [A, T, F] window and [A, T] mask of a date (<see cref="FeatureWindow.FromFeatureSet"/>), for training or validation.</summary>
     /// <param name="date">Decision date index.</param>
     /// <param name="input">The model's declared window.</param>

@@ -72,4 +72,24 @@ public static class StockformerSubsets
                 x.Slice((ti * assets + chosen[j]) * f, f).CopyTo(xOut.Slice((ti * k + j) * f, f));
             }
     }
+    /// <summary>K of <paramref name="candidates"/> in a random order (all of them, shuffled, when fewer): a partial
+    /// Fisher–Yates shuffle of a copy, one <see cref="Xoshiro256StarStar.NextInt"/> draw per chosen element. The trainers'
+    /// per-date asset subsets (candidates from <see cref="Forecasting.TrainingFold.LabelledTrainingAssets"/>).</summary>
+    /// <param name="candidates">Asset indices to choose from (not changed).</param>
+    /// <param name="k">K ≥ 1, assets wanted.</param>
+    /// <param name="rng">Generator (advanced by min(K, count) draws).</param>
+    /// <returns>min(K, count) distinct candidates.</returns>
+    public static int[] Choose(int[] candidates, int k, Xoshiro256StarStar rng)
+    {
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentNullException.ThrowIfNull(rng);
+        var order = (int[])candidates.Clone();
+        var n = Math.Min(k, order.Length);
+        for (var i = 0; i < n; i++)
+        {
+            var j = i + rng.NextInt(order.Length - i);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order[..n];
+    }
 }

@@ -86,14 +86,7 @@ public sealed class StockformerTrainer : IForecasterTrainer
         if (fold.Previous is StockformerForecaster previous && previous.Options == network && previous.Vocabulary.Tickers.SequenceEqual(vocabulary.Tickers))
             model.LoadNamedParameters(previous.NamedParameters());
 
-        var candidates = new Dictionary<int, int[]>();
-        foreach (var d in fold.TrainDates)
-        {
-            var raw = fold.RawLabels(d);
-            var list = new List<int>();
-            for (var a = 0; a < A; a++) if (features.IsValid(d, a) && double.IsFinite(raw[a])) list.Add(a);
-            if (list.Count >= 2) candidates[d] = list.ToArray();
-        }
+        var candidates = fold.LabelledTrainingAssets();
         if (candidates.Count == 0)
             throw new ArgumentException($"{Name}: none of the {fold.TrainDates.Count} training dates has 2 assets with a feature row and a finite label.", nameof(fold));
         var dates = fold.TrainDates.Where(candidates.ContainsKey).ToList();
@@ -169,7 +162,7 @@ public sealed class StockformerTrainer : IForecasterTrainer
         for (var b = 0; b < B; b++)
         {
             var d = batch[b];
-            var chosen = Choose(candidates[d], K, rng);
+            var chosen = StockformerSubsets.Choose(candidates[d], K, rng);
             var n = chosen.Length;
             var x1 = new float[T * n * F];
             var m1 = new bool[T * n];
@@ -191,19 +184,6 @@ public sealed class StockformerTrainer : IForecasterTrainer
             }
         }
         return (x, mask, ids, labels, labelMask);
-    }
-
-    /// <summary>K of the candidates in a random order (all of them, shuffled, when fewer).</summary>
-    private static int[] Choose(int[] candidates, int k, Xoshiro256StarStar rng)
-    {
-        var order = (int[])candidates.Clone();
-        var n = Math.Min(k, order.Length);
-        for (var i = 0; i < n; i++)
-        {
-            var j = i + rng.NextInt(order.Length - i);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        return order[..n];
     }
 
     private Tensor<float> Loss(Tape<float> tape, StockformerOutput<float> y, float[] labels, bool[] mask) => Objective switch

@@ -81,14 +81,7 @@ public sealed class TwoStageTrainer : IForecasterTrainer
         if (fold.Previous is TwoStageForecaster previous && previous.Options == network)
             model.LoadNamedParameters(previous.NamedParameters());
 
-        var candidates = new Dictionary<int, int[]>();
-        foreach (var d in fold.TrainDates)
-        {
-            var raw = fold.RawLabels(d);
-            var list = new List<int>();
-            for (var a = 0; a < A; a++) if (features.IsValid(d, a) && double.IsFinite(raw[a])) list.Add(a);
-            if (list.Count >= 2) candidates[d] = list.ToArray();
-        }
+        var candidates = fold.LabelledTrainingAssets();
         if (candidates.Count == 0)
             throw new ArgumentException($"{Name}: none of the {fold.TrainDates.Count} training dates has 2 assets with a feature row and a finite label.", nameof(fold));
         var dates = fold.TrainDates.Where(candidates.ContainsKey).ToList();
@@ -166,7 +159,7 @@ public sealed class TwoStageTrainer : IForecasterTrainer
         for (var b = 0; b < B; b++)
         {
             var d = batch[b];
-            var chosen = Choose(candidates[d], K, rng);
+            var chosen = StockformerSubsets.Choose(candidates[d], K, rng);
             var n = chosen.Length;
             var x1 = new float[T * n * F];
             var m1 = new bool[T * n];
@@ -186,18 +179,5 @@ public sealed class TwoStageTrainer : IForecasterTrainer
             }
         }
         return (x, mask, labels, labelMask);
-    }
-
-    /// <summary>K of the candidates in a random order (all of them, shuffled, when fewer).</summary>
-    private static int[] Choose(int[] candidates, int k, Xoshiro256StarStar rng)
-    {
-        var order = (int[])candidates.Clone();
-        var n = Math.Min(k, order.Length);
-        for (var i = 0; i < n; i++)
-        {
-            var j = i + rng.NextInt(order.Length - i);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        return order[..n];
     }
 }

@@ -196,19 +196,19 @@ internal static class EfficiencyCommand
     }
 
     private static readonly string[] Headers =
-        ["Model", "Parameters", "FLOPs/sample", "s/epoch (median)", "samples/s", "Epochs", "Peak managed MiB", "Peak working set MiB", "IC", "Rank IC", "Wall s"];
+        ["Model", "Parameters", "FLOPs/sample", "s/epoch (median)", "one-off s/fold", "samples/s", "Epochs", "Peak managed MiB", "Peak working set MiB", "IC", "Rank IC", "Wall s"];
 
     private static string[] Cells(EfficiencyRow r) =>
     [
         r.Model, r.Parameters.ToString("N0", CultureInfo.InvariantCulture), Flops(r.FlopsPerSample), F(r.SecondsPerEpoch, "0.000"),
-        F(r.SamplesPerSecond, "0.0"), r.Epochs.ToString(CultureInfo.InvariantCulture), F(Mib(r.PeakManagedBytes), "0.0"),
+        F(r.PretrainSecondsPerFold, "0.000"), F(r.SamplesPerSecond, "0.0"), r.Epochs.ToString(CultureInfo.InvariantCulture), F(Mib(r.PeakManagedBytes), "0.0"),
         F(Mib(r.PeakWorkingSetBytes), "0.0"), F(r.IC, "0.0000"), F(r.RankIC, "0.0000"), F(r.WallSeconds, "0.0"),
     ];
 
     private static string[] RatioCells(EfficiencyRow a, EfficiencyRow b) =>
     [
-        "two-stage / direct", F((double)a.Parameters / b.Parameters, "0.000"), F((double)a.FlopsPerSample / b.FlopsPerSample, "0.000"),
-        F(a.SecondsPerEpoch / b.SecondsPerEpoch, "0.000"), F(a.SamplesPerSecond / b.SamplesPerSecond, "0.000"), "",
+        a.Model + " / " + b.Model, F((double)a.Parameters / b.Parameters, "0.000"), F((double)a.FlopsPerSample / b.FlopsPerSample, "0.000"),
+        F(a.SecondsPerEpoch / b.SecondsPerEpoch, "0.000"), "", F(a.SamplesPerSecond / b.SamplesPerSecond, "0.000"), "",
         F((double)a.PeakManagedBytes / b.PeakManagedBytes, "0.000"), F((double)a.PeakWorkingSetBytes / b.PeakWorkingSetBytes, "0.000"),
         F(a.IC / b.IC, "0.00"), F(a.RankIC / b.RankIC, "0.00"), F(a.WallSeconds / b.WallSeconds, "0.000"),
     ];
@@ -220,7 +220,8 @@ internal static class EfficiencyCommand
         sb.Append("| ").Append(string.Join(" | ", Headers)).Append(" |\n");
         sb.Append('|').Append(string.Join('|', Headers.Select(_ => "---"))).Append("|\n");
         foreach (var r in result.Rows) sb.Append("| ").Append(string.Join(" | ", Cells(r))).Append(" |\n");
-        sb.Append("| ").Append(string.Join(" | ", RatioCells(result.Rows[0], result.Rows[1]))).Append(" |\n");
+        foreach (var r in result.Rows.Take(result.Rows.Count - 1))
+            sb.Append("| ").Append(string.Join(" | ", RatioCells(r, result.Rows[^1]))).Append(" |\n");
         return sb.ToString();
     }
 
@@ -229,15 +230,16 @@ internal static class EfficiencyCommand
         var o = result.Options;
         var r = result.Research;
         var sb = new StringBuilder();
-        sb.Append($"# Efficiency study: two-stage vs direct ({o.Family})\n\n");
+        sb.Append($"# Efficiency study: two-stage (end to end and stage 1 frozen) vs direct ({o.Family})\n\n");
         sb.Append($"Data {dataFolder}: {result.Tickers.Count} assets ({string.Join(", ", result.Tickers.Take(12))}{(result.Tickers.Count > 12 ? ", …" : "")}), ");
         sb.Append($"out of sample {o.Start:yyyy-MM-dd}..{o.End:yyyy-MM-dd}, feature set {o.FeatureSet} ({FeatureSetCatalog.Get(o.FeatureSet).Specification.Count} features a day), lookback {o.Lookback}, horizon {o.Horizon}.\n\n");
-        sb.Append($"Both models, same settings: the research walk-forward (rolling {r.TrainWindow}-day training window, refit every {r.RetrainEvery} days, {r.ValidationDays} validation days), ");
+        sb.Append($"All models, same settings: the research walk-forward (rolling {r.TrainWindow}-day training window, refit every {r.RetrainEvery} days, {r.ValidationDays} validation days), ");
         sb.Append($"{o.Epochs} epoch(s) per fold, batch {o.BatchDates} dates, every asset in every step (the two-stage model samples K = N), AdamW lr {o.LearningRate.ToString(CultureInfo.InvariantCulture)}, ");
         sb.Append($"hidden H = {o.Hidden} (two-stage D1 = {o.StageOneWidth}, E = {o.Embedding}), label normalisation {o.LabelNormalisation}, {o.Threads} training thread(s), seeds {string.Join(",", r.SeedList)}.\n\n");
         sb.Append(Table(result));
         sb.Append("\nHow it was measured. Parameters and FLOPs per sample (forward, 2 per multiply-add, one date's window of all N assets) from `TwoStageFlops`. ");
-        sb.Append("s/epoch: median over every epoch of every fold (first seed) of the wall time of the epoch's training steps, validation excluded. ");
+        sb.Append("s/epoch: median over every epoch of every fold of the wall time of the epoch's training steps, validation excluded. ");
+        sb.Append("one-off s/fold: the frozen two-stage model's stage-1 pretraining and per-date embedding cache before its first epoch (median over fits). ");
         sb.Append("samples/s: median over folds of training dates per second. ");
         sb.Append(isolated
             ? "Memory: each model ran in a fresh child process (`--isolate`, the default: its own runtime, data load and JIT); "
@@ -260,6 +262,7 @@ internal static class EfficiencyCommand
             ["parameters"] = r.Parameters,
             ["flopsPerSample"] = r.FlopsPerSample,
             ["secondsPerEpochMedian"] = r.SecondsPerEpoch,
+            ["pretrainSecondsPerFold"] = r.PretrainSecondsPerFold,
             ["samplesPerSecond"] = r.SamplesPerSecond,
             ["epochs"] = r.Epochs,
             ["folds"] = r.Folds,
@@ -274,10 +277,21 @@ internal static class EfficiencyCommand
             ["wallSeconds"] = r.WallSeconds,
             ["evaluatedDates"] = r.EvaluatedDates,
         };
-        var (a, b) = (result.Rows[0], result.Rows[1]);
+        var b = result.Rows[^1];
+        Dictionary<string, double> Ratios(EfficiencyRow a) => new()
+        {
+            ["parameters"] = (double)a.Parameters / b.Parameters,
+            ["flopsPerSample"] = (double)a.FlopsPerSample / b.FlopsPerSample,
+            ["secondsPerEpochMedian"] = a.SecondsPerEpoch / b.SecondsPerEpoch,
+            ["samplesPerSecond"] = a.SamplesPerSecond / b.SamplesPerSecond,
+            ["peakManagedBytes"] = (double)a.PeakManagedBytes / b.PeakManagedBytes,
+            ["peakWorkingSetBytes"] = (double)a.PeakWorkingSetBytes / b.PeakWorkingSetBytes,
+            ["IC"] = a.IC / b.IC,
+            ["Rank IC"] = a.RankIC / b.RankIC,
+        };
         var document = new Dictionary<string, object>
         {
-            ["format"] = "leanmodels-efficiency/1",
+            ["format"] = "leanmodels-efficiency/2",
             ["data"] = dataFolder,
             ["tickers"] = result.Tickers,
             ["family"] = o.Family.ToString().ToLowerInvariant(),
@@ -296,17 +310,8 @@ internal static class EfficiencyCommand
             ["memorySampleMilliseconds"] = EfficiencyStudy.SampleMilliseconds,
             ["isolated"] = isolated,
             ["models"] = result.Rows.Select(Row).ToList(),
-            ["ratios"] = new Dictionary<string, double>
-            {
-                ["parameters"] = (double)a.Parameters / b.Parameters,
-                ["flopsPerSample"] = (double)a.FlopsPerSample / b.FlopsPerSample,
-                ["secondsPerEpochMedian"] = a.SecondsPerEpoch / b.SecondsPerEpoch,
-                ["samplesPerSecond"] = a.SamplesPerSecond / b.SamplesPerSecond,
-                ["peakManagedBytes"] = (double)a.PeakManagedBytes / b.PeakManagedBytes,
-                ["peakWorkingSetBytes"] = (double)a.PeakWorkingSetBytes / b.PeakWorkingSetBytes,
-                ["IC"] = a.IC / b.IC,
-                ["Rank IC"] = a.RankIC / b.RankIC,
-            },
+            ["ratios"] = Ratios(result.Rows[0]),
+            ["ratiosToDirect"] = result.Rows.Take(result.Rows.Count - 1).ToDictionary(r => r.Model, Ratios),
         };
         return JsonSerializer.Serialize(document, new JsonSerializerOptions
         {

@@ -19,14 +19,19 @@ public static class ForecasterCatalog
     /// <c>twostage-tcn</c>. Opt-in like <see cref="DeepNames"/>.</summary>
     public static IReadOnlyList<string> TwoStageNames { get; } = ["twostage-lstm", "twostage-gru", "twostage-tcn"];
 
+    /// <summary>The two-stage models trained in stages (issue 16's "stage 1 trained first and frozen"): stage 1 pretrained on its
+    /// own, frozen, its embeddings cached per date, then stage 2 trained (<see cref="TwoStage.TwoStageTrainingOptions.FreezeStageOne"/>):
+    /// <c>twostage-frozen-lstm</c>, <c>twostage-frozen-gru</c>, <c>twostage-frozen-tcn</c>. Same artifact kind as the end-to-end ones.</summary>
+    public static IReadOnlyList<string> FrozenTwoStageNames { get; } = ["twostage-frozen-lstm", "twostage-frozen-gru", "twostage-frozen-tcn"];
+
     /// <summary>The direct models, the two-stage models' baseline (issue 16, <c>Models/TwoStage</c>): one LSTM, GRU or TCN over
     /// the features of a fixed universe (the training panel's tickers) concatenated per day, trained on the return forecast's
     /// MSE: <c>direct-lstm</c>, <c>direct-gru</c>, <c>direct-tcn</c>. Opt-in like <see cref="DeepNames"/>.</summary>
     public static IReadOnlyList<string> DirectNames { get; } = ["direct-lstm", "direct-gru", "direct-tcn"];
 
     /// <summary>Every name <see cref="CreateTrainer"/> accepts: <see cref="Names"/>, the opt-in <c>lightgbm</c> (slower: a tree
-    /// ensemble per fold), then <see cref="DeepNames"/>, <see cref="TwoStageNames"/> and <see cref="DirectNames"/>.</summary>
-    public static IReadOnlyList<string> AllNames { get; } = [.. Names, "lightgbm", .. DeepNames, .. TwoStageNames, .. DirectNames];
+    /// ensemble per fold), then <see cref="DeepNames"/>, <see cref="TwoStageNames"/>, <see cref="FrozenTwoStageNames"/> and <see cref="DirectNames"/>.</summary>
+    public static IReadOnlyList<string> AllNames { get; } = [.. Names, "lightgbm", .. DeepNames, .. TwoStageNames, .. FrozenTwoStageNames, .. DirectNames];
 
     /// <summary>Models that read named features of the basic set (<see cref="Research.FeatureBuilder"/>) and so run on it only:
     /// the rules read <c>momentum5</c>/<c>momentum20</c>, ridge-regime interacts <c>momentum5</c>, <c>momentum20</c> and
@@ -51,7 +56,7 @@ public static class ForecasterCatalog
         return ok;
     }
 
-    /// <summary>The stage-2 family of a name in <see cref="TwoStageNames"/>.</summary>
+    /// <summary>The stage-2 family of a name in <see cref="TwoStageNames"/> or <see cref="FrozenTwoStageNames"/>.</summary>
     /// <param name="name">A model name.</param>
     /// <param name="family">The family when the name is a two-stage model's.</param>
     /// <returns>True for a two-stage name.</returns>
@@ -62,6 +67,9 @@ public static class ForecasterCatalog
             "twostage-lstm" => (true, TwoStage.TemporalFamily.Lstm),
             "twostage-gru" => (true, TwoStage.TemporalFamily.Gru),
             "twostage-tcn" => (true, TwoStage.TemporalFamily.Tcn),
+            "twostage-frozen-lstm" => (true, TwoStage.TemporalFamily.Lstm),
+            "twostage-frozen-gru" => (true, TwoStage.TemporalFamily.Gru),
+            "twostage-frozen-tcn" => (true, TwoStage.TemporalFamily.Tcn),
             _ => (false, default),
         };
         return ok;
@@ -97,7 +105,8 @@ public static class ForecasterCatalog
         Stockformer.StockformerTrainingOptions? stockformer = null, TwoStage.TwoStageTrainingOptions? twoStage = null) => name switch
     {
         _ when TryStockformer(name, out var objective) => new Stockformer.StockformerTrainer(name, objective, stockformer),
-        _ when TryTwoStage(name, out var family) => new TwoStage.TwoStageTrainer(name, family, twoStage),
+        _ when TryTwoStage(name, out var family) => new TwoStage.TwoStageTrainer(name, family,
+            (twoStage ?? new TwoStage.TwoStageTrainingOptions()) with { FreezeStageOne = FrozenTwoStageNames.Contains(name) }),
         _ when TryDirect(name, out var family) => new TwoStage.DirectTrainer(name, family, twoStage),
         "momentum20" => new SignalTrainer(name, SignalModel.Momentum20),
         "reversal5" => new SignalTrainer(name, SignalModel.Reversal5),

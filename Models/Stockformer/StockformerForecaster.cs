@@ -258,4 +258,8 @@ public sealed record StockformerFitReport(int Parameters, int EpochsTrained, int
     /// <summary>[EpochsTrained] wall time of each epoch's training steps (the validation pass excluded), seconds; empty when the
     /// trainer does not record it (the two-stage and direct trainers do, for the efficiency study).</summary>
     public IReadOnlyList<double> EpochTrainSeconds { get; init; } = [];
+
+    /// <summary>Wall time before the first epoch, seconds: the frozen two-stage recipe's stage-1 pretraining plus its embedding
+    /// cache (<c>twostage-frozen-*</c>); 0 for every other trainer.</summary>
+    public double PretrainSeconds { get; init; }
 }

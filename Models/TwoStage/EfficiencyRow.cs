@@ -12,7 +12,8 @@ namespace LeanModels.Models.TwoStage;
 /// </summary>
 /// <param name="Model">Research name, e.g. <c>twostage-gru</c>.</param>
 /// <param name="Parameters">Trainable scalars (<see cref="TwoStageFlops"/>; the direct model's grow with N).</param>
-/// <param name="FlopsPerSample">Forward FLOPs of one sample (one date's window of all N assets), 2 per multiply-add.</param>
+/// <param name="FlopsPerSample">Forward FLOPs of one training sample (one date's window of all N assets), 2 per multiply-add; the frozen
+/// two-stage model counts stage 1 once per date (<see cref="TwoStageFlops.TrainingFlopsPerSample"/>).</param>
 /// <param name="SecondsPerEpoch">Median over every epoch of every fold (first seed) of the wall time of its training steps,
 /// seconds (validation excluded).</param>
 /// <param name="SamplesPerSecond">Median over folds (first seed) of training samples (dates) per second of training steps.</param>
@@ -30,4 +31,9 @@ namespace LeanModels.Models.TwoStage;
 /// <param name="EvaluatedDates">Out-of-sample dates with a finite IC (first seed).</param>
 public sealed record EfficiencyRow(string Model, long Parameters, long FlopsPerSample, double SecondsPerEpoch, double SamplesPerSecond,
     int Epochs, int Folds, long PeakManagedBytes, long PeakWorkingSetBytes, long BaselineManagedBytes, long BaselineWorkingSetBytes,
-    double IC, double RankIC, IReadOnlyList<double> ICPerSeed, IReadOnlyList<double> RankICPerSeed, double WallSeconds, int EvaluatedDates);
+    double IC, double RankIC, IReadOnlyList<double> ICPerSeed, IReadOnlyList<double> RankICPerSeed, double WallSeconds, int EvaluatedDates)
+{
+    /// <summary>Median over the recorded fits (the same reports as <see cref="SecondsPerEpoch"/>) of the wall time spent before the first epoch, seconds: stage-1 pretraining plus
+    /// the per-date embedding cache of <c>twostage-frozen-*</c>; 0 for the other models.</summary>
+    public double PretrainSecondsPerFold { get; init; }
+}

@@ -17,22 +17,24 @@ public static class EfficiencyStudy
     /// <summary>Interval between two memory samples, milliseconds.</summary>
     public const int SampleMilliseconds = 20;
 
-    /// <summary>The two models of the study, two-stage first: <c>twostage-{family}</c>, <c>direct-{family}</c>.</summary>
+    /// <summary>The models of the study, the direct model last: <c>twostage-{family}</c> (end to end),
+    /// <c>twostage-frozen-{family}</c> (stage 1 pretrained, frozen and its embeddings cached per date) and
+    /// <c>direct-{family}</c>.</summary>
     /// <param name="family">The temporal family.</param>
-    /// <returns>[2] research names.</returns>
+    /// <returns>[3] research names.</returns>
     public static IReadOnlyList<string> ModelNames(TemporalFamily family)
     {
         var f = family.ToString().ToLowerInvariant();
-        return ["twostage-" + f, "direct-" + f];
+        return ["twostage-" + f, "twostage-frozen-" + f, "direct-" + f];
     }
 
-    /// <summary>Runs the study in this process: the two-stage model first, then the direct model (the second model's working
-    /// set then includes what the first left resident; the CLI runs each in a fresh child process instead).</summary>
+    /// <summary>Runs the study in this process: the models of <see cref="ModelNames"/> one after another (a later model's
+    /// working set then includes what the earlier ones left resident; the CLI runs each in a fresh child process instead).</summary>
     /// <param name="panel">Adjusted daily bars of the N assets, none after <see cref="EfficiencyOptions.End"/>.</param>
     /// <param name="options">The study's settings; validated.</param>
     /// <param name="progress">Receives one line per stage (may be null).</param>
     /// <param name="cancellationToken">Stops between folds.</param>
-    /// <returns>One row per model (two-stage, direct) and the research settings used.</returns>
+    /// <returns>One row per model (in <see cref="ModelNames"/> order) and the research settings used.</returns>
     /// <exception cref="InvalidOptionException">A setting is out of range, or does not fit the data (as <c>research</c>).</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public static EfficiencyResult Run(Panel panel, EfficiencyOptions options, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
@@ -73,7 +75,7 @@ public static class EfficiencyStudy
         var epochs = reports.SelectMany(r => r.EpochTrainSeconds).ToArray();
         var (parameters, flops) = data.LastModels[name] switch
         {
-            TwoStageForecaster t => (TwoStageFlops.Parameters(t.Options), TwoStageFlops.FlopsPerSample(t.Options, panel.AssetCount)),
+            TwoStageForecaster t => (TwoStageFlops.Parameters(t.Options), TwoStageFlops.TrainingFlopsPerSample(t.Options, panel.AssetCount)),
             DirectForecaster d => (TwoStageFlops.Parameters(d.Options), TwoStageFlops.FlopsPerSample(d.Options)),
             var other => throw new InvalidOperationException($"{name}: the study trains two-stage and direct models only, got {other.GetType().Name}."),
         };
@@ -82,7 +84,10 @@ public static class EfficiencyStudy
             epochs.Length, reports.Count, managed, workingSet, baseManaged, baseWorkingSet,
             result.PerSeed.Average(s => s.Signal.IC), result.PerSeed.Average(s => s.Signal.RankIC),
             result.PerSeed.Select(s => s.Signal.IC).ToArray(), result.PerSeed.Select(s => s.Signal.RankIC).ToArray(), wall,
-            result.Signal.Dates);
+            result.Signal.Dates)
+        {
+            PretrainSecondsPerFold = Median(reports.Select(r => r.PretrainSeconds).ToArray()),
+        };
     }
 
     /// <summary>Median of the finite values; NaN when none.</summary>

@@ -19,7 +19,8 @@ public static class TwoStageFlops
     ///                          H                         head
     /// </code>
     /// Stage 1 of a date does not depend on the window, so a walk-forward that embeds each date once pays its T·(…) term once
-    /// per date instead of once per window (not done by <see cref="TwoStageModel{T}.Forward"/>). The pretraining head of the
+    /// per date instead of once per window (the frozen recipe does, <see cref="TrainingFlopsPerSample"/>; <see cref="TwoStageModel{T}.Forward"/>
+    /// does not). The pretraining head of the
     /// frozen option is not part of the forecast. A training step costs about 3× the forward.
     /// </summary>
     /// <param name="options">The model's options (validated).</param>
@@ -31,12 +32,36 @@ public static class TwoStageFlops
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(assets, 1);
+        var (perDay, perAsset) = Terms(options, assets);
+        return 2 * (options.Lookback * perDay + assets * perAsset);
+    }
+
+    /// <summary>Forward FLOPs of one training sample as the trainer spends them: <see cref="FlopsPerSample(TwoStageOptions, int)"/>
+    /// end to end; with <see cref="TwoStageOptions.FreezeStageOne"/> the stage-1 term counts one day instead of T (the frozen
+    /// recipe embeds each date once per fold and reads the T days of every window from that cache; the one-off pretraining is
+    /// not counted).</summary>
+    /// <param name="options">The model's options (validated).</param>
+    /// <param name="assets">A ≥ 1, assets in the sample.</param>
+    /// <returns>FLOPs (2 per multiply-add).</returns>
+    /// <exception cref="ArgumentException">The options are invalid, or A &lt; 1.</exception>
+    public static long TrainingFlopsPerSample(TwoStageOptions options, int assets)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        ArgumentOutOfRangeException.ThrowIfLessThan(assets, 1);
+        var (perDay, perAsset) = Terms(options, assets);
+        return 2 * ((options.FreezeStageOne ? 1 : options.Lookback) * perDay + assets * perAsset);
+    }
+
+    /// <summary>Multiply-adds of stage 1 for one day of A assets, and of stage 2 plus the head for one asset's window.</summary>
+    private static (long PerDay, long PerAsset) Terms(TwoStageOptions options, int assets)
+    {
         long a = assets, f = options.Features, d = options.StageOneWidth, dff = options.StageOneFeedForward, e = options.Embedding;
         long perDay = a * (f + 1) * d + f * d + a * d * e
             + options.StageOneLayers * ((a + 1) * 4 * d * d + 2 * (a + 1) * (a + 1) * d + (a + 1) * 2 * d * dff);
         long perAsset = TemporalEncoder<float>.MultiplyAdds(options.Family, options.StageTwoInputs, options.Hidden, options.TcnLevels,
             options.TcnKernel, options.Lookback) + options.Hidden;
-        return 2 * (options.Lookback * perDay + a * perAsset);
+        return (perDay, perAsset);
     }
 
     /// <summary>

@@ -93,8 +93,62 @@ public sealed class TwoStageModel<T> : Module<T> where T : unmanaged, IFloatingP
             e = new Tensor<T>(ez.Data, ez.Shape.ToArray());                                                  // a constant for stage 2
         }
         else e = _stageOne.Forward(tape, zeroed, available);                                                  // [B, T, A, E]
+        return StageTwo(tape, input, zeroed, e);
+    }
+
+    /// <summary>Stage 2 and the head on embeddings computed elsewhere: the frozen-stage-1 trainer embeds every date once
+    /// (<see cref="EmbedDates"/>) and feeds each window the cached embeddings of its dates, so stage 1 does not run on every
+    /// day of every window. Equal to <see cref="Forward"/> when <paramref name="embedding"/> is what stage 1 gives for those
+    /// dates and assets.</summary>
+    /// <param name="tape">The step's tape.</param>
+    /// <param name="x">[B, T, A, F], as <see cref="Forward"/>.</param>
+    /// <param name="available">[B, T, A] flags.</param>
+    /// <param name="embedding">e [B, T, A, E], a constant (no gradient flows into it); values of absent bars are ignored.</param>
+    /// <returns>The forecast [B, A], the prediction mask and <paramref name="embedding"/> with absent bars zeroed.</returns>
+    /// <exception cref="ArgumentException">As <see cref="Forward"/>, or the embedding is not [B, T, A, E] or holds a
+    /// non-finite value in a present bar.</exception>
+    public TwoStageOutput<T> ForwardWithEmbedding(Tape<T> tape, Tensor<T> x, ReadOnlySpan<bool> available, Tensor<T> embedding)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        ArgumentNullException.ThrowIfNull(embedding);
+        var o = Options;
+        var input = PanelInput<T>.Check("TwoStage", x, available, o.Lookback, o.Features);
+        if (embedding.Rank != 4 || embedding.Dims[0] != input.B || embedding.Dims[1] != input.Steps || embedding.Dims[2] != input.A
+            || embedding.Dims[3] != o.Embedding)
+            throw new ArgumentException($"TwoStage.ForwardWithEmbedding: embedding is {ShapeUtil.Format(embedding.Dims)}; expected [B={input.B}, T={input.Steps}, A={input.A}, E={o.Embedding}].", nameof(embedding));
+        var checkedE = PanelInput<T>.Check("TwoStage.ForwardWithEmbedding (embedding)", embedding, available, o.Lookback, o.Embedding);
+        var e = new Tensor<T>(tape.MaskedFill(embedding, checkedE.Fill, 0).Data, embedding.Dims.ToArray());  // a constant for stage 2
+        return StageTwo(tape, input, input.Zeroed(tape, x), e);
+    }
+
+    /// <summary>Stage 1 on single dates, the unit the frozen-stage-1 trainer caches: x [B, A, F] (B dates, each its own
+    /// cross-section) → e [B, A, E], 0 for absent assets. Equal bit for bit to the embedding <see cref="Forward"/> computes for
+    /// the same date and assets (stage 1 is date-local).</summary>
+    /// <param name="tape">A tape (evaluation mode and not recording for caching).</param>
+    /// <param name="x">[B, A, F] features; absent assets' values ignored.</param>
+    /// <param name="available">[B, A] flags.</param>
+    /// <returns>e [B, A, E] and, when the pretraining head exists, its forecast [B, A] (<see cref="StageOneOutput{T}.Return"/>).</returns>
+    /// <exception cref="ArgumentException">x is not [B, A, F] with the model's F, the mask length differs, or a present bar is
+    /// not finite.</exception>
+    public StageOneOutput<T> EmbedDates(Tape<T> tape, Tensor<T> x, ReadOnlySpan<bool> available)
+    {
+        ArgumentNullException.ThrowIfNull(tape);
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank != 3 || x.Dims[2] != Options.Features)
+            throw new ArgumentException($"TwoStage.EmbedDates: x is {ShapeUtil.Format(x.Dims)}; expected [B, A, F={Options.Features}].", nameof(x));
+        int b = x.Dims[0], a = x.Dims[1];
+        var x4 = new Tensor<T>(x.Data, [b, 1, a, Options.Features]);
+        var input = PanelInput<T>.Check("TwoStage.EmbedDates", x4, available, 1, Options.Features);
+        var e = _stageOne.Forward(tape, input.Zeroed(tape, tape.Reshape(x, b, 1, a, Options.Features)), available);   // [B, 1, A, E]
+        var forecast = _stageOne.PretrainForecast(tape, e);
+        return new StageOneOutput<T> { Embedding = tape.Reshape(e, b, a, Options.Embedding), Return = forecast, PredictionMask = input.LastDate };
+    }
+
+    private TwoStageOutput<T> StageTwo(Tape<T> tape, PanelInput<T> input, Tensor<T> zeroed, Tensor<T> e)
+    {
+        int b = input.B, t = input.Steps, a = input.A;
         var days = tape.Concat([zeroed, e, input.ChannelTensor()], 3);                                        // [B, T, A, F+E+1]
-        var sequences = tape.Reshape(tape.Permute(days, 0, 2, 1, 3), b * a, t, o.StageTwoInputs);            // [B·A, T, I]
+        var sequences = tape.Reshape(tape.Permute(days, 0, 2, 1, 3), b * a, t, Options.StageTwoInputs);      // [B·A, T, I]
         var last = _stageTwo.Forward(tape, sequences);                                                        // [B·A, H]
         return new TwoStageOutput<T>
         {

@@ -25,6 +25,14 @@ namespace LeanModels.Models.TwoStage;
 /// <item>With validation days: early stopping on the validation Rank IC (<see cref="ValidationEarlyStopping"/>, NaN counts as
 /// −1), keeping the best epoch's weights; otherwise every epoch runs and the last weights are kept.</item>
 /// </list>
+/// With <see cref="TwoStageTrainingOptions.FreezeStageOne"/> (names <c>twostage-frozen-*</c>) three phases replace the end-to-end
+/// epochs: (1) stage 1 is trained first, <see cref="TwoStageTrainingOptions.StageOneEpochs"/> epochs over the same dates and
+/// K-asset draws, on the MSE of its pretraining head (a linear forecast of the label from the decision date's embedding,
+/// <see cref="TwoStageModel{T}.EmbedDates"/>); (2) stage 1 is frozen and every date from the first training window's first bar
+/// to the last training date is embedded once over the whole cross-section (evaluation mode, no dropout), as prediction embeds
+/// it; (3) stage 2 and the head train on windows whose embeddings are read from that cache
+/// (<see cref="TwoStageModel{T}.ForwardWithEmbedding"/>), so stage 1 costs one pass per date per fold instead of one per day of
+/// every window of every epoch. The fit report's <see cref="StockformerFitReport.PretrainSeconds"/> holds phases 1 and 2.
 /// Deterministic: the same fold, options and seed give bit-identical weights at any thread count.
 /// </summary>
 public sealed class TwoStageTrainer : IForecasterTrainer
@@ -93,6 +101,16 @@ public sealed class TwoStageTrainer : IForecasterTrainer
         var rng = new Xoshiro256StarStar(fold.Seed * 0xD1B54A32D192ED03UL + 0x2545F4914F6CDD1DUL);
         var live = new TwoStageForecaster(Name, model, processor, fold.Horizon, fold.Specification, fold.FeatureWarmUpBars);
         var stopping = fold.ValidationDates.Count > 0 ? new ValidationEarlyStopping(maximise: true, o.Patience) : null;
+        EmbeddingCache? cache = null;
+        double pretrainSeconds = 0;
+        if (o.FreezeStageOne)
+        {
+            var pretrainClock = Stopwatch.StartNew();
+            var single = new SequenceBatcher(features, processor, 1);
+            PretrainStageOne(model, fold, single, candidates, dates, team, pool, rng, cancellationToken);
+            cache = EmbeddingCache.Build(model, single, Math.Max(0, dates.Min() - T + 1), dates.Max(), team, cancellationToken);
+            pretrainSeconds = pretrainClock.Elapsed.TotalSeconds;
+        }
         ParameterSnapshot<float>? best = null;
         var losses = new List<double>();
         var epochSeconds = new List<double>();
@@ -109,10 +127,13 @@ public sealed class TwoStageTrainer : IForecasterTrainer
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var batch = order.AsSpan(start, Math.Min(o.BatchDates, order.Length - start));
-                var (x, mask, labels, labelMask) = Build(fold, batcher, candidates, batch, K, rng);
+                var (x, mask, labels, labelMask, chosen) = Build(fold, batcher, candidates, batch, K, rng);
                 optimizer.ZeroGrad();
                 using var tape = new Tape<float>(true, rng, team: team, pool: pool);
-                var y = model.Forward(tape, new Tensor<float>(x, [batch.Length, T, K, F]), mask);
+                var xt = new Tensor<float>(x, [batch.Length, T, K, F]);
+                var y = cache is null
+                    ? model.Forward(tape, xt, mask)
+                    : model.ForwardWithEmbedding(tape, xt, mask, cache.Windows(batch, chosen, mask, T, K));
                 var loss = StockformerLosses.Mse(tape, y.Return, labels, labelMask);
                 tape.Backward(loss);
                 GradientClipping.ClipGlobalNorm(parameters, o.ClipNorm);
@@ -141,25 +162,56 @@ public sealed class TwoStageTrainer : IForecasterTrainer
             trainSeconds > 0 ? samples / trainSeconds : double.NaN, stopping?.Curve.ToList() ?? [], losses)
         {
             EpochTrainSeconds = epochSeconds,
+            PretrainSeconds = pretrainSeconds,
         };
         lock (_lock) _reports.Add(report);
         return new TwoStageForecaster(Name, model, processor, fold.Horizon, fold.Specification, fold.FeatureWarmUpBars, report);
     }
 
-    /// <summary>One batch: x [B, T, K, F] and mask [B, T, K] (padding assets absent throughout), normalised labels and their
-    /// mask [B, K].</summary>
-    private (float[] X, bool[] Mask, float[] Labels, bool[] LabelMask) Build(TrainingFold fold, SequenceBatcher batcher,
+    /// <summary>Phase 1 of the frozen recipe: trains stage 1 and its pretraining head on the decision date's cross-section
+    /// (x [B, K, F], the same date order and K-asset draws as the main epochs), MSE on the normalised label.</summary>
+    private void PretrainStageOne(TwoStageModel<float> model, TrainingFold fold, SequenceBatcher single, Dictionary<int, int[]> candidates,
+        List<int> dates, ThreadTeam? team, BufferPool<float> pool, Xoshiro256StarStar rng, CancellationToken cancellationToken)
+    {
+        var o = Options;
+        int K = o.AssetsPerSample, F = single.FeatureCount;
+        var parameters = model.StageOneParameters();
+        var optimizer = new AdamW<float>(parameters, o.LearningRate, o.WeightDecay);
+        for (var epoch = 0; epoch < o.StageOneEpochs; epoch++)
+        {
+            var order = SequenceBatcher.ShuffledDates(dates, fold.Seed, epoch);
+            for (var start = 0; start < order.Length; start += o.BatchDates)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = order.AsSpan(start, Math.Min(o.BatchDates, order.Length - start));
+                var (x, mask, labels, labelMask, _) = Build(fold, single, candidates, batch, K, rng);
+                optimizer.ZeroGrad();
+                using var tape = new Tape<float>(true, rng, team: team, pool: pool);
+                var y = model.EmbedDates(tape, new Tensor<float>(x, [batch.Length, K, F]), mask);
+                var loss = StockformerLosses.Mse(tape, y.Return!, labels, labelMask);
+                tape.Backward(loss);
+                GradientClipping.ClipGlobalNorm(parameters, o.ClipNorm);
+                optimizer.Step(loss.Item());
+            }
+        }
+    }
+
+    /// <summary>One batch: x [B, T, K, F] and mask [B, T, K] (padding assets absent throughout; T = the batcher's lookback),
+    /// normalised labels and their mask [B, K], and each sample's chosen asset indices.</summary>
+    private static (float[] X, bool[] Mask, float[] Labels, bool[] LabelMask, int[][] Chosen) Build(TrainingFold fold, SequenceBatcher batcher,
         Dictionary<int, int[]> candidates, ReadOnlySpan<int> batch, int K, Xoshiro256StarStar rng)
     {
-        int B = batch.Length, T = Options.Lookback, F = batcher.FeatureCount;
+        int B = batch.Length, T = batcher.Lookback, F = batcher.FeatureCount;
         var x = new float[B * T * K * F];
         var mask = new bool[B * T * K];
         var labels = new float[B * K];
         var labelMask = new bool[B * K];
+        var picks = new int[B][];
         for (var b = 0; b < B; b++)
         {
             var d = batch[b];
             var chosen = StockformerSubsets.Choose(candidates[d], K, rng);
+            picks[b] = chosen;
             var n = chosen.Length;
             var x1 = new float[T * n * F];
             var m1 = new bool[T * n];
@@ -178,6 +230,57 @@ public sealed class TwoStageTrainer : IForecasterTrainer
                 labels[b * K + i] = ok ? (float)v : 0f;
             }
         }
-        return (x, mask, labels, labelMask);
+        return (x, mask, labels, labelMask, picks);
+    }
+
+    /// <summary>Stage 1's embedding of every date in [first, last] over the whole cross-section, [dates, A, E] floats, computed
+    /// once per fold by the frozen recipe (evaluation mode, a tape that records nothing, 16 dates per pass).</summary>
+    private sealed class EmbeddingCache
+    {
+        private const int DatesPerPass = 16;
+        private readonly float[] _values;
+        private readonly int _first, _assets, _width;
+
+        private EmbeddingCache(float[] values, int first, int assets, int width) => (_values, _first, _assets, _width) = (values, first, assets, width);
+
+        public static EmbeddingCache Build(TwoStageModel<float> model, SequenceBatcher single, int first, int last, ThreadTeam? team,
+            CancellationToken cancellationToken)
+        {
+            int A = single.AssetCount, F = single.FeatureCount, E = model.Options.Embedding, n = last - first + 1;
+            var values = new float[(long)n * A * E];
+            for (var start = 0; start < n; start += DatesPerPass)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var c = Math.Min(DatesPerPass, n - start);
+                var dates = Enumerable.Range(first + start, c).ToArray();
+                var x = new float[c * A * F];
+                var mask = new bool[c * A];
+                single.Fill(dates, [], x, mask);
+                using var tape = new Tape<float>(training: false, recording: false, team: team);
+                var e = model.EmbedDates(tape, new Tensor<float>(x, [c, A, F]), mask).Embedding;
+                e.Data.AsSpan(0, c * A * E).CopyTo(values.AsSpan(start * A * E));
+            }
+            return new EmbeddingCache(values, first, A, E);
+        }
+
+        /// <summary>e [B, T, K, E] of a batch's windows: sample b, step t reads date batch[b] − T + 1 + t and asset chosen[b][i];
+        /// 0 where the bar is absent (padding, before the first date, missing).</summary>
+        public Tensor<float> Windows(ReadOnlySpan<int> batch, int[][] chosen, bool[] mask, int T, int K)
+        {
+            int B = batch.Length, E = _width;
+            var e = new float[B * T * K * E];
+            for (var b = 0; b < B; b++)
+                for (var t = 0; t < T; t++)
+                {
+                    var date = batch[b] - T + 1 + t;
+                    for (var i = 0; i < chosen[b].Length; i++)
+                    {
+                        if (!mask[(b * T + t) * K + i]) continue;
+                        if (date < _first) throw new InvalidOperationException($"embedding cache starts at date {_first}; a present bar at {date} was asked for.");
+                        _values.AsSpan(((date - _first) * _assets + chosen[b][i]) * E, E).CopyTo(e.AsSpan(((b * T + t) * K + i) * E));
+                    }
+                }
+            return new Tensor<float>(e, [B, T, K, E]);
+        }
     }
 }

@@ -21,6 +21,12 @@ namespace LeanModels.Models.TwoStage;
 /// <param name="ClipNorm">Global gradient-norm clip, &gt; 0.</param>
 /// <param name="Patience">Epochs without a validation Rank IC improvement before stopping (with validation days), ≥ 1.</param>
 /// <param name="Threads">Threads of the tape's team while training, ≥ 1 (results identical for any count).</param>
+/// <param name="FreezeStageOne">False (default, names <c>twostage-*</c>): end to end, the forecast loss trains both stages.
+/// True (names <c>twostage-frozen-*</c>): stage 1 is trained first on its own (<paramref name="StageOneEpochs"/> epochs of a
+/// linear forecast of the label from the decision date's embedding), then frozen; every date's embedding over the whole
+/// cross-section is computed once per fold and stage 2 trains on the cached embeddings (see <see cref="TwoStageTrainer"/>).</param>
+/// <param name="StageOneEpochs">Epochs of stage-1 pretraining when <paramref name="FreezeStageOne"/>, ≥ 1 (no early stopping:
+/// the validation Rank IC judges the whole model).</param>
 public sealed record TwoStageTrainingOptions(
     int Lookback = 20,
     int StageOneWidth = 16,
@@ -36,7 +42,9 @@ public sealed record TwoStageTrainingOptions(
     double WeightDecay = 0.01,
     double ClipNorm = 1.0,
     int Patience = 2,
-    int Threads = 2)
+    int Threads = 2,
+    bool FreezeStageOne = false,
+    int StageOneEpochs = 2)
 {
     /// <summary>Checks every field, including the network options it implies.</summary>
     /// <exception cref="ArgumentException">A field is out of range (the message names it and its value).</exception>
@@ -54,13 +62,16 @@ public sealed record TwoStageTrainingOptions(
         Require(ClipNorm > 0 && double.IsFinite(ClipNorm), $"clip norm {ClipNorm}; must be finite and > 0.");
         Require(Patience >= 1, $"patience {Patience}; must be ≥ 1.");
         Require(Threads >= 1, $"threads {Threads}; must be ≥ 1.");
+        Require(StageOneEpochs >= 1, $"stage-1 epochs {StageOneEpochs}; must be ≥ 1.");
         Network(TemporalFamily.Lstm, 1).Validate();
     }
 
-    /// <summary>The network options for a family and F features: d_ff = 2·D₁, TCN 3 levels of kernel 3, end to end.</summary>
+    /// <summary>The network options for a family and F features: d_ff = 2·D₁, TCN 3 levels of kernel 3, end to end or with
+    /// stage 1 frozen as <see cref="FreezeStageOne"/> says.</summary>
     /// <param name="family">Stage 2's family.</param>
     /// <param name="features">F.</param>
     /// <returns>The options (not validated).</returns>
     public TwoStageOptions Network(TemporalFamily family, int features) =>
-        new(Lookback, features, StageOneWidth, StageOneHeads, StageOneLayers, 2 * StageOneWidth, Embedding, family, Hidden, Dropout: Dropout);
+        new(Lookback, features, StageOneWidth, StageOneHeads, StageOneLayers, 2 * StageOneWidth, Embedding, family, Hidden, Dropout: Dropout,
+            FreezeStageOne: FreezeStageOne);
 }

@@ -17,7 +17,8 @@ public class EfficiencyCommandTests : CliTestBase
         var isolated = Path.Combine(Root, "isolated");
         var (code, stdout, stderr) = Run([.. Tiny, "--out", isolated]);
         Assert.That(code, Is.EqualTo(0), stderr);
-        Assert.That(stdout, Does.Contain("| twostage-gru |").And.Contain("| direct-gru |").And.Contain("| two-stage / direct |"));
+        Assert.That(stdout, Does.Contain("| twostage-gru |").And.Contain("| twostage-frozen-gru |").And.Contain("| direct-gru |")
+            .And.Contain("| twostage-gru / direct-gru |").And.Contain("| twostage-frozen-gru / direct-gru |"));
         Assert.That(File.Exists(Path.Combine(isolated, "leanmodels-efficiency.json")), "the output folder carries its marker");
         var md = File.ReadAllText(Path.Combine(isolated, "efficiency.md"));
         foreach (var column in new[] { "Parameters", "FLOPs/sample", "s/epoch (median)", "samples/s", "Peak managed MiB", "Peak working set MiB", "IC", "Rank IC" })
@@ -29,7 +30,7 @@ public class EfficiencyCommandTests : CliTestBase
         Assert.That(root.GetProperty("features").GetInt32(), Is.EqualTo(157));
         Assert.That(root.GetProperty("isolated").GetBoolean(), Is.True);
         var models = root.GetProperty("models").EnumerateArray().ToList();
-        Assert.That(models.Select(m => m.GetProperty("model").GetString()), Is.EqualTo(new[] { "twostage-gru", "direct-gru" }));
+        Assert.That(models.Select(m => m.GetProperty("model").GetString()), Is.EqualTo(new[] { "twostage-gru", "twostage-frozen-gru", "direct-gru" }));
         foreach (var m in models)
         {
             foreach (var positive in new[] { "parameters", "flopsPerSample", "secondsPerEpochMedian", "samplesPerSecond", "epochs", "peakManagedBytes",
@@ -41,12 +42,17 @@ public class EfficiencyCommandTests : CliTestBase
                 Assert.That(m.GetProperty(ic).GetDouble(), Is.InRange(-1.0, 1.0).And.Not.EqualTo(0.0), ic);
         }
         // 5 assets, alpha158 (F = 157), T = 10, H = 8, GRU: the direct model's input is N·(F + 1) = 790 a day.
-        Assert.That(models[1].GetProperty("parameters").GetInt64(), Is.EqualTo(3 * 8 * (790 + 8) + 6 * 8 + 8 * 5 + 5));
+        Assert.That(models[2].GetProperty("parameters").GetInt64(), Is.EqualTo(3 * 8 * (790 + 8) + 6 * 8 + 8 * 5 + 5));
+        Assert.That(models[1].GetProperty("pretrainSecondsPerFold").GetDouble(), Is.GreaterThan(0), "the frozen model pretrains and caches stage 1");
+        Assert.That(models[0].GetProperty("pretrainSecondsPerFold").GetDouble(), Is.EqualTo(0));
+        Assert.That(models[1].GetProperty("flopsPerSample").GetInt64(), Is.LessThan(models[0].GetProperty("flopsPerSample").GetInt64()),
+            "stage 1 counted once per date, not once per window day");
         var ratios = root.GetProperty("ratios");
         foreach (var r in new[] { "parameters", "flopsPerSample", "secondsPerEpochMedian", "samplesPerSecond", "peakManagedBytes", "peakWorkingSetBytes" })
             Assert.That(ratios.GetProperty(r).GetDouble(), Is.GreaterThan(0), r);
         Assert.That(ratios.GetProperty("parameters").GetDouble(),
-            Is.EqualTo(models[0].GetProperty("parameters").GetDouble() / models[1].GetProperty("parameters").GetDouble()).Within(1e-12));
+            Is.EqualTo(models[0].GetProperty("parameters").GetDouble() / models[2].GetProperty("parameters").GetDouble()).Within(1e-12));
+        Assert.That(root.GetProperty("ratiosToDirect").GetProperty("twostage-frozen-gru").GetProperty("secondsPerEpochMedian").GetDouble(), Is.GreaterThan(0));
 
         // The same study in this process trains the same models: the same parameter counts, FLOPs and out-of-sample IC, bit for bit.
         var inProcess = Path.Combine(Root, "in-process");
@@ -55,7 +61,7 @@ public class EfficiencyCommandTests : CliTestBase
         using var json2 = JsonDocument.Parse(File.ReadAllText(Path.Combine(inProcess, "efficiency.json")));
         Assert.That(json2.RootElement.GetProperty("isolated").GetBoolean(), Is.False);
         var models2 = json2.RootElement.GetProperty("models").EnumerateArray().ToList();
-        for (var i = 0; i < 2; i++)
+        for (var i = 0; i < 3; i++)
             foreach (var key in new[] { "parameters", "flopsPerSample", "IC", "Rank IC", "evaluatedDates" })
                 Assert.That(models2[i].GetProperty(key).GetRawText(), Is.EqualTo(models[i].GetProperty(key).GetRawText()), $"{models[i].GetProperty("model")} {key}");
     }

@@ -23,6 +23,9 @@ public class TwoStageFlopsTests
         Assert.That(TwoStageFlops.Parameters(Tiny), Is.EqualTo(223 + 240 + 6));
         Assert.That(TwoStageFlops.Parameters(Tiny with { FreezeStageOne = true }), Is.EqualTo(223 + 4 + 240 + 6));
         Assert.Throws<ArgumentOutOfRangeException>(() => TwoStageFlops.FlopsPerSample(Tiny, 0));
+        // training: end to end as the forward; frozen, stage 1 once per date (944 instead of 3 × 944)
+        Assert.That(TwoStageFlops.TrainingFlopsPerSample(Tiny, 4), Is.EqualTo(2 * (2832 + 4 * (660 + 5))));
+        Assert.That(TwoStageFlops.TrainingFlopsPerSample(Tiny with { FreezeStageOne = true }, 4), Is.EqualTo(2 * (944 + 4 * (660 + 5))));
     }
 
     [Test]

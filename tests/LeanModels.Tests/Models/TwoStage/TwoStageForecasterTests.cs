@@ -28,6 +28,7 @@ public class TwoStageForecasterTests
     [TestCase("twostage-lstm", TemporalFamily.Lstm)]
     [TestCase("twostage-gru", TemporalFamily.Gru)]
     [TestCase("twostage-tcn", TemporalFamily.Tcn)]
+    [TestCase("twostage-frozen-gru", TemporalFamily.Gru)]
     public void Artifact_RoundTrip_SamePredictionsBitForBit_AndSameBytes(string name, TemporalFamily family)
     {
         var trained = Train(name, Tiny);
@@ -52,19 +53,53 @@ public class TwoStageForecasterTests
         }
     }
 
-    [Test]
-    public void SameSeed_IdenticalArtifactBytes_AtOneAndTwoThreads_AndAnotherSeedDiffers()
+    [TestCase("twostage-gru")]
+    [TestCase("twostage-frozen-gru")]
+    public void SameSeed_IdenticalArtifactBytes_AtOneAndTwoThreads_AndAnotherSeedDiffers(string name)
     {
-        var one = Train("twostage-gru", Tiny with { Threads = 1 });
-        var two = Train("twostage-gru", Tiny with { Threads = 2 });
+        var one = Train(name, Tiny with { Threads = 1 });
+        var two = Train(name, Tiny with { Threads = 2 });
         var a = ForecasterArtifact.Serialize(one.Model, one.Training);
         Assert.That(ForecasterArtifact.Serialize(two.Model, two.Training), Is.EqualTo(a));
         var features = FeatureBuilder.Build(History);
         var labels = Labels.ForwardLogReturn(History, 5);
         var spec = FeatureSetCatalog.Get(FeatureSetCatalog.Default).Specification;
-        var other = new TwoStageTrainer("twostage-gru", TemporalFamily.Gru, Tiny)
+        var other = ((TwoStageTrainer)ForecasterCatalog.CreateTrainer(name, twoStage: Tiny))
             .Fit(new TrainingFold(features, spec, History.Tickers, History.Dates, labels, Enumerable.Range(120, 60).ToList(), [], 5, seed: 2));
         Assert.That(ForecasterArtifact.Serialize(other, one.Training), Is.Not.EqualTo(a));
+    }
+
+    [Test]
+    public void Frozen_StageOneIsPretrainedThenNeverMovedByStageTwoEpochs()
+    {
+        var features = FeatureBuilder.Build(History);
+        var labels = Labels.ForwardLogReturn(History, 5);
+        var spec = FeatureSetCatalog.Get(FeatureSetCatalog.Default).Specification;
+        TwoStageForecaster Fit(int epochs)
+        {
+            var trainer = (TwoStageTrainer)ForecasterCatalog.CreateTrainer("twostage-frozen-lstm", twoStage: Tiny with { Epochs = epochs });
+            Assert.That(trainer.Options.FreezeStageOne, Is.True, "the frozen name sets the option");
+            return (TwoStageForecaster)trainer.Fit(new TrainingFold(features, spec, History.Tickers, History.Dates, labels,
+                Enumerable.Range(100, 50).ToList(), [], 5, seed: 4));
+        }
+        var (one, three) = (Fit(1), Fit(3));
+        Assert.That(one.Options.FreezeStageOne, Is.True);
+        Assert.That(one.Training!.PretrainSeconds, Is.GreaterThan(0));
+        var initial = new TwoStageModel<float>(one.Options, 4).NamedParameters();
+        var (p1, p3) = (one.NamedParameters(), three.NamedParameters());
+        for (var i = 0; i < p1.Count; i++)
+        {
+            if (p1[i].Name.StartsWith("stage1.", StringComparison.Ordinal))
+                Assert.That(p3[i].Values, Is.EqualTo(p1[i].Values), $"{p1[i].Name}: stage-2 epochs never move stage 1");
+            else if (p1[i].Name.EndsWith("weight_ih", StringComparison.Ordinal))
+                Assert.That(p3[i].Values, Is.Not.EqualTo(p1[i].Values), $"{p1[i].Name}: stage 2 trains");
+        }
+        Assert.That(p1[0].Name, Is.EqualTo("stage1.asset_token.weight"));
+        Assert.That(p1[0].Values, Is.Not.EqualTo(initial[0].Values), "pretraining moved stage 1");
+        Assert.That(new TwoStageTrainer("twostage-gru", TemporalFamily.Gru).Options.FreezeStageOne, Is.False, "end to end is the default");
+        Assert.That(((TwoStageTrainer)ForecasterCatalog.CreateTrainer("twostage-gru", twoStage: Tiny)).Options.FreezeStageOne, Is.False);
+        Assert.That(() => new TwoStageTrainer("x", TemporalFamily.Gru, Tiny with { StageOneEpochs = 0 }),
+            Throws.ArgumentException.With.Message.Contains("stage-1 epochs 0"));
     }
 
     [Test]

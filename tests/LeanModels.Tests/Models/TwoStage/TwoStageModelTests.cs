@@ -214,6 +214,44 @@ public class TwoStageModelTests
                 Assert.That(p2.Return[bi * a + j], Is.EqualTo(p1.Return[bi * a + perm[j]]).Within(1e-5f), $"date {bi}, new asset {j}");
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void ForwardWithEmbedding_OfEachDatesEmbedding_EqualsForward_AndShapesAreChecked(bool frozen)
+    {
+        // The frozen trainer's cache: EmbedDates of one date at a time, then stage 2 on the cached rows. It must give what
+        // Forward gives on the whole window (evaluation mode), to float rounding.
+        var m = new TwoStageModel<float>(Small with { FreezeStageOne = frozen }, 4);
+        int b = 2, t = 8, a = 5, f = 3, e = Small.Embedding;
+        var d = StockformerBatch<float>.Create(12, b, t, a, f);
+        var reference = Eval(m, d.X, d.Available);
+        var cached = new float[b * t * a * e];
+        for (var bi = 0; bi < b; bi++)
+            for (var ti = 0; ti < t; ti++)
+            {
+                var x1 = d.X.Data.AsSpan((bi * t + ti) * a * f, a * f).ToArray();
+                var m1 = d.Available.AsSpan((bi * t + ti) * a, a).ToArray();
+                var one = m.EmbedDates(new Tape<float>(training: false, recording: false), new Tensor<float>(x1, [1, a, f]), m1);
+                Assert.That(one.Embedding.Shape.ToArray(), Is.EqualTo(new[] { 1, a, e }));
+                Assert.That(one.Return is not null, Is.EqualTo(frozen), "the pretraining forecast exists only with the frozen option");
+                one.Embedding.Data.AsSpan(0, a * e).CopyTo(cached.AsSpan((bi * t + ti) * a * e));
+            }
+        var y = m.ForwardWithEmbedding(new Tape<float>(training: false, recording: false), d.X, d.Available, new Tensor<float>(cached, [b, t, a, e]));
+        Assert.That(y.PredictionMask, Is.EqualTo(reference.PredictionMask));
+        for (var i = 0; i < y.Return.Length; i++)
+            Assert.That(y.Return.Data[i], Is.EqualTo(reference.Return.Data[i]).Within(1e-5f), $"forecast {i}");
+        for (var i = 0; i < cached.Length; i++)
+            Assert.That(y.Embedding!.Data[i], Is.EqualTo(reference.Embedding!.Data[i]).Within(1e-5f), $"embedding {i}");
+        Assert.That(y.Return.Data.Distinct().Count(), Is.GreaterThan(1));
+        Assert.That(Assert.Throws<ArgumentException>(() => m.ForwardWithEmbedding(new Tape<float>(false), d.X, d.Available, Tensor<float>.Zeros(b, t, a, e - 1)))!.Message,
+            Does.Contain($"expected [B=2, T=8, A=5, E={e}]"));
+        Assert.That(Assert.Throws<ArgumentException>(() => m.EmbedDates(new Tape<float>(false), Tensor<float>.Zeros(2, 5, 4), new bool[10]))!.Message,
+            Does.Contain("expected [B, A, F=3]"));
+        var present = Array.IndexOf(d.Available, true);
+        cached[present * e] = float.NaN;
+        Assert.That(Assert.Throws<ArgumentException>(() => m.ForwardWithEmbedding(new Tape<float>(false), d.X, d.Available, new Tensor<float>(cached, [b, t, a, e])))!.Message,
+            Does.Contain("NaN in a bar marked available"));
+    }
+
     [Test]
     public void FrozenStageOne_TrainingLeavesStageOneBitIdentical_PretrainingTrainsIt()
     {

@@ -18,14 +18,14 @@ public class TwoStageResearchTests : CliTestBase
         var run = Path.Combine(Root, "run");
         var research = Run(["research", "--data", TestPaths.LeanData, "--tickers", "aapl,ibm,spy,bac,aig", "--start", "2012-06-01",
             "--end", "2012-12-31", "--train-window", "150", "--retrain-every", "126", "--validation-days", "20",
-            "--models", "twostage-lstm,twostage-gru,twostage-tcn", "--save-artifacts", "--charts", "none", "--out", run, .. SmallFlags]);
+            "--models", "twostage-lstm,twostage-gru,twostage-tcn,twostage-frozen-gru", "--save-artifacts", "--charts", "none", "--out", run, .. SmallFlags]);
         Assert.That(research.Code, Is.EqualTo(0), research.Err);
         var report = File.ReadAllText(Path.Combine(run, "report.md"));
         Assert.That(report, Does.Contain("## Deep-model training").And.Contain("| twostage-lstm | ").And.Contain("| twostage-tcn | "));
         var rows = File.ReadAllLines(Path.Combine(run, "predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
         var header = File.ReadLines(Path.Combine(run, "predictions.csv")).First().Split(',');
         var date = rows[^1][0];
-        foreach (var model in new[] { "twostage-lstm", "twostage-gru", "twostage-tcn" })
+        foreach (var model in new[] { "twostage-lstm", "twostage-gru", "twostage-tcn", "twostage-frozen-gru" })
         {
             var (code, stdout, stderr) = Run(["predict", "--artifact", Path.Combine(run, "artifacts", model + ".lmfa"), "--data", TestPaths.LeanData, "--date", date]);
             Assert.That(code, Is.EqualTo(0), stderr);
@@ -38,14 +38,15 @@ public class TwoStageResearchTests : CliTestBase
         }
     }
 
-    [Test]
-    public void Pipeline_PerturbAfterT_NoTwoStageForecastDatedAtOrBeforeTChanges()
+    [TestCase("twostage-gru")]
+    [TestCase("twostage-frozen-gru")]
+    public void Pipeline_PerturbAfterT_NoTwoStageForecastDatedAtOrBeforeTChanges(string model)
     {
         string[] tickers = ["aapl", "aig", "bac", "ibm", "spy", "qqq"];
         var folder = new LeanDataFolder(TestPaths.LeanData);
         var end = new DateOnly(2009, 6, 30);
         var bars = tickers.Select(x => folder.ReadEquityBars(x).Where(b => b.Date <= end).ToList()).ToArray();
-        var options = new ResearchOptions(new DateOnly(2008, 6, 2), end, ["twostage-gru"], Horizon: 5, TrainWindow: 150,
+        var options = new ResearchOptions(new DateOnly(2008, 6, 2), end, [model], Horizon: 5, TrainWindow: 150,
             RetrainEvery: 42, ValidationDays: 20, WarmStart: true,
             TwoStage: new TwoStageTrainingOptions(Lookback: 5, StageOneWidth: 8, Embedding: 4, Hidden: 8, Epochs: 2, BatchDates: 16, AssetsPerSample: 4));
         var original = ResearchPipeline.Run(Panel.FromBars(tickers, bars), options);
@@ -58,7 +59,7 @@ public class TwoStageResearchTests : CliTestBase
         var changed = ResearchPipeline.Run(Panel.FromBars(tickers, perturbed), options);
 
         var upToT = (tIndex + 1) * tickers.Length;
-        var (before, after) = (original.Forecasts["twostage-gru"], changed.Forecasts["twostage-gru"]);
+        var (before, after) = (original.Forecasts[model], changed.Forecasts[model]);
         Assert.That(before.AsSpan(original.EvaluationStart * tickers.Length, upToT - original.EvaluationStart * tickers.Length).ToArray().Count(double.IsFinite),
             Is.GreaterThan(10), "forecasts exist before t");
         Assert.That(after.AsSpan(0, upToT).SequenceEqual(before.AsSpan(0, upToT)), "forecasts ≤ t are bit-identical");

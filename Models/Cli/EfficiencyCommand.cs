@@ -237,7 +237,7 @@ internal static class EfficiencyCommand
         sb.Append($"{o.Epochs} epoch(s) per fold, batch {o.BatchDates} dates, every asset in every step (the two-stage model samples K = N), AdamW lr {o.LearningRate.ToString(CultureInfo.InvariantCulture)}, ");
         sb.Append($"hidden H = {o.Hidden} (two-stage D1 = {o.StageOneWidth}, E = {o.Embedding}), label normalisation {o.LabelNormalisation}, {o.Threads} training thread(s), seeds {string.Join(",", r.SeedList)}.\n\n");
         sb.Append(Table(result));
-        sb.Append("\nHow it was measured. Parameters and FLOPs per sample (forward, 2 per multiply-add, one date's window of all N assets) from `TwoStageFlops`. ");
+        sb.Append("\nHow it was measured. Parameters and FLOPs per training sample (forward, 2 per multiply-add, one date's window of all N assets; the frozen two-stage model counts stage 1 once per date, as its cache spends it) from `TwoStageFlops`. ");
         sb.Append("s/epoch: median over every epoch of every fold of the wall time of the epoch's training steps, validation excluded. ");
         sb.Append("one-off s/fold: the frozen two-stage model's stage-1 pretraining and per-date embedding cache before its first epoch (median over fits). ");
         sb.Append("samples/s: median over folds of training dates per second. ");

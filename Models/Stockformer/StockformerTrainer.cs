@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LeanModels.Models.Engine;
 using LeanModels.Models.Engine.Kernels;
 using LeanModels.Models.Engine.Optimizers;
@@ -28,6 +27,7 @@ namespace LeanModels.Models.Stockformer;
 /// <see cref="StockformerTrainingOptions.Patience"/>; the best epoch's weights are kept (<see cref="ParameterSnapshot{T}"/>).
 /// Without validation days all epochs run and the last weights are kept.</item>
 /// </list>
+/// The epochs run in <see cref="EpochLoop"/>, shared with the two-stage and direct trainers.
 /// Deterministic: the same fold, options and seed give bit-identical weights at any thread count (the engine's team is
 /// deterministic). <see cref="Reports"/> records each fit (parameters, epochs, time per epoch, validation curve).
 /// </summary>
@@ -97,51 +97,14 @@ public sealed class StockformerTrainer : IForecasterTrainer
         var pool = new BufferPool<float>();
         var rng = new Xoshiro256StarStar(fold.Seed * 0xD1B54A32D192ED03UL + 0x2545F4914F6CDD1DUL);
         var live = new StockformerForecaster(Name, model, Objective, processor, vocabulary, fold.Horizon, fold.Specification, fold.FeatureWarmUpBars);
-        var stopping = fold.ValidationDates.Count > 0 ? new ValidationEarlyStopping(maximise: true, o.Patience) : null;
-        ParameterSnapshot<float>? best = null;
-        var losses = new List<double>();
-        double trainSeconds = 0, totalSeconds = 0;
-        long samples = 0;
-        var epochs = 0;
         var K = o.AssetsPerSample;
-        for (var epoch = 0; epoch < o.Epochs; epoch++)
-        {
-            var clock = Stopwatch.StartNew();
-            var order = SequenceBatcher.ShuffledDates(dates, fold.Seed, epoch);
-            double lossSum = 0;
-            var steps = 0;
-            for (var start = 0; start < order.Length; start += o.BatchDates)
+        var report = EpochLoop.Run(fold, dates, parameters, optimizer, live, new EpochLoop.Settings(o.Epochs, o.BatchDates, o.ClipNorm, o.Patience, o.Threads),
+            rng, team, pool, parameters.Sum(p => p.Value.Length), (batch, tape) =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var batch = order.AsSpan(start, Math.Min(o.BatchDates, order.Length - start));
                 var (x, mask, ids, labels, labelMask) = Build(fold, batcher, vocabulary, candidates, batch, K, rng);
-                optimizer.ZeroGrad();
-                using var tape = new Tape<float>(true, rng, team: team, pool: pool);
                 var y = model.Forward(tape, new Tensor<float>(x, [batch.Length, T, K, F]), mask, ids);
-                var loss = Loss(tape, y, labels, labelMask);
-                tape.Backward(loss);
-                GradientClipping.ClipGlobalNorm(parameters, o.ClipNorm);
-                var value = loss.Item();
-                optimizer.Step(value);
-                lossSum += value;
-                steps++;
-                samples += batch.Length;
-            }
-            trainSeconds += clock.Elapsed.TotalSeconds;
-            losses.Add(lossSum / steps);
-            epochs++;
-            if (stopping is not null)
-            {
-                var ic = ValidationEarlyStopping.ValidationRankIC(live, fold, o.Threads);
-                stopping.Report(double.IsNaN(ic) ? -1 : ic, () => best = ParameterSnapshot<float>.Capture(parameters));
-                totalSeconds += clock.Elapsed.TotalSeconds;
-                if (stopping.ShouldStop) break;
-            }
-            else totalSeconds += clock.Elapsed.TotalSeconds;
-        }
-        best?.RestoreTo(parameters);
-        var report = new StockformerFitReport(parameters.Sum(p => p.Value.Length), epochs, stopping?.BestEpoch ?? epochs - 1, totalSeconds / epochs,
-            trainSeconds > 0 ? samples / trainSeconds : double.NaN, stopping?.Curve.ToList() ?? [], losses);
+                return Loss(tape, y, labels, labelMask);
+            }, cancellationToken);
         lock (_lock) _reports.Add(report);
         return new StockformerForecaster(Name, model, Objective, processor, vocabulary, fold.Horizon, fold.Specification, fold.FeatureWarmUpBars, report);
     }

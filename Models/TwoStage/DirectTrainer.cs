@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LeanModels.Models.Engine;
 using LeanModels.Models.Engine.Kernels;
 using LeanModels.Models.Engine.Optimizers;
@@ -27,6 +26,7 @@ namespace LeanModels.Models.TwoStage;
 /// Hyperparameters come from <see cref="TwoStageTrainingOptions"/> (the <c>--ts-*</c> flags), the fields that apply:
 /// lookback, hidden width H, dropout, epochs, batch dates, learning rate, weight decay, clip, patience, threads (TCN 3 levels
 /// of kernel 3). Stage-1 width, embedding and assets per sample do not apply.
+/// The epochs run in <see cref="EpochLoop"/>, shared with the Stockformer trainer.
 /// Deterministic: the same fold, options and seed give bit-identical weights at any thread count.
 /// </summary>
 public sealed class DirectTrainer : IForecasterTrainer
@@ -107,23 +107,9 @@ public sealed class DirectTrainer : IForecasterTrainer
         var pool = new BufferPool<float>();
         var rng = new Xoshiro256StarStar(fold.Seed * 0xD1B54A32D192ED03UL + 0x2545F4914F6CDD1DUL);
         var live = new DirectForecaster(Name, model, fold.Tickers, processor, fold.Horizon, fold.Specification, fold.FeatureWarmUpBars);
-        var stopping = fold.ValidationDates.Count > 0 ? new ValidationEarlyStopping(maximise: true, o.Patience) : null;
-        ParameterSnapshot<float>? best = null;
-        var losses = new List<double>();
-        var epochSeconds = new List<double>();
-        double trainSeconds = 0, totalSeconds = 0;
-        long samples = 0;
-        var epochs = 0;
-        for (var epoch = 0; epoch < o.Epochs; epoch++)
-        {
-            var clock = Stopwatch.StartNew();
-            var order = SequenceBatcher.ShuffledDates(dates, fold.Seed, epoch);
-            double lossSum = 0;
-            var steps = 0;
-            for (var start = 0; start < order.Length; start += o.BatchDates)
+        var report = EpochLoop.Run(fold, dates, parameters, optimizer, live, new EpochLoop.Settings(o.Epochs, o.BatchDates, o.ClipNorm, o.Patience, o.Threads),
+            rng, team, pool, model.ParameterCount, (batch, tape) =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var batch = order.AsSpan(start, Math.Min(o.BatchDates, order.Length - start));
                 int B = batch.Length;
                 var x = new float[B * T * N * F];
                 var mask = new bool[B * T * N];
@@ -131,38 +117,9 @@ public sealed class DirectTrainer : IForecasterTrainer
                 var labelMask = new bool[B * N];
                 batcher.Fill(batch, [], x, mask);
                 batcher.FillLabels(fold, batch, [], labels, labelMask);
-                optimizer.ZeroGrad();
-                using var tape = new Tape<float>(true, rng, team: team, pool: pool);
                 var y = model.Forward(tape, new Tensor<float>(x, [B, T, N, F]), mask);
-                var loss = StockformerLosses.Mse(tape, y.Return, labels, labelMask);
-                tape.Backward(loss);
-                GradientClipping.ClipGlobalNorm(parameters, o.ClipNorm);
-                var value = loss.Item();
-                optimizer.Step(value);
-                lossSum += value;
-                steps++;
-                samples += B;
-            }
-            var stepSeconds = clock.Elapsed.TotalSeconds;
-            trainSeconds += stepSeconds;
-            epochSeconds.Add(stepSeconds);
-            losses.Add(lossSum / steps);
-            epochs++;
-            if (stopping is not null)
-            {
-                var ic = ValidationEarlyStopping.ValidationRankIC(live, fold, o.Threads);
-                stopping.Report(double.IsNaN(ic) ? -1 : ic, () => best = ParameterSnapshot<float>.Capture(parameters));
-                totalSeconds += clock.Elapsed.TotalSeconds;
-                if (stopping.ShouldStop) break;
-            }
-            else totalSeconds += clock.Elapsed.TotalSeconds;
-        }
-        best?.RestoreTo(parameters);
-        var report = new StockformerFitReport(model.ParameterCount, epochs, stopping?.BestEpoch ?? epochs - 1, totalSeconds / epochs,
-            trainSeconds > 0 ? samples / trainSeconds : double.NaN, stopping?.Curve.ToList() ?? [], losses)
-        {
-            EpochTrainSeconds = epochSeconds,
-        };
+                return StockformerLosses.Mse(tape, y.Return, labels, labelMask);
+            }, cancellationToken);
         lock (_lock) _reports.Add(report);
         return new DirectForecaster(Name, model, fold.Tickers, processor, fold.Horizon, fold.Specification, fold.FeatureWarmUpBars, report);
     }

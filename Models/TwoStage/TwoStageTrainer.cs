@@ -33,6 +33,7 @@ namespace LeanModels.Models.TwoStage;
 /// it; (3) stage 2 and the head train on windows whose embeddings are read from that cache
 /// (<see cref="TwoStageModel{T}.ForwardWithEmbedding"/>), so stage 1 costs one pass per date per fold instead of one per day of
 /// every window of every epoch. The fit report's <see cref="StockformerFitReport.PretrainSeconds"/> holds phases 1 and 2.
+/// The epochs run in <see cref="EpochLoop"/>, shared with the Stockformer trainer.
 /// Deterministic: the same fold, options and seed give bit-identical weights at any thread count.
 /// </summary>
 public sealed class TwoStageTrainer : IForecasterTrainer
@@ -100,7 +101,6 @@ public sealed class TwoStageTrainer : IForecasterTrainer
         var pool = new BufferPool<float>();
         var rng = new Xoshiro256StarStar(fold.Seed * 0xD1B54A32D192ED03UL + 0x2545F4914F6CDD1DUL);
         var live = new TwoStageForecaster(Name, model, processor, fold.Horizon, fold.Specification, fold.FeatureWarmUpBars);
-        var stopping = fold.ValidationDates.Count > 0 ? new ValidationEarlyStopping(maximise: true, o.Patience) : null;
         EmbeddingCache? cache = null;
         double pretrainSeconds = 0;
         if (o.FreezeStageOne)
@@ -111,59 +111,16 @@ public sealed class TwoStageTrainer : IForecasterTrainer
             cache = EmbeddingCache.Build(model, single, Math.Max(0, dates.Min() - T + 1), dates.Max(), team, cancellationToken);
             pretrainSeconds = pretrainClock.Elapsed.TotalSeconds;
         }
-        ParameterSnapshot<float>? best = null;
-        var losses = new List<double>();
-        var epochSeconds = new List<double>();
-        double trainSeconds = 0, totalSeconds = 0;
-        long samples = 0;
-        var epochs = 0;
-        for (var epoch = 0; epoch < o.Epochs; epoch++)
-        {
-            var clock = Stopwatch.StartNew();
-            var order = SequenceBatcher.ShuffledDates(dates, fold.Seed, epoch);
-            double lossSum = 0;
-            var steps = 0;
-            for (var start = 0; start < order.Length; start += o.BatchDates)
+        var report = EpochLoop.Run(fold, dates, parameters, optimizer, live, new EpochLoop.Settings(o.Epochs, o.BatchDates, o.ClipNorm, o.Patience, o.Threads),
+            rng, team, pool, model.ParameterCount, (batch, tape) =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var batch = order.AsSpan(start, Math.Min(o.BatchDates, order.Length - start));
                 var (x, mask, labels, labelMask, chosen) = Build(fold, batcher, candidates, batch, K, rng);
-                optimizer.ZeroGrad();
-                using var tape = new Tape<float>(true, rng, team: team, pool: pool);
                 var xt = new Tensor<float>(x, [batch.Length, T, K, F]);
                 var y = cache is null
                     ? model.Forward(tape, xt, mask)
                     : model.ForwardWithEmbedding(tape, xt, mask, cache.Windows(batch, chosen, mask, T, K));
-                var loss = StockformerLosses.Mse(tape, y.Return, labels, labelMask);
-                tape.Backward(loss);
-                GradientClipping.ClipGlobalNorm(parameters, o.ClipNorm);
-                var value = loss.Item();
-                optimizer.Step(value);
-                lossSum += value;
-                steps++;
-                samples += batch.Length;
-            }
-            var stepSeconds = clock.Elapsed.TotalSeconds;
-            trainSeconds += stepSeconds;
-            epochSeconds.Add(stepSeconds);
-            losses.Add(lossSum / steps);
-            epochs++;
-            if (stopping is not null)
-            {
-                var ic = ValidationEarlyStopping.ValidationRankIC(live, fold, o.Threads);
-                stopping.Report(double.IsNaN(ic) ? -1 : ic, () => best = ParameterSnapshot<float>.Capture(parameters));
-                totalSeconds += clock.Elapsed.TotalSeconds;
-                if (stopping.ShouldStop) break;
-            }
-            else totalSeconds += clock.Elapsed.TotalSeconds;
-        }
-        best?.RestoreTo(parameters);
-        var report = new StockformerFitReport(model.ParameterCount, epochs, stopping?.BestEpoch ?? epochs - 1, totalSeconds / epochs,
-            trainSeconds > 0 ? samples / trainSeconds : double.NaN, stopping?.Curve.ToList() ?? [], losses)
-        {
-            EpochTrainSeconds = epochSeconds,
-            PretrainSeconds = pretrainSeconds,
-        };
+                return StockformerLosses.Mse(tape, y.Return, labels, labelMask);
+            }, cancellationToken) with { PretrainSeconds = pretrainSeconds };
         lock (_lock) _reports.Add(report);
         return new TwoStageForecaster(Name, model, processor, fold.Horizon, fold.Specification, fold.FeatureWarmUpBars, report);
     }

@@ -60,6 +60,9 @@ internal static class ResearchCommand
         var tsEpochs = new Option<int>("--ts-epochs") { Description = "Two-stage and direct models: maximum epochs per fold (early stopping on validation Rank IC with --validation-days).", DefaultValueFactory = _ => tsDefaults.Epochs };
         var tsLookback = new Option<int>("--ts-lookback") { Description = "Two-stage and direct models: lookback T in bars.", DefaultValueFactory = _ => tsDefaults.Lookback };
         var tsWidth = new Option<int>("--ts-width") { Description = "Two-stage models: stage-1 token width D1 (a multiple of 2 heads).", DefaultValueFactory = _ => tsDefaults.StageOneWidth };
+        var tsHeads = new Option<int>("--ts-heads") { Description = "Two-stage models: stage-1 attention heads (D1 must be a multiple).", DefaultValueFactory = _ => tsDefaults.StageOneHeads };
+        var tsLayers = new Option<int>("--ts-layers") { Description = "Two-stage models: stage-1 encoder layers L1.", DefaultValueFactory = _ => tsDefaults.StageOneLayers };
+        var tsStageOneEpochs = new Option<int>("--ts-stage1-epochs") { Description = "Frozen two-stage models (twostage-frozen-*): epochs of stage-1 pretraining before it is frozen.", DefaultValueFactory = _ => tsDefaults.StageOneEpochs };
         var tsEmbedding = new Option<int>("--ts-embedding") { Description = "Two-stage models: stage-1 embedding width E.", DefaultValueFactory = _ => tsDefaults.Embedding };
         var tsHidden = new Option<int>("--ts-hidden") { Description = "Two-stage and direct models: stage-2 hidden width H (LSTM/GRU state, TCN channels).", DefaultValueFactory = _ => tsDefaults.Hidden };
         var tsAssets = new Option<int>("--ts-assets-per-sample") { Description = "Two-stage models: K random assets per training sample (prediction uses every asset).", DefaultValueFactory = _ => tsDefaults.AssetsPerSample };
@@ -79,7 +82,7 @@ internal static class ResearchCommand
         var command = new Command("research",
             "Walk-forward research: features and labels from a LEAN data folder, purged walk-forward folds, out-of-sample IC, Rank IC, "
             + "ICIR, TopK-Dropout and long-short books after costs against an equal-weight benchmark. " + ExitCodes.HelpText);
-        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, featureSet, validationDays, labelNorm, seeds, warmStart, sfEpochs, sfModel, sfHeads, sfLayers, sfLookback, sfAssets, sfBatch, sfLr, sfThreads, tsEpochs, tsLookback, tsWidth, tsEmbedding, tsHidden, tsAssets, tsBatch, tsLr, tsThreads, lgbRounds, lgbLeaves, lgbRate, lgbMinLeaf, lgbFraction, lgbL1, lgbL2, lgbThreads, saveArtifacts, output, charts })
+        foreach (var o in new Option[] { data, tickers, start, end, horizon, trainWindow, expanding, retrain, embargo, cost, topK, nDrop, quantile, models, lambda, featureSet, validationDays, labelNorm, seeds, warmStart, sfEpochs, sfModel, sfHeads, sfLayers, sfLookback, sfAssets, sfBatch, sfLr, sfThreads, tsEpochs, tsLookback, tsWidth, tsHeads, tsLayers, tsStageOneEpochs, tsEmbedding, tsHidden, tsAssets, tsBatch, tsLr, tsThreads, lgbRounds, lgbLeaves, lgbRate, lgbMinLeaf, lgbFraction, lgbL1, lgbL2, lgbThreads, saveArtifacts, output, charts })
             command.Options.Add(o);
         command.SetAction(parse => Commands.Guard(stderr, cancellationToken, () =>
         {
@@ -106,6 +109,7 @@ internal static class ResearchCommand
                     Epochs = parse.GetValue(tsEpochs), Lookback = parse.GetValue(tsLookback), StageOneWidth = parse.GetValue(tsWidth),
                     Embedding = parse.GetValue(tsEmbedding), Hidden = parse.GetValue(tsHidden), AssetsPerSample = parse.GetValue(tsAssets),
                     BatchDates = parse.GetValue(tsBatch), LearningRate = parse.GetValue(tsLr), Threads = parse.GetValue(tsThreads),
+                    StageOneHeads = parse.GetValue(tsHeads), StageOneLayers = parse.GetValue(tsLayers), StageOneEpochs = parse.GetValue(tsStageOneEpochs),
                 });
             options.Validate();
             var chartFormat = parse.GetValue(charts)!.Trim().ToLowerInvariant() switch

@@ -38,6 +38,44 @@ public class TwoStageResearchTests : CliTestBase
         }
     }
 
+    [Test]
+    public void Research_StageOneFlags_ReachTheModel()
+    {
+        string[] common = ["research", "--data", TestPaths.LeanData, "--tickers", "aapl,ibm,spy,bac", "--start", "2012-06-01",
+            "--end", "2012-09-28", "--train-window", "150", "--retrain-every", "126", "--charts", "none", .. SmallFlags];
+        var run = Path.Combine(Root, "heads");
+        var r = Run([.. common, "--models", "twostage-gru", "--ts-heads", "4", "--ts-layers", "2", "--save-artifacts", "--out", run]);
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        var model = (TwoStageForecaster)LeanModels.Models.Forecasting.ForecasterArtifact.Load(Path.Combine(run, "artifacts", "twostage-gru.lmfa")).Model;
+        Assert.That((model.Options.StageOneHeads, model.Options.StageOneLayers), Is.EqualTo((4, 2)));
+
+        // --ts-stage1-epochs changes the frozen model's pretraining, hence its forecasts.
+        var forecasts = new List<string[]>();
+        foreach (var epochs in new[] { "1", "3" })
+        {
+            var folder = Path.Combine(Root, "frozen" + epochs);
+            var f = Run([.. common, "--models", "twostage-frozen-gru", "--ts-stage1-epochs", epochs, "--out", folder]);
+            Assert.That(f.Code, Is.EqualTo(0), f.Err);
+            forecasts.Add(File.ReadAllLines(Path.Combine(folder, "predictions.csv")));
+        }
+        Assert.That(forecasts[0], Has.Length.EqualTo(forecasts[1].Length));
+        Assert.That(forecasts[0], Is.Not.EqualTo(forecasts[1]), "1 and 3 stage-1 epochs give different forecasts");
+    }
+
+    [TestCase("--ts-heads", "3", "StageOneWidth")]
+    [TestCase("--ts-heads", "0", "StageOneHeads")]
+    [TestCase("--ts-layers", "0", "StageOneLayers")]
+    [TestCase("--ts-stage1-epochs", "0", "stage-1 epochs 0")]
+    public void Research_BadStageOneFlag_ExitsTwoAndWritesNothing(string flag, string value, string message)
+    {
+        var run = Path.Combine(Root, "bad");
+        var r = Run(["research", "--data", TestPaths.LeanData, "--tickers", "aapl,ibm", "--models", "twostage-frozen-gru", "--out", run,
+            .. SmallFlags, flag, value]);
+        Assert.That(r.Code, Is.EqualTo(2), r.Err);
+        Assert.That(r.Err, Does.Contain(message));
+        Assert.That(Directory.Exists(run), Is.False);
+    }
+
     [TestCase("twostage-gru")]
     [TestCase("twostage-frozen-gru")]
     public void Pipeline_PerturbAfterT_NoTwoStageForecastDatedAtOrBeforeTChanges(string model)

@@ -17,7 +17,7 @@ namespace LeanModels.Models.Stockformer;
 /// Immutable and thread-safe: <see cref="Predict"/> runs on its own non-recording tape at one thread (bit-identical to any
 /// thread count, see the engine README) and never writes to the parameters.
 /// </summary>
-public sealed class StockformerForecaster : IReturnForecaster
+public sealed class StockformerForecaster : SequenceForecaster
 {
     /// <summary>The <see cref="ModelState.Kind"/> of a Stockformer artifact.</summary>
     public const string Kind = "stockformer";
@@ -37,42 +37,18 @@ public sealed class StockformerForecaster : IReturnForecaster
     /// <exception cref="ArgumentException">F, the vocabulary size or the objective's head disagree with the model.</exception>
     public StockformerForecaster(string name, StockformerModel<float> model, StockformerObjective objective, InferenceProcessor processor,
         StockformerVocabulary vocabulary, int horizon, FeatureSpecification features, int warmUpBars, StockformerFitReport? training = null)
+        : base(nameof(StockformerForecaster), name, NotNull(model).Options.Features, model.Options.Lookback, processor, horizon, features, warmUpBars, training)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(processor);
         ArgumentNullException.ThrowIfNull(vocabulary);
-        ArgumentNullException.ThrowIfNull(features);
-        ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         var o = model.Options;
-        if (processor.FeatureCount != o.Features || features.Count != o.Features)
-            throw new ArgumentException($"StockformerForecaster: the model reads F = {o.Features}, the processor {processor.FeatureCount} and the specification {features}.", nameof(processor));
         if (o.IdentityEmbedding && vocabulary.Size != o.VocabularySize)
             throw new ArgumentException($"StockformerForecaster: the vocabulary has {vocabulary.Size} rows, the model's identity table {o.VocabularySize}.", nameof(vocabulary));
         if (!o.Outputs.HasFlag(StockformerObjectives.Head(objective)))
             throw new ArgumentException($"StockformerForecaster: objective {StockformerObjectives.Name(objective)} needs the {StockformerObjectives.Head(objective)} head, the model has {o.Outputs}.", nameof(objective));
-        Name = name;
         _model = model;
         Objective = objective;
-        Processor = processor;
         Vocabulary = vocabulary;
-        Horizon = horizon;
-        Features = features;
-        Window = new InputWindow(o.Lookback, warmUpBars);
-        Training = training;
     }
-
-    /// <inheritdoc />
-    public string Name { get; }
-
-    /// <inheritdoc />
-    public int Horizon { get; }
-
-    /// <inheritdoc />
-    public InputWindow Window { get; }
-
-    /// <inheritdoc />
-    public FeatureSpecification Features { get; }
 
     /// <summary>The trained head.</summary>
     public StockformerObjective Objective { get; }
@@ -80,25 +56,18 @@ public sealed class StockformerForecaster : IReturnForecaster
     /// <summary>The network's hyperparameters.</summary>
     public StockformerOptions Options => _model.Options;
 
-    /// <summary>The fitted feature processor (stored in the artifact as the normaliser statistics and the clip).</summary>
-    public InferenceProcessor Processor { get; }
-
     /// <summary>The training tickers.</summary>
     public StockformerVocabulary Vocabulary { get; }
 
-    /// <summary>Number of trainable scalars.</summary>
-    public int ParameterCount => _model.Parameters().Sum(p => p.Value.Length);
+    /// <inheritdoc />
+    public override int ParameterCount => _model.Parameters().Sum(p => p.Value.Length);
 
-    /// <summary>What training recorded (epochs, time per epoch, validation curve); null for a model loaded from an artifact.</summary>
-    public StockformerFitReport? Training { get; }
-
-    /// <summary>Copies of the network's parameters, in the model's fixed order (for warm starts).</summary>
-    /// <returns>A new list.</returns>
-    public IReadOnlyList<NamedTensor<float>> NamedParameters() => _model.NamedParameters();
+    /// <inheritdoc />
+    public override IReadOnlyList<NamedTensor<float>> NamedParameters() => _model.NamedParameters();
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The window's T or features differ from the model's.</exception>
-    public Forecast Predict(FeatureWindow window) => Run(window, null, false).Forecast;
+    public override Forecast Predict(FeatureWindow window) => Run(window, null, false).Forecast;
 
     /// <summary>As <see cref="Predict"/>, also returning the cross-ticker attention map of the last encoder layer at the last
     /// time step, averaged over heads, [A, A] row-major (row i = asset i's weights over the assets).</summary>
@@ -113,13 +82,8 @@ public sealed class StockformerForecaster : IReturnForecaster
 
     internal (Forecast Forecast, float[]? Attention) Run(FeatureWindow window, Engine.Kernels.ThreadTeam? team, bool attention)
     {
-        ArgumentNullException.ThrowIfNull(window);
+        var (x, mask) = Standardise(window);
         int T = Window.LookbackBars, A = window.AssetCount, F = Features.Count;
-        if (window.LookbackBars != T || !window.Features.Matches(Features))
-            throw new ArgumentException($"{Name}: window is [A, T, F] = [{A}, {window.LookbackBars}, {window.FeatureCount}] of {window.Features}; the model reads T = {T} of {Features}.", nameof(window));
-        var x = new float[T * A * F];
-        var mask = new bool[T * A];
-        Processor.Apply(window, x, mask);
         var ids = Options.IdentityEmbedding ? window.Tickers.Select(Vocabulary.IndexOf).ToArray() : [];
         var p = _model.Predict(new Tensor<float>(x, [1, T, A, F]), mask, ids, team, attention);
         return (ToForecast(window.Date, window.Tickers, p), p.CrossTickerAttention);
@@ -170,7 +134,7 @@ public sealed class StockformerForecaster : IReturnForecaster
     }
 
     /// <inheritdoc />
-    public ModelState State()
+    public override ModelState State()
     {
         var o = Options;
         var options = new JsonObject

@@ -22,7 +22,7 @@ namespace LeanModels.Models.TwoStage;
 /// unit of the training label, normalised per date when the run normalises labels; no confidence).
 /// Immutable and thread-safe.
 /// </summary>
-public sealed class DirectForecaster : IReturnForecaster
+public sealed class DirectForecaster : SequenceForecaster
 {
     /// <summary>The <see cref="ModelState.Kind"/> of a direct-model artifact.</summary>
     public const string Kind = "direct";
@@ -43,16 +43,10 @@ public sealed class DirectForecaster : IReturnForecaster
     /// hold N tickers, or a ticker is empty or repeated.</exception>
     public DirectForecaster(string name, DirectModel<float> model, IReadOnlyList<string> universe, InferenceProcessor processor, int horizon,
         FeatureSpecification features, int warmUpBars, StockformerFitReport? training = null)
+        : base(nameof(DirectForecaster), name, NotNull(model).Options.Features, model.Options.Lookback, processor, horizon, features, warmUpBars, training)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(universe);
-        ArgumentNullException.ThrowIfNull(processor);
-        ArgumentNullException.ThrowIfNull(features);
-        ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         var o = model.Options;
-        if (processor.FeatureCount != o.Features || features.Count != o.Features)
-            throw new ArgumentException($"DirectForecaster: the model reads F = {o.Features}, the processor {processor.FeatureCount} and the specification {features}.", nameof(processor));
         if (universe.Count != o.Assets)
             throw new ArgumentException($"DirectForecaster: the model has N = {o.Assets} positions; the universe lists {universe.Count} tickers.", nameof(universe));
         _position = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
@@ -63,27 +57,9 @@ public sealed class DirectForecaster : IReturnForecaster
             if (!_position.TryAdd(universe[i], i))
                 throw new ArgumentException($"DirectForecaster: universe ticker '{universe[i]}' appears twice (positions {_position[universe[i]]} and {i}).", nameof(universe));
         }
-        Name = name;
         _model = model;
         Universe = universe.ToArray();
-        Processor = processor;
-        Horizon = horizon;
-        Features = features;
-        Window = new InputWindow(o.Lookback, warmUpBars);
-        Training = training;
     }
-
-    /// <inheritdoc />
-    public string Name { get; }
-
-    /// <inheritdoc />
-    public int Horizon { get; }
-
-    /// <inheritdoc />
-    public InputWindow Window { get; }
-
-    /// <inheritdoc />
-    public FeatureSpecification Features { get; }
 
     /// <summary>The network's hyperparameters (N = <see cref="Universe"/>'s count).</summary>
     public DirectOptions Options => _model.Options;
@@ -91,18 +67,11 @@ public sealed class DirectForecaster : IReturnForecaster
     /// <summary>[N] tickers of the fixed universe in position order (the training panel's).</summary>
     public IReadOnlyList<string> Universe { get; }
 
-    /// <summary>The fitted feature processor (stored in the artifact as the normaliser statistics and the clip).</summary>
-    public InferenceProcessor Processor { get; }
+    /// <inheritdoc />
+    public override int ParameterCount => _model.ParameterCount;
 
-    /// <summary>Number of trainable scalars.</summary>
-    public int ParameterCount => _model.ParameterCount;
-
-    /// <summary>What training recorded (epochs, time per epoch, validation curve); null for a model loaded from an artifact.</summary>
-    public StockformerFitReport? Training { get; }
-
-    /// <summary>Copies of the network's parameters, in the model's fixed order (for warm starts).</summary>
-    /// <returns>A new list.</returns>
-    public IReadOnlyList<NamedTensor<float>> NamedParameters() => _model.NamedParameters();
+    /// <inheritdoc />
+    public override IReadOnlyList<NamedTensor<float>> NamedParameters() => _model.NamedParameters();
 
     /// <summary>Whether another forecaster has the same options and the same universe in the same order (a warm start may copy its weights).</summary>
     /// <param name="options">The new fold's options.</param>
@@ -113,12 +82,10 @@ public sealed class DirectForecaster : IReturnForecaster
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The window's T or features differ from the model's, or a ticker appears twice in it.</exception>
-    public Forecast Predict(FeatureWindow window)
+    public override Forecast Predict(FeatureWindow window)
     {
-        ArgumentNullException.ThrowIfNull(window);
+        var (processed, present) = Standardise(window);                // [T, A, F], [T, A]
         int T = Window.LookbackBars, A = window.AssetCount, F = Features.Count, N = Options.Assets;
-        if (window.LookbackBars != T || !window.Features.Matches(Features))
-            throw new ArgumentException($"{Name}: window is [A, T, F] = [{A}, {window.LookbackBars}, {window.FeatureCount}] of {window.Features}; the model reads T = {T} of {Features}.", nameof(window));
         var slot = new int[A];                                          // window asset → universe position, −1 = outside
         var taken = new int[N];
         Array.Fill(taken, -1);
@@ -130,9 +97,6 @@ public sealed class DirectForecaster : IReturnForecaster
                 throw new ArgumentException($"{Name}: ticker '{window.Tickers[a]}' appears twice in the window (assets {taken[slot[a]]} and {a}).", nameof(window));
             taken[slot[a]] = a;
         }
-        var processed = new float[T * A * F];                           // [T, A, F]
-        var present = new bool[T * A];
-        Processor.Apply(window, processed, present);
         var x = new float[T * N * F];                                   // [1, T, N, F]; positions without a window asset stay absent
         var mask = new bool[T * N];
         for (var t = 0; t < T; t++)
@@ -149,7 +113,7 @@ public sealed class DirectForecaster : IReturnForecaster
     }
 
     /// <inheritdoc />
-    public ModelState State()
+    public override ModelState State()
     {
         var o = Options;
         var options = new JsonObject

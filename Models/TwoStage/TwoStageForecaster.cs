@@ -17,7 +17,7 @@ namespace LeanModels.Models.TwoStage;
 /// Immutable and thread-safe: <see cref="Predict"/> runs on its own non-recording tape at one thread and never writes to the
 /// parameters.
 /// </summary>
-public sealed class TwoStageForecaster : IReturnForecaster
+public sealed class TwoStageForecaster : SequenceForecaster
 {
     /// <summary>The <see cref="ModelState.Kind"/> of a two-stage artifact.</summary>
     public const string Kind = "two-stage";
@@ -35,69 +35,32 @@ public sealed class TwoStageForecaster : IReturnForecaster
     /// <exception cref="ArgumentException">F of the processor or the specification disagrees with the model's.</exception>
     public TwoStageForecaster(string name, TwoStageModel<float> model, InferenceProcessor processor, int horizon, FeatureSpecification features,
         int warmUpBars, StockformerFitReport? training = null)
+        : base(nameof(TwoStageForecaster), name, NotNull(model).Options.Features, model.Options.Lookback, processor, horizon, features, warmUpBars, training)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(processor);
-        ArgumentNullException.ThrowIfNull(features);
-        ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
-        var o = model.Options;
-        if (processor.FeatureCount != o.Features || features.Count != o.Features)
-            throw new ArgumentException($"TwoStageForecaster: the model reads F = {o.Features}, the processor {processor.FeatureCount} and the specification {features}.", nameof(processor));
-        Name = name;
         _model = model;
-        Processor = processor;
-        Horizon = horizon;
-        Features = features;
-        Window = new InputWindow(o.Lookback, warmUpBars);
-        Training = training;
     }
-
-    /// <inheritdoc />
-    public string Name { get; }
-
-    /// <inheritdoc />
-    public int Horizon { get; }
-
-    /// <inheritdoc />
-    public InputWindow Window { get; }
-
-    /// <inheritdoc />
-    public FeatureSpecification Features { get; }
 
     /// <summary>The network's hyperparameters.</summary>
     public TwoStageOptions Options => _model.Options;
 
-    /// <summary>The fitted feature processor (stored in the artifact as the normaliser statistics and the clip).</summary>
-    public InferenceProcessor Processor { get; }
+    /// <inheritdoc />
+    public override int ParameterCount => _model.ParameterCount;
 
-    /// <summary>Number of trainable scalars.</summary>
-    public int ParameterCount => _model.ParameterCount;
-
-    /// <summary>What training recorded (epochs, time per epoch, validation curve); null for a model loaded from an artifact.</summary>
-    public StockformerFitReport? Training { get; }
-
-    /// <summary>Copies of the network's parameters, in the model's fixed order (for warm starts).</summary>
-    /// <returns>A new list.</returns>
-    public IReadOnlyList<NamedTensor<float>> NamedParameters() => _model.NamedParameters();
+    /// <inheritdoc />
+    public override IReadOnlyList<NamedTensor<float>> NamedParameters() => _model.NamedParameters();
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The window's T or features differ from the model's.</exception>
-    public Forecast Predict(FeatureWindow window)
+    public override Forecast Predict(FeatureWindow window)
     {
-        ArgumentNullException.ThrowIfNull(window);
+        var (x, mask) = Standardise(window);
         int T = Window.LookbackBars, A = window.AssetCount, F = Features.Count;
-        if (window.LookbackBars != T || !window.Features.Matches(Features))
-            throw new ArgumentException($"{Name}: window is [A, T, F] = [{A}, {window.LookbackBars}, {window.FeatureCount}] of {window.Features}; the model reads T = {T} of {Features}.", nameof(window));
-        var x = new float[T * A * F];
-        var mask = new bool[T * A];
-        Processor.Apply(window, x, mask);
         var p = _model.Predict(new Tensor<float>(x, [1, T, A, F]), mask);
         return new Forecast(window.Date, window.Tickers, p.Return.Select(v => (double)v).ToArray(), null);
     }
 
     /// <inheritdoc />
-    public ModelState State()
+    public override ModelState State()
     {
         var o = Options;
         var options = new JsonObject

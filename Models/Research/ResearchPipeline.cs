@@ -64,9 +64,7 @@ public static class ResearchPipeline
                 if (perSeed.Count == 1)
                 {
                     lastModels[name] = last;
-                    if (trainer is Stockformer.StockformerTrainer sf) reports[name] = sf.Reports;
-                    else if (trainer is TwoStage.TwoStageTrainer ts) reports[name] = ts.Reports;
-                    else if (trainer is TwoStage.DirectTrainer dt) reports[name] = dt.Reports;
+                    if (trainer is SequenceTrainer deep) reports[name] = deep.Reports;
                 }
             }
             forecasts[name] = perSeed[0];

@@ -29,32 +29,22 @@ namespace LeanModels.Models.Stockformer;
 /// </list>
 /// The epochs run in <see cref="EpochLoop"/>, shared with the two-stage and direct trainers.
 /// Deterministic: the same fold, options and seed give bit-identical weights at any thread count (the engine's team is
-/// deterministic). <see cref="Reports"/> records each fit (parameters, epochs, time per epoch, validation curve).
+/// deterministic). <see cref="SequenceTrainer.Reports"/> records each fit (parameters, epochs, time per epoch, validation curve).
 /// </summary>
-public sealed class StockformerTrainer : IForecasterTrainer
+public sealed class StockformerTrainer : SequenceTrainer
 {
-    private readonly List<StockformerFitReport> _reports = [];
-    private readonly Lock _lock = new();
-
     /// <summary>Creates the trainer.</summary>
     /// <param name="name">Model name (e.g. <c>stockformer</c>).</param>
     /// <param name="objective">The head to train.</param>
     /// <param name="options">Hyperparameters; default <see cref="StockformerTrainingOptions"/>(). Validated here.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public StockformerTrainer(string name, StockformerObjective objective, StockformerTrainingOptions? options = null)
+        : base(name)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Options = options ?? new StockformerTrainingOptions();
         Options.Validate();
-        Name = name;
         Objective = objective;
     }
-
-    /// <inheritdoc />
-    public string Name { get; }
-
-    /// <inheritdoc />
-    public bool UsesSeed => true;
 
     /// <summary>The head trained.</summary>
     public StockformerObjective Objective { get; }
@@ -62,17 +52,11 @@ public sealed class StockformerTrainer : IForecasterTrainer
     /// <summary>The hyperparameters.</summary>
     public StockformerTrainingOptions Options { get; }
 
-    /// <summary>One record per completed <see cref="Fit"/>, in call order.</summary>
-    public IReadOnlyList<StockformerFitReport> Reports
-    {
-        get { lock (_lock) return _reports.ToList(); }
-    }
-
     /// <inheritdoc />
     /// <exception cref="ArgumentException">No training date has 2 assets with a feature row and a finite label.</exception>
     /// <exception cref="ArithmeticException">A gradient became non-finite (the message names the parameter).</exception>
     /// <exception cref="OperationCanceledException">Cancelled (checked before each step).</exception>
-    public IReturnForecaster Fit(TrainingFold fold, CancellationToken cancellationToken = default)
+    public override IReturnForecaster Fit(TrainingFold fold, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fold);
         var o = Options;
@@ -105,7 +89,7 @@ public sealed class StockformerTrainer : IForecasterTrainer
                 var y = model.Forward(tape, new Tensor<float>(x, [batch.Length, T, K, F]), mask, ids);
                 return Loss(tape, y, labels, labelMask);
             }, cancellationToken);
-        lock (_lock) _reports.Add(report);
+        Record(report);
         return new StockformerForecaster(Name, model, Objective, processor, vocabulary, fold.Horizon, fold.Specification, fold.FeatureWarmUpBars, report);
     }
 

@@ -29,42 +29,26 @@ namespace LeanModels.Models.TwoStage;
 /// The epochs run in <see cref="EpochLoop"/>, shared with the Stockformer trainer.
 /// Deterministic: the same fold, options and seed give bit-identical weights at any thread count.
 /// </summary>
-public sealed class DirectTrainer : IForecasterTrainer
+public sealed class DirectTrainer : SequenceTrainer
 {
-    private readonly List<StockformerFitReport> _reports = [];
-    private readonly Lock _lock = new();
-
     /// <summary>Creates the trainer.</summary>
     /// <param name="name">Model name (e.g. <c>direct-lstm</c>).</param>
     /// <param name="family">The temporal family.</param>
     /// <param name="options">Hyperparameters; default <see cref="TwoStageTrainingOptions"/>(). Validated here.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public DirectTrainer(string name, TemporalFamily family, TwoStageTrainingOptions? options = null)
+        : base(name)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Options = options ?? new TwoStageTrainingOptions();
         Options.Validate();
-        Name = name;
         Family = family;
     }
-
-    /// <inheritdoc />
-    public string Name { get; }
-
-    /// <inheritdoc />
-    public bool UsesSeed => true;
 
     /// <summary>The temporal family.</summary>
     public TemporalFamily Family { get; }
 
     /// <summary>The hyperparameters (the fields that apply, see the class doc).</summary>
     public TwoStageTrainingOptions Options { get; }
-
-    /// <summary>One record per completed <see cref="Fit"/>, in call order.</summary>
-    public IReadOnlyList<StockformerFitReport> Reports
-    {
-        get { lock (_lock) return _reports.ToList(); }
-    }
 
     /// <summary>The network options for N assets and F features.</summary>
     /// <param name="assets">N, the universe size.</param>
@@ -77,7 +61,7 @@ public sealed class DirectTrainer : IForecasterTrainer
     /// <exception cref="ArgumentException">No training date has 2 assets with a feature row and a finite label.</exception>
     /// <exception cref="ArithmeticException">A gradient became non-finite.</exception>
     /// <exception cref="OperationCanceledException">Cancelled (checked before each step).</exception>
-    public IReturnForecaster Fit(TrainingFold fold, CancellationToken cancellationToken = default)
+    public override IReturnForecaster Fit(TrainingFold fold, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fold);
         var o = Options;
@@ -120,7 +104,7 @@ public sealed class DirectTrainer : IForecasterTrainer
                 var y = model.Forward(tape, new Tensor<float>(x, [B, T, N, F]), mask);
                 return StockformerLosses.Mse(tape, y.Return, labels, labelMask);
             }, cancellationToken);
-        lock (_lock) _reports.Add(report);
+        Record(report);
         return new DirectForecaster(Name, model, fold.Tickers, processor, fold.Horizon, fold.Specification, fold.FeatureWarmUpBars, report);
     }
 }

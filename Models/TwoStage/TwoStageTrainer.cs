@@ -36,30 +36,20 @@ namespace LeanModels.Models.TwoStage;
 /// The epochs run in <see cref="EpochLoop"/>, shared with the Stockformer trainer.
 /// Deterministic: the same fold, options and seed give bit-identical weights at any thread count.
 /// </summary>
-public sealed class TwoStageTrainer : IForecasterTrainer
+public sealed class TwoStageTrainer : SequenceTrainer
 {
-    private readonly List<StockformerFitReport> _reports = [];
-    private readonly Lock _lock = new();
-
     /// <summary>Creates the trainer.</summary>
     /// <param name="name">Model name (e.g. <c>twostage-lstm</c>).</param>
     /// <param name="family">Stage 2's temporal family.</param>
     /// <param name="options">Hyperparameters; default <see cref="TwoStageTrainingOptions"/>(). Validated here.</param>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public TwoStageTrainer(string name, TemporalFamily family, TwoStageTrainingOptions? options = null)
+        : base(name)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Options = options ?? new TwoStageTrainingOptions();
         Options.Validate();
-        Name = name;
         Family = family;
     }
-
-    /// <inheritdoc />
-    public string Name { get; }
-
-    /// <inheritdoc />
-    public bool UsesSeed => true;
 
     /// <summary>Stage 2's family.</summary>
     public TemporalFamily Family { get; }
@@ -67,17 +57,11 @@ public sealed class TwoStageTrainer : IForecasterTrainer
     /// <summary>The hyperparameters.</summary>
     public TwoStageTrainingOptions Options { get; }
 
-    /// <summary>One record per completed <see cref="Fit"/>, in call order.</summary>
-    public IReadOnlyList<StockformerFitReport> Reports
-    {
-        get { lock (_lock) return _reports.ToList(); }
-    }
-
     /// <inheritdoc />
     /// <exception cref="ArgumentException">No training date has 2 assets with a feature row and a finite label.</exception>
     /// <exception cref="ArithmeticException">A gradient became non-finite.</exception>
     /// <exception cref="OperationCanceledException">Cancelled (checked before each step).</exception>
-    public IReturnForecaster Fit(TrainingFold fold, CancellationToken cancellationToken = default)
+    public override IReturnForecaster Fit(TrainingFold fold, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fold);
         var o = Options;
@@ -121,7 +105,7 @@ public sealed class TwoStageTrainer : IForecasterTrainer
                     : model.ForwardWithEmbedding(tape, xt, mask, cache.Windows(batch, chosen, mask, T, K));
                 return StockformerLosses.Mse(tape, y.Return, labels, labelMask);
             }, cancellationToken) with { PretrainSeconds = pretrainSeconds };
-        lock (_lock) _reports.Add(report);
+        Record(report);
         return new TwoStageForecaster(Name, model, processor, fold.Horizon, fold.Specification, fold.FeatureWarmUpBars, report);
     }
 

@@ -100,10 +100,9 @@ public static class EpochLoop
             {
                 var ic = ValidationEarlyStopping.ValidationRankIC(live, fold, settings.Threads);
                 stopping.Report(double.IsNaN(ic) ? -1 : ic, () => best = ParameterSnapshot<float>.Capture(parameters));
-                totalSeconds += clock.Elapsed.TotalSeconds;
-                if (stopping.ShouldStop) break;
             }
-            else totalSeconds += clock.Elapsed.TotalSeconds;
+            totalSeconds += clock.Elapsed.TotalSeconds;                 // training steps plus the validation pass
+            if (stopping?.ShouldStop == true) break;
         }
         best?.RestoreTo(parameters);
         return new StockformerFitReport(parameterCount, epochs, stopping?.BestEpoch ?? epochs - 1, totalSeconds / epochs,
